@@ -1,0 +1,18 @@
+SELECT
+    c.pr_id,
+    c.sha,
+    c.repo_full_name AS repository,
+    c.pr_number,
+    c.author_login,
+    c.author_name,
+    c.author_email,
+    c.authored_at,
+    c.committed_at,
+    split_part(coalesce(c.message, ''), E'\n', 1) AS message_headline,
+    c.message,
+    coalesce(c.parents_count, 1) > 1 AS is_merge_commit,
+    ARRAY(
+        SELECT trim(m[1])
+        FROM regexp_matches(coalesce(c.message, ''), '^co-authored-by:[ \t]*(.+?)[ \t]*$', 'gin') AS m
+    ) AS co_authors
+FROM {{ source('staging', 'github_pr_commits') }} AS c

@@ -1,0 +1,74 @@
+"""One factory for every SQL-built analytics table: render the model, replace the table in one
+transaction (readers see the old rows until commit), report rows, a preview and the commented schema."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import dagster as dg
+from sqlalchemy import text
+
+from dexxy_assets import asset_metadata
+from dexxy_assets.sql_models import MART_SCHEMA, render_model
+from resources.sql_template import render_sql
+from resources.warehouse import WarehouseResource
+
+GROUP = "analytics"
+OWNERS = ["team:data-platform"]
+
+_REPLACE = """
+DELETE FROM {{ table | ident }};
+INSERT INTO {{ table | ident }} ({{ columns | ident_list }})
+SELECT {{ columns | ident_list }} FROM (
+{{ model }}
+) AS model
+"""
+_TABLE_COLUMNS = text(
+    "SELECT column_name FROM information_schema.columns "
+    "WHERE table_schema = :schema AND table_name = :table ORDER BY ordinal_position"
+)
+_PREVIEW = "SELECT * FROM {{ table | ident }} ORDER BY 1 DESC LIMIT 10"
+_COUNT = "SELECT count(*) FROM {{ table | ident }}"
+
+
+@dataclass(frozen=True)
+class MartSpec:
+    name: str
+    description: str
+    deps: Sequence[dg.AssetKey]
+    preview_columns: Sequence[str]
+    checks: Sequence[dg.AssetCheckSpec] = field(default_factory=tuple)
+
+
+def build_mart_asset(spec: MartSpec) -> dg.AssetsDefinition:
+    table = f"{MART_SCHEMA}.{spec.name}"
+
+    @dg.asset(
+        key=dg.AssetKey([GROUP, spec.name]),
+        description=spec.description,
+        group_name=GROUP,
+        owners=OWNERS,
+        kinds={"postgres", "sql"},
+        deps=list(spec.deps),
+        automation_condition=dg.AutomationCondition.eager(),
+    )
+    def mart(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+        model_sql = render_model(spec.name)
+        with warehouse.begin() as conn:
+            columns = [
+                row[0] for row in conn.execute(_TABLE_COLUMNS, {"schema": MART_SCHEMA, "table": spec.name})
+            ]
+            conn.exec_driver_sql(render_sql(_REPLACE, table=table, columns=columns, model=model_sql))
+            rows = conn.execute(text(render_sql(_COUNT, table=table))).scalar_one()
+            sample = [dict(r._mapping) for r in conn.execute(text(render_sql(_PREVIEW, table=table)))]
+            schema = asset_metadata.table_schema(conn, table)
+        context.log.info(f"{table}: {rows} rows")
+        return dg.MaterializeResult(
+            metadata={
+                "dagster/row_count": rows,
+                "dagster/column_schema": schema,
+                "dagster/table_name": table,
+                "preview": asset_metadata.preview(sample, spec.preview_columns),
+            }
+        )
+
+    return mart

@@ -1,0 +1,38 @@
+"""The single Dagster entry point (workspace.yaml, `dagster dev`, `dexxy run`)."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from dexxy_assets.analytics.github_checks import build_github_checks
+from dexxy_assets.analytics.github_marts import build_github_marts
+from dexxy_assets.github.pull_request_assets import build_pull_request_assets
+from dexxy_assets.github.snapshot_assets import github_members, github_repositories
+from dexxy_assets.partitions import daily_partitions, resolve_start_date
+from resources.github import GitHubResource
+from resources.warehouse import WarehouseResource
+from sensors.run_failure_alerts import run_failure_alerts
+
+
+@dg.definitions
+def defs() -> dg.Definitions:
+    """Built when Dagster loads the code location, not at import, so the environment is read then."""
+    partitions = daily_partitions(resolve_start_date())
+    return dg.Definitions(
+        assets=[
+            github_members,
+            github_repositories,
+            build_pull_request_assets(partitions),
+            *build_github_marts(),
+        ],
+        asset_checks=build_github_checks(),
+        sensors=[
+            run_failure_alerts,
+            dg.AutomationConditionSensorDefinition(
+                "default_automation_condition_sensor",
+                target=dg.AssetSelection.all(),
+                default_status=dg.DefaultSensorStatus.RUNNING,
+            ),
+        ],
+        resources={"warehouse": WarehouseResource(), "github": GitHubResource()},
+    )

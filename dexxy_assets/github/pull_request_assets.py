@@ -1,0 +1,140 @@
+"""Daily pull requests with their reviews and commits: one fetch, three raw assets.
+
+A run covers a whole partition range (``BackfillPolicy.single_run``): each repository's pull requests are
+paged once, newest-updated first, stopping at the window's start, so a 90-day backfill costs one pass.
+"""
+
+import datetime as dt
+
+import dagster as dg
+
+from dexxy_assets import asset_metadata
+from dexxy_assets.github import asset_settings, rest_fetch
+from dexxy_assets.github.pull_request_load import PullRequestProblems, load_pull_requests
+from dexxy_assets.github.snapshot_assets import REPOSITORIES_KEY
+from dexxy_assets.partitions import partition_dates
+from dexxy_assets.sync_log import record_sync
+from resources.etag_cache import EtagCache
+from resources.github import GitHubResource
+from resources.warehouse import WarehouseResource
+
+PULL_REQUESTS_KEY = dg.AssetKey(["github", "pull_requests"])
+REVIEWS_KEY = dg.AssetKey(["github", "reviews"])
+COMMITS_KEY = dg.AssetKey(["github", "commits"])
+
+
+def _spec(key: dg.AssetKey, description: str, deps: list[dg.AssetKey]) -> dg.AssetSpec:
+    return dg.AssetSpec(
+        key=key,
+        description=description,
+        group_name=asset_settings.GROUP,
+        owners=asset_settings.OWNERS,
+        kinds=asset_settings.KINDS,
+        deps=deps,
+        automation_condition=asset_settings.DAILY_AT_0200,
+    )
+
+
+def build_pull_request_assets(partitions: dg.PartitionsDefinition) -> dg.AssetsDefinition:
+    @dg.multi_asset(
+        name="github_pull_requests",
+        specs=[
+            _spec(
+                PULL_REQUESTS_KEY,
+                "Pull requests updated on the partition's day (raw JSON + staging).",
+                [REPOSITORIES_KEY],
+            ),
+            _spec(REVIEWS_KEY, "Reviews of the pull requests in the partition.", [REPOSITORIES_KEY]),
+            _spec(
+                COMMITS_KEY,
+                "Commits (up to GitHub's 250) of the pull requests in the partition.",
+                [REPOSITORIES_KEY],
+            ),
+        ],
+        partitions_def=partitions,
+        backfill_policy=dg.BackfillPolicy.single_run(),
+        pool=asset_settings.POOL,
+        can_subset=False,
+    )
+    def github_pull_requests(
+        context: dg.AssetExecutionContext, github: GitHubResource, warehouse: WarehouseResource
+    ):
+        started_at = dt.datetime.now(dt.UTC)
+        window = context.partition_time_window
+        days = partition_dates(context)
+        scope = github.scope()
+        github.resolved_fetch_mode()
+        cache = EtagCache()
+        with github.client(cache) as client:
+            repos = rest_fetch.list_repositories(client, scope)
+            listings = []
+            for repo in repos:
+                full_name = repo.payload.get("full_name")
+                if isinstance(full_name, str) and scope.allows(full_name):
+                    listings += rest_fetch.list_updated_pull_requests(
+                        client, full_name, window.start, window.end
+                    )
+            context.log.info(
+                f"{len(listings)} pull requests updated in {window.start:%Y-%m-%d}..{window.end:%Y-%m-%d}"
+            )
+            with warehouse.connect() as conn:
+                cache.load_from(
+                    conn, [url for item in listings for url in rest_fetch.detail_urls(client, item)]
+                )
+            fetched = rest_fetch.fetch_pull_request_details(client, listings, github.max_concurrency)
+            usage = client.usage
+        fetched_at = dt.datetime.now(dt.UTC)
+        problems = PullRequestProblems()
+        with warehouse.begin() as conn:
+            result = load_pull_requests(conn, fetched, days, fetched_at, problems)
+            cache.save_to(conn)
+            for key, counts, log in (
+                (PULL_REQUESTS_KEY, result.pull_requests, problems.pull_requests),
+                (REVIEWS_KEY, result.reviews, problems.reviews),
+                (COMMITS_KEY, result.commits, problems.commits),
+            ):
+                log.save(conn, key.to_user_string(), days)
+                record_sync(
+                    conn,
+                    run_id=context.run.run_id,
+                    asset_key=key.to_user_string(),
+                    partitions=days,
+                    started_at=started_at,
+                    rows=counts.raw_rows,
+                    problems=log.total,
+                    usage=usage if key == PULL_REQUESTS_KEY else None,
+                )
+            schemas = {
+                PULL_REQUESTS_KEY: asset_metadata.table_schema(conn, "staging.github_pull_requests"),
+                REVIEWS_KEY: asset_metadata.table_schema(conn, "staging.github_pr_reviews"),
+                COMMITS_KEY: asset_metadata.table_schema(conn, "staging.github_pr_commits"),
+            }
+        per_pr = usage.requests / len(fetched) if fetched else 0.0
+        for key, counts, log, extra in (
+            (
+                PULL_REQUESTS_KEY,
+                result.pull_requests,
+                problems.pull_requests,
+                {
+                    **asset_metadata.usage_metadata(usage),
+                    "api_requests_per_pr": round(per_pr, 2),
+                    "repositories": len(repos),
+                },
+            ),
+            (REVIEWS_KEY, result.reviews, problems.reviews, {}),
+            (COMMITS_KEY, result.commits, problems.commits, {}),
+        ):
+            yield dg.MaterializeResult(
+                asset_key=key,
+                metadata={
+                    "dagster/row_count": counts.raw_rows,
+                    "staged_rows": counts.staged_rows,
+                    "dagster/column_schema": schemas[key],
+                    "partitions": len(days),
+                    **asset_metadata.partition_counts_metadata(counts.per_partition, days),
+                    **asset_metadata.problems_metadata(log),
+                    **extra,
+                },
+            )
+
+    return github_pull_requests

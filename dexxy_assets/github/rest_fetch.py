@@ -1,0 +1,121 @@
+"""What the REST path fetches: repositories, members, and pull requests updated in a time window with
+their reviews and commits (1 list page per 100 PRs, then 3 requests per PR)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+from dexxy_assets.payload_fields import parse_timestamp
+from resources.github import GitHubScope
+from resources.github_client import GitHubClient
+
+Payload = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class RepositoryPayload:
+    org: str
+    payload: Payload
+
+
+@dataclass(frozen=True)
+class PullRequestListing:
+    """A list entry. ``number`` is None for an entry too broken to fetch: it is kept as it came, so raw holds
+    it and staging counts it, in the window's first partition."""
+
+    repo_full_name: str
+    number: int | None
+    updated_at: dt.datetime
+    item: Payload
+
+
+@dataclass(frozen=True)
+class FetchedPullRequest:
+    listing: PullRequestListing
+    detail: Payload
+    reviews: list[Any]
+    commits: list[Any]
+
+
+def list_repositories(client: GitHubClient, scope: GitHubScope) -> list[RepositoryPayload]:
+    """Repositories of every org in scope (or exactly the allow-list, when one is set)."""
+    if scope.repos:
+        found = []
+        for full_name in scope.repos:
+            payload = client.get(f"repos/{full_name}")
+            found.append(RepositoryPayload(full_name.split("/")[0], payload))
+        return found
+    return [
+        RepositoryPayload(org, payload)
+        for org in scope.orgs
+        for payload in client.paginate(f"orgs/{org}/repos", {"type": "all", "sort": "full_name"})
+    ]
+
+
+def list_members(client: GitHubClient, org: str) -> list[Any]:
+    return list(client.paginate(f"orgs/{org}/members"))
+
+
+def fetch_user_details(client: GitHubClient, logins: list[str], concurrency: int) -> list[Any]:
+    with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
+        return list(pool.map(lambda login: client.get(f"users/{login}"), logins))
+
+
+def list_updated_pull_requests(
+    client: GitHubClient, repo_full_name: str, start: dt.datetime, end: dt.datetime
+) -> list[PullRequestListing]:
+    """PRs whose ``updated_at`` is in [start, end): pages newest-updated first and stops past ``start``."""
+    found: list[PullRequestListing] = []
+    for page in client.pages(
+        f"repos/{repo_full_name}/pulls", {"state": "all", "sort": "updated", "direction": "desc"}
+    ):
+        for item in _listings(repo_full_name, page, start):
+            if item.updated_at >= end:
+                continue
+            if item.updated_at < start:
+                return found
+            found.append(item)
+    return found
+
+
+def detail_urls(client: GitHubClient, listing: PullRequestListing) -> list[str]:
+    """The URLs fetched for one PR, for warming the ETag cache in one query."""
+    if listing.number is None:
+        return []
+    base = f"repos/{listing.repo_full_name}/pulls/{listing.number}"
+    return [client.url_for(base), client.list_url(f"{base}/reviews"), client.list_url(f"{base}/commits")]
+
+
+def fetch_pull_request_details(
+    client: GitHubClient, listings: list[PullRequestListing], concurrency: int
+) -> list[FetchedPullRequest]:
+    def fetch(listing: PullRequestListing) -> FetchedPullRequest:
+        if listing.number is None:
+            return FetchedPullRequest(listing, listing.item, [], [])
+        base = f"repos/{listing.repo_full_name}/pulls/{listing.number}"
+        return FetchedPullRequest(
+            listing=listing,
+            detail=client.get(base),
+            reviews=list(client.paginate(f"{base}/reviews")),
+            commits=list(client.paginate(f"{base}/commits")),
+        )
+
+    with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
+        return list(pool.map(fetch, listings))
+
+
+def _listings(
+    repo_full_name: str, page: list[Any], window_start: dt.datetime
+) -> Iterator[PullRequestListing]:
+    for item in page:
+        entry = item if isinstance(item, dict) else {"unparseable_item": item}
+        updated_at = parse_timestamp(entry.get("updated_at"))
+        number = entry.get("number")
+        if updated_at is None or not isinstance(number, int) or isinstance(number, bool):
+            yield PullRequestListing(repo_full_name, None, updated_at or window_start, entry)
+        else:
+            yield PullRequestListing(repo_full_name, number, updated_at, entry)

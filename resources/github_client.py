@@ -1,0 +1,278 @@
+"""HTTP client for the GitHub REST API: pagination, conditional requests, rate limits and retries.
+
+The token is sent only to the configured API origin and never appears in an exception or a log line.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from resources.etag_cache import CachedResponse, EtagCache
+from resources.github_errors import (
+    GitHubAuthError,
+    GitHubError,
+    GitHubNotFoundError,
+    GitHubRateLimitError,
+    GitHubUnavailableError,
+)
+from resources.github_usage import ApiUsage
+
+log = logging.getLogger(__name__)
+
+API_VERSION = "2022-11-28"
+_RETRYABLE_STATUSES = frozenset({500, 502, 503, 504})
+
+
+@dataclass(frozen=True)
+class ApiResponse:
+    data: Any
+    next_url: str | None
+    from_cache: bool
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How hard to try. Backoff is exponential with full jitter, capped."""
+
+    max_retries: int = 5
+    backoff_base_seconds: float = 1.0
+    backoff_cap_seconds: float = 60.0
+    secondary_backoff_seconds: float = 60.0
+    max_rate_limit_wait_seconds: float = 3900.0
+    max_rate_limit_pauses: int = 10
+
+    def backoff(self, attempt: int, rng: random.Random) -> float:
+        ceiling = min(self.backoff_cap_seconds, self.backoff_base_seconds * 2**attempt)
+        return rng.uniform(ceiling / 2, ceiling)
+
+
+class GitHubClient:
+    """Thread-safe: assets fetch pull request details on a few threads with one client."""
+
+    def __init__(
+        self,
+        api_url: str,
+        token: str,
+        *,
+        timeout_seconds: float = 30.0,
+        retry: RetryPolicy | None = None,
+        etag_cache: EtagCache | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        user_agent: str = "dexxy",
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        self.api_url = api_url.rstrip("/")
+        self._origin = _origin(self.api_url)
+        self.retry = retry or RetryPolicy()
+        self.etag_cache = etag_cache if etag_cache is not None else EtagCache()
+        self.usage = ApiUsage()
+        self._sleep = sleep
+        self._rng = random.Random()
+        self._limit_lock = threading.Lock()
+        self._remaining: int | None = None
+        self._reset_at: float | None = None
+        self._http = httpx.Client(
+            headers={
+                "Authorization": f"Bearer {token}",
+                "Accept": "application/vnd.github+json",
+                "X-GitHub-Api-Version": API_VERSION,
+                "User-Agent": user_agent,
+            },
+            timeout=httpx.Timeout(timeout_seconds, connect=min(10.0, timeout_seconds)),
+            transport=transport,
+            follow_redirects=False,
+        )
+
+    def __enter__(self) -> GitHubClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._http.close()
+
+    def url_for(self, path: str, params: dict[str, Any] | None = None) -> str:
+        """The absolute URL a request goes to; also the key of its ETag cache entry."""
+        url = path if path.startswith(("http://", "https://")) else f"{self.api_url}/{path.lstrip('/')}"
+        return str(httpx.URL(url, params=params)) if params else url
+
+    def list_url(self, path: str, params: dict[str, Any] | None = None) -> str:
+        """The URL of a list endpoint's first page, as ``pages`` requests it."""
+        return self.url_for(path, {"per_page": 100, **(params or {})})
+
+    def get(self, path: str, params: dict[str, Any] | None = None) -> Any:
+        return self.request("GET", path, params=params).data
+
+    def paginate(self, path: str, params: dict[str, Any] | None = None) -> Iterator[Any]:
+        """Every item of a list endpoint, following absolute ``Link: rel="next"`` URLs."""
+        for page in self.pages(path, params):
+            yield from page
+
+    def pages(self, path: str, params: dict[str, Any] | None = None) -> Iterator[list[Any]]:
+        """Each page of a list endpoint; stop iterating to stop fetching."""
+        response = self.request("GET", self.list_url(path, params))
+        while True:
+            if not isinstance(response.data, list):
+                raise GitHubError(
+                    f"GitHub answered {_path_of(path)} with {type(response.data).__name__}, not a list"
+                )
+            yield response.data
+            if not response.next_url:
+                return
+            if _origin(response.next_url) != self._origin:
+                raise GitHubError(
+                    f"GitHub's next-page link leaves {self._origin}; refusing to send the token there"
+                )
+            response = self.request("GET", response.next_url)
+
+    def request(
+        self, method: str, path: str, params: dict[str, Any] | None = None, json: Any = None
+    ) -> ApiResponse:
+        url = self.url_for(path, params)
+        label = _path_of(url)
+        failures = 0
+        limit_pauses = 0
+        while True:
+            self._wait_for_budget()
+            cached = self.etag_cache.get(url) if method == "GET" else None
+            headers = {"If-None-Match": cached.etag} if cached else {}
+            try:
+                response = self._http.request(method, url, headers=headers, json=json)
+            except httpx.TransportError as exc:  # refused, reset, timed out, truncated
+                failures = self._retry_or_raise(failures, f"{type(exc).__name__} on {label}")
+                continue
+            self.usage.record_response(response.status_code, self._note_limits(response.headers))
+            status = response.status_code
+            if status == 304 and cached is not None:
+                return ApiResponse(cached.body, cached.next_url, from_cache=True)
+            if 200 <= status < 300:
+                try:
+                    data = response.json() if response.content else None
+                except ValueError:
+                    failures = self._retry_or_raise(failures, f"malformed JSON from {label}")
+                    continue
+                next_url = response.links.get("next", {}).get("url")
+                etag = response.headers.get("etag")
+                if method == "GET" and etag:
+                    self.etag_cache.put(url, CachedResponse(etag, data, next_url))
+                return ApiResponse(data, next_url, from_cache=False)
+            if status == 401:
+                raise GitHubAuthError(
+                    f"GitHub rejected the token (401 {_message(response)}) on {label}: "
+                    "set a valid GITHUB_TOKEN or GitHub App credentials and re-run"
+                )
+            if status in (403, 429):
+                wait = self._rate_limit_wait(response, limit_pauses)
+                if wait is not None:
+                    limit_pauses += 1
+                    if limit_pauses > self.retry.max_rate_limit_pauses:
+                        raise GitHubRateLimitError(
+                            f"GitHub kept rate-limiting {label} ({limit_pauses - 1} waits): re-run later"
+                        )
+                    self._pause(wait, label)
+                    continue
+                raise GitHubAuthError(
+                    f"GitHub refused {label} (403 {_message(response)}): "
+                    "the token lacks a scope or permission (needs repo and read:org)"
+                )
+            if status == 404:
+                raise GitHubNotFoundError(
+                    f"GitHub has no {label} (404): check GITHUB_ORGS / GITHUB_REPOS and the token's access"
+                )
+            if status in _RETRYABLE_STATUSES:
+                failures = self._retry_or_raise(failures, f"{status} from {label}")
+                continue
+            raise GitHubError(f"GitHub answered {status} for {label}: {_message(response)}")
+
+    # --- rate limits -------------------------------------------------------------------------------
+
+    def _note_limits(self, headers: httpx.Headers) -> int | None:
+        remaining = _int_header(headers, "x-ratelimit-remaining")
+        reset = _int_header(headers, "x-ratelimit-reset")
+        if remaining is not None:
+            with self._limit_lock:
+                self._remaining = remaining
+                self._reset_at = float(reset) if reset is not None else None
+        return remaining
+
+    def _wait_for_budget(self) -> None:
+        """Primary limit, pre-emptively: when the budget is spent, wait for its reset instead of a 403."""
+        with self._limit_lock:
+            remaining, reset_at = self._remaining, self._reset_at
+        if remaining == 0 and reset_at is not None:
+            wait = reset_at - time.time() + 1.0
+            if wait > 0:
+                self._pause(wait, "spent rate limit")
+            with self._limit_lock:
+                if self._remaining == 0:
+                    self._remaining = None
+
+    def _rate_limit_wait(self, response: httpx.Response, pauses: int) -> float | None:
+        """Seconds to wait for a 403/429 that is a rate limit, or None when it is a permission error."""
+        retry_after = response.headers.get("retry-after")
+        if retry_after is not None:
+            try:
+                return max(float(retry_after), 0.0)
+            except ValueError:
+                return self.retry.secondary_backoff_seconds
+        if _int_header(response.headers, "x-ratelimit-remaining") == 0:
+            reset = _int_header(response.headers, "x-ratelimit-reset")
+            return max((reset or time.time()) - time.time(), 0.0) + 1.0
+        if response.status_code == 429 or "rate limit" in _message(response).lower():
+            return self.retry.secondary_backoff_seconds * 2**pauses
+        return None
+
+    def _pause(self, seconds: float, reason: str) -> None:
+        if seconds > self.retry.max_rate_limit_wait_seconds:
+            raise GitHubRateLimitError(
+                f"GitHub rate limit spent; it resets in {seconds / 60:.0f} min, more than the "
+                f"{self.retry.max_rate_limit_wait_seconds / 60:.0f} min this run may wait: re-run later"
+            )
+        log.info("waiting %.1fs for GitHub (%s)", seconds, reason)
+        self.usage.record_wait(seconds)
+        self._sleep(seconds)
+
+    def _retry_or_raise(self, failures: int, cause: str) -> int:
+        if failures >= self.retry.max_retries:
+            raise GitHubUnavailableError(f"GitHub failed {failures + 1} times: {cause}")
+        self.usage.record_retry()
+        delay = self.retry.backoff(failures, self._rng)
+        log.info("retrying in %.2fs after %s", delay, cause)
+        self._sleep(delay)
+        return failures + 1
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _path_of(url: str) -> str:
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def _int_header(headers: httpx.Headers, name: str) -> int | None:
+    value = headers.get(name)
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _message(response: httpx.Response) -> str:
+    try:
+        body = response.json()
+    except ValueError:
+        return response.reason_phrase or ""
+    return str(body.get("message", "")) if isinstance(body, dict) else ""

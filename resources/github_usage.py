@@ -1,0 +1,56 @@
+"""What a sync spent of the GitHub API, reported in asset metadata and the sync log."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from dataclasses import dataclass, field
+
+
+@dataclass
+class ApiUsage:
+    """Counters shared by the threads of one client; ``requests`` counts every HTTP request sent."""
+
+    requests: int = 0
+    not_modified: int = 0
+    retries: int = 0
+    rate_limit_waits: int = 0
+    waited_seconds: float = 0.0
+    graphql_points: int = 0
+    rate_limit_remaining: int | None = None
+    statuses: Counter[int] = field(default_factory=Counter)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def record_response(self, status: int, remaining: int | None) -> None:
+        with self._lock:
+            self.requests += 1
+            self.statuses[status] += 1
+            if status == 304:
+                self.not_modified += 1
+            if remaining is not None:
+                self.rate_limit_remaining = remaining
+
+    def record_retry(self) -> None:
+        with self._lock:
+            self.retries += 1
+
+    def record_wait(self, seconds: float) -> None:
+        with self._lock:
+            self.rate_limit_waits += 1
+            self.waited_seconds += seconds
+
+    @property
+    def rate_limited_requests(self) -> int:
+        """Requests that counted against the REST budget (GitHub does not count 304s)."""
+        return self.requests - self.not_modified
+
+    def as_metadata(self) -> dict[str, int | float]:
+        return {
+            "api_requests": self.requests,
+            "api_requests_not_modified": self.not_modified,
+            "api_rate_limited_requests": self.rate_limited_requests,
+            "api_graphql_points": self.graphql_points,
+            "api_retries": self.retries,
+            "api_rate_limit_waits": self.rate_limit_waits,
+            "api_waited_seconds": round(self.waited_seconds, 1),
+        }

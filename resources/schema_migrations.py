@@ -1,0 +1,80 @@
+"""Versioned, idempotent warehouse migrations.
+
+Each ``resources/migrations/NNNN_name.sql`` file is applied once, in order, inside one transaction that
+holds an advisory lock, so concurrent Dagster processes starting at the same time cannot race.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine, text
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+_FILE_PATTERN = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
+_LOCK_KEY = 0x0DE77  # any constant shared by every Dexxy process
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    sql: str
+
+    @property
+    def checksum(self) -> str:
+        return hashlib.sha256(self.sql.encode()).hexdigest()
+
+
+def available_migrations(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
+    migrations = []
+    for path in sorted(directory.glob("*.sql")):
+        match = _FILE_PATTERN.match(path.name)
+        if not match:
+            raise ValueError(f"migration file {path.name} does not match NNNN_name.sql")
+        migrations.append(Migration(int(match.group(1)), match.group(2), path.read_text()))
+    versions = [m.version for m in migrations]
+    if len(set(versions)) != len(versions):
+        raise ValueError(f"duplicate migration versions in {directory}")
+    return migrations
+
+
+def apply_migrations(engine: Engine, directory: Path = MIGRATIONS_DIR) -> list[Migration]:
+    """Apply pending migrations; return the ones applied now (empty when up to date)."""
+    applied_now: list[Migration] = []
+    with engine.begin() as conn:
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
+        conn.exec_driver_sql("CREATE SCHEMA IF NOT EXISTS ops")
+        conn.exec_driver_sql(
+            """CREATE TABLE IF NOT EXISTS ops.schema_migrations (
+                   version    integer PRIMARY KEY,
+                   name       text        NOT NULL,
+                   checksum   text        NOT NULL,
+                   applied_at timestamptz NOT NULL DEFAULT now()
+               )"""
+        )
+        done = {
+            row.version: row.checksum
+            for row in conn.execute(text("SELECT version, checksum FROM ops.schema_migrations"))
+        }
+        for migration in available_migrations(directory):
+            if migration.version in done:
+                continue
+            conn.exec_driver_sql(migration.sql)
+            conn.execute(
+                text("INSERT INTO ops.schema_migrations (version, name, checksum) VALUES (:v, :n, :c)"),
+                {"v": migration.version, "n": migration.name, "c": migration.checksum},
+            )
+            applied_now.append(migration)
+    return applied_now
+
+
+def applied_versions(engine: Engine) -> list[int]:
+    with engine.connect() as conn:
+        exists = conn.execute(text("SELECT to_regclass('ops.schema_migrations') IS NOT NULL")).scalar()
+        if not exists:
+            return []
+        return [row[0] for row in conn.execute(text("SELECT version FROM ops.schema_migrations ORDER BY 1"))]

@@ -1,0 +1,63 @@
+"""Shared fixtures: a real PostgreSQL (TEST_DATABASE_URL, or an embedded pgserver) with a fresh database
+per test that asks for one."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
+
+from resources.embedded_postgres import ensure_embedded_server, stop_embedded_server
+from resources.warehouse import WarehouseResource, normalise_url
+
+SPECS_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "specs"
+
+
+@pytest.fixture(scope="session")
+def server_url() -> Iterator[str]:
+    """A maintenance URL on a server where the tests may create databases."""
+    configured = os.environ.get("TEST_DATABASE_URL")
+    if configured:
+        yield normalise_url(configured)
+        return
+    home = Path(tempfile.mkdtemp(prefix="dxt"))  # short: the socket path must stay under 107 bytes
+    try:
+        yield ensure_embedded_server(home, database="postgres")
+    finally:
+        stop_embedded_server(home)
+        shutil.rmtree(home, ignore_errors=True)
+
+
+@pytest.fixture
+def database_url(server_url: str) -> Iterator[str]:
+    """A new, empty database for one test, dropped afterwards."""
+    name = f"dexxy_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(server_url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    try:
+        yield url
+    finally:
+        from resources import warehouse as warehouse_module
+
+        engine = warehouse_module._engines.pop(url, None)
+        if engine is not None:
+            engine.dispose()
+        with admin.connect() as conn:
+            conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :d"), {"d": name})
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
+        admin.dispose()
+
+
+@pytest.fixture
+def warehouse(database_url: str) -> WarehouseResource:
+    return WarehouseResource(database_url=database_url)

@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import text
+
+from resources.bulk_load import Jsonb, replace_partitions, upsert
+from resources.warehouse import WarehouseResource
+
+UTC = dt.UTC
+COLUMNS = ["id", "label", "version_at", "tags", "payload"]
+
+
+@pytest.fixture
+def table(warehouse: WarehouseResource) -> str:
+    with warehouse.begin() as conn:
+        conn.exec_driver_sql(
+            "CREATE TABLE ops.bulk_test (id int PRIMARY KEY, label text, version_at timestamptz, "
+            "tags text[], payload jsonb, day date)"
+        )
+    return "ops.bulk_test"
+
+
+def _rows(warehouse: WarehouseResource, table: str) -> list[tuple]:
+    with warehouse.connect() as conn:
+        return [tuple(r) for r in conn.execute(text(f"SELECT {', '.join(COLUMNS)} FROM {table} ORDER BY id"))]  # noqa: S608
+
+
+def test_upsert_twice_gives_the_same_rows(warehouse: WarehouseResource, table: str) -> None:
+    batch = [
+        {"id": i, "label": f"row {i}", "version_at": dt.datetime(2026, 1, 1, tzinfo=UTC), "tags": ["a"], "payload": {"i": i}}
+        for i in range(500)
+    ]
+    with warehouse.begin() as conn:
+        upsert(conn, table, COLUMNS, batch, ["id"], ["version_at"])
+    first = _rows(warehouse, table)
+    with warehouse.begin() as conn:
+        upsert(conn, table, COLUMNS, batch, ["id"], ["version_at"])
+    assert _rows(warehouse, table) == first
+    assert len(first) == 500
+
+
+def test_only_a_newer_version_replaces_a_row(warehouse: WarehouseResource, table: str) -> None:
+    old, new = dt.datetime(2026, 1, 1, tzinfo=UTC), dt.datetime(2026, 1, 2, tzinfo=UTC)
+    with warehouse.begin() as conn:
+        upsert(conn, table, COLUMNS, [{"id": 1, "label": "new", "version_at": new}], ["id"], ["version_at"])
+        upsert(conn, table, COLUMNS, [{"id": 1, "label": "old", "version_at": old}], ["id"], ["version_at"])
+    assert _rows(warehouse, table)[0][1] == "new"
+
+
+def test_duplicate_keys_in_one_batch_keep_the_newest(warehouse: WarehouseResource, table: str) -> None:
+    t1, t2 = dt.datetime(2026, 1, 1, tzinfo=UTC), dt.datetime(2026, 1, 3, tzinfo=UTC)
+    batch = [{"id": 7, "label": "newest", "version_at": t2}, {"id": 7, "label": "older", "version_at": t1}]
+    with warehouse.begin() as conn:
+        upsert(conn, table, COLUMNS, batch, ["id"], ["version_at"])
+    assert _rows(warehouse, table) == [(7, "newest", t2, None, None)]
+
+
+def test_awkward_values_round_trip(warehouse: WarehouseResource, table: str) -> None:
+    label = 'tab\there\nnewline \\backslash "quote" ünïcødé \\N'
+    payload = {"body": "nul\x00byte", "nested": [1, {"k": "\\N"}]}
+    with warehouse.begin() as conn:
+        upsert(
+            conn,
+            table,
+            COLUMNS,
+            [{"id": 1, "label": label, "tags": ['a "b"', "c,d", None, "{x}"], "payload": payload},
+             {"id": 2, "label": "", "tags": [], "payload": Jsonb([1, 2])}],
+            ["id"],
+        )
+    rows = _rows(warehouse, table)
+    assert rows[0][1] == label
+    assert rows[0][3] == ['a "b"', "c,d", None, "{x}"]
+    assert rows[0][4] == {"body": "nul\ufffdbyte", "nested": [1, {"k": "\\N"}]}
+    assert rows[1][1] == "" and rows[1][3] == [] and rows[1][4] == [1, 2]
+
+
+def test_replace_partitions_is_atomic(warehouse: WarehouseResource, table: str) -> None:
+    day = dt.date(2026, 3, 1)
+    with warehouse.begin() as conn:
+        replace_partitions(conn, table, "day", [day], ["id", "label", "day"], [{"id": 1, "label": "v1", "day": day}])
+    with pytest.raises(RuntimeError), warehouse.begin() as conn:
+        replace_partitions(conn, table, "day", [day], ["id", "label", "day"], [{"id": 2, "label": "v2", "day": day}])
+        raise RuntimeError("the run is killed before commit")
+    assert [r[:2] for r in _rows(warehouse, table)] == [(1, "v1")]
+    with warehouse.begin() as conn:
+        replace_partitions(conn, table, "day", [day], ["id", "label", "day"], [{"id": 2, "label": "v2", "day": day}])
+    assert [r[:2] for r in _rows(warehouse, table)] == [(2, "v2")]
+
+
+def test_identifiers_are_checked(warehouse: WarehouseResource) -> None:
+    with pytest.raises(ValueError, match="not a safe SQL identifier"), warehouse.begin() as conn:
+        upsert(conn, "ops.x; DROP TABLE y", ["id"], [{"id": 1}], ["id"])
