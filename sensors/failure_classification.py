@@ -48,7 +48,10 @@ def root_cause_message(error: Any) -> str:
         error = error.cause
     message = (getattr(error, "message", "") or "").strip()
     first = message.splitlines()[0] if message else "no error message"
-    return first.rsplit(".", 1)[-1] if first.split(":", 1)[0].count(".") else first
+    kind, separator, detail = first.partition(": ")
+    if separator and " " not in kind:  # "package.module.ErrorType: detail" → "ErrorType: detail"
+        return f"{kind.rsplit('.', 1)[-1]}: {detail}"
+    return first
 
 
 def classify_failure(message: str) -> FailureCause:

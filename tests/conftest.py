@@ -53,7 +53,9 @@ def database_url(server_url: str) -> Iterator[str]:
         if engine is not None:
             engine.dispose()
         with admin.connect() as conn:
-            conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :d"), {"d": name})
+            conn.execute(
+                text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :d"), {"d": name}
+            )
             conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
         admin.dispose()
 
@@ -61,3 +63,19 @@ def database_url(server_url: str) -> Iterator[str]:
 @pytest.fixture
 def warehouse(database_url: str) -> WarehouseResource:
     return WarehouseResource(database_url=database_url)
+
+
+@pytest.fixture(autouse=True)
+def isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No test reads the developer's GitHub settings or writes into ./.dexxy."""
+    for name in (
+        "GITHUB_API_URL",
+        "GITHUB_TOKEN",
+        "GITHUB_ORGS",
+        "GITHUB_REPOS",
+        "GITHUB_FETCH_MODE",
+        "DATABASE_URL",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("DEXXY_HOME", str(tmp_path / "dexxy_home"))
+    monkeypatch.setenv("DEXXY_START_DATE", "2026-01-01")

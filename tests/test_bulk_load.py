@@ -29,7 +29,13 @@ def _rows(warehouse: WarehouseResource, table: str) -> list[tuple]:
 
 def test_upsert_twice_gives_the_same_rows(warehouse: WarehouseResource, table: str) -> None:
     batch = [
-        {"id": i, "label": f"row {i}", "version_at": dt.datetime(2026, 1, 1, tzinfo=UTC), "tags": ["a"], "payload": {"i": i}}
+        {
+            "id": i,
+            "label": f"row {i}",
+            "version_at": dt.datetime(2026, 1, 1, tzinfo=UTC),
+            "tags": ["a"],
+            "payload": {"i": i},
+        }
         for i in range(500)
     ]
     with warehouse.begin() as conn:
@@ -65,8 +71,10 @@ def test_awkward_values_round_trip(warehouse: WarehouseResource, table: str) -> 
             conn,
             table,
             COLUMNS,
-            [{"id": 1, "label": label, "tags": ['a "b"', "c,d", None, "{x}"], "payload": payload},
-             {"id": 2, "label": "", "tags": [], "payload": Jsonb([1, 2])}],
+            [
+                {"id": 1, "label": label, "tags": ['a "b"', "c,d", None, "{x}"], "payload": payload},
+                {"id": 2, "label": "", "tags": [], "payload": Jsonb([1, 2])},
+            ],
             ["id"],
         )
     rows = _rows(warehouse, table)
@@ -79,13 +87,19 @@ def test_awkward_values_round_trip(warehouse: WarehouseResource, table: str) -> 
 def test_replace_partitions_is_atomic(warehouse: WarehouseResource, table: str) -> None:
     day = dt.date(2026, 3, 1)
     with warehouse.begin() as conn:
-        replace_partitions(conn, table, "day", [day], ["id", "label", "day"], [{"id": 1, "label": "v1", "day": day}])
+        replace_partitions(
+            conn, table, "day", [day], ["id", "label", "day"], [{"id": 1, "label": "v1", "day": day}]
+        )
     with pytest.raises(RuntimeError), warehouse.begin() as conn:
-        replace_partitions(conn, table, "day", [day], ["id", "label", "day"], [{"id": 2, "label": "v2", "day": day}])
+        replace_partitions(
+            conn, table, "day", [day], ["id", "label", "day"], [{"id": 2, "label": "v2", "day": day}]
+        )
         raise RuntimeError("the run is killed before commit")
     assert [r[:2] for r in _rows(warehouse, table)] == [(1, "v1")]
     with warehouse.begin() as conn:
-        replace_partitions(conn, table, "day", [day], ["id", "label", "day"], [{"id": 2, "label": "v2", "day": day}])
+        replace_partitions(
+            conn, table, "day", [day], ["id", "label", "day"], [{"id": 2, "label": "v2", "day": day}]
+        )
     assert [r[:2] for r in _rows(warehouse, table)] == [(2, "v2")]
 
 

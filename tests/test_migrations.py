@@ -28,7 +28,7 @@ def test_concurrent_processes_migrate_once(database_url: str) -> None:
     def migrate(engine) -> None:  # type: ignore[no-untyped-def]
         try:
             results.append(len(apply_migrations(engine)))
-        except BaseException as exc:  # noqa: BLE001 - surfaced by the assertion below
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=migrate, args=(e,)) for e in engines]
@@ -42,19 +42,28 @@ def test_concurrent_processes_migrate_once(database_url: str) -> None:
 
 def test_every_analytics_table_and_column_is_commented(warehouse: WarehouseResource) -> None:
     with warehouse.connect() as conn:
-        uncommented_tables = conn.execute(
-            text(
-                "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-                "WHERE n.nspname = 'analytics' AND c.relkind IN ('r', 'v') AND obj_description(c.oid) IS NULL"
+        uncommented_tables = (
+            conn.execute(
+                text(
+                    "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                    "WHERE n.nspname = 'analytics' AND c.relkind IN ('r', 'v') "
+                    "AND obj_description(c.oid) IS NULL"
+                )
             )
-        ).scalars().all()
-        uncommented_columns = conn.execute(
-            text(
-                "SELECT table_name || '.' || column_name FROM information_schema.columns "
-                "WHERE table_schema = 'analytics' AND col_description("
-                "format('%I.%I', table_schema, table_name)::regclass, ordinal_position) IS NULL"
+            .scalars()
+            .all()
+        )
+        uncommented_columns = (
+            conn.execute(
+                text(
+                    "SELECT table_name || '.' || column_name FROM information_schema.columns "
+                    "WHERE table_schema = 'analytics' AND col_description("
+                    "format('%I.%I', table_schema, table_name)::regclass, ordinal_position) IS NULL"
+                )
             )
-        ).scalars().all()
+            .scalars()
+            .all()
+        )
     assert uncommented_tables == []
     assert uncommented_columns == []
 

@@ -1,0 +1,44 @@
+"""Starting sandboxes for product tests (tests may import both the product and the sandbox)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from dexxy_sandbox.server import SandboxServer
+
+from dexxy_sandbox.faults import FaultConfig
+from tests.github_runs import SANDBOX_TOKEN
+
+# A fixed "today" keeps every test's data identical from one day to the next.
+SANDBOX_UNTIL = dt.date(2026, 6, 30)
+
+
+@contextmanager
+def running_sandbox(
+    *,
+    seed: int = 11,
+    engineers: int = 6,
+    repos: int = 2,
+    days: int = 40,
+    rate_limit_per_hour: int = 100_000,
+    rate_limit_window_seconds: int = 3600,
+    faults: FaultConfig | None = None,
+) -> Iterator[SandboxServer]:
+    server = SandboxServer(
+        seed=seed,
+        engineers=engineers,
+        repos=repos,
+        days=days,
+        until=SANDBOX_UNTIL,
+        tokens=(SANDBOX_TOKEN,),
+        rate_limit_per_hour=rate_limit_per_hour,
+        rate_limit_window_seconds=rate_limit_window_seconds,
+        faults=faults,
+    )
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
