@@ -24,6 +24,8 @@ ANALYTICS_TABLES = {
     "analytics.team_members": "member_id",
 }
 START = SANDBOX_UNTIL - dt.timedelta(days=13)
+PULL_REQUEST_ASSETS = "key:github/pull_requests or key:github/reviews or key:github/commits"
+PULL_REQUEST_ASSETS_AND_DOWNSTREAM = "key:github/pull_requests+ or key:github/reviews+ or key:github/commits+"
 
 
 @pytest.fixture(scope="module")
@@ -96,7 +98,7 @@ def test_one_partition_alone_replaces_only_that_day(warehouse: WarehouseResource
     assert materialize_range(warehouse, github, START, SANDBOX_UNTIL).success
     day = SANDBOX_UNTIL - dt.timedelta(days=3)
     before = table_rows(warehouse, "analytics.pull_requests", "pr_id")
-    assert materialize_range(warehouse, github, day, day, selection="key:github/pull_requests+").success
+    assert materialize_range(warehouse, github, day, day, selection=PULL_REQUEST_ASSETS_AND_DOWNSTREAM).success
     assert table_rows(warehouse, "analytics.pull_requests", "pr_id") == before
     with warehouse.connect() as conn:
         days = conn.execute(
@@ -211,20 +213,22 @@ def test_bad_input_is_kept_counted_and_never_crashes(warehouse: WarehouseResourc
 
 
 def test_sandbox_ghost_users_are_reported_in_metadata(warehouse: WarehouseResource, sandbox) -> None:  # type: ignore[no-untyped-def]
-    result = materialize_range(
-        warehouse, github_resource(sandbox), START, SANDBOX_UNTIL, selection="key:github/pull_requests"
-    )
+    """A deleted reviewer arrives as `user: null`: the review loads and the problem is counted."""
+    result = materialize_range(warehouse, github_resource(sandbox), START, SANDBOX_UNTIL, selection=PULL_REQUEST_ASSETS)
     assert result.success
-    metadata = _materialization(result, "github/pull_requests")
-    ghosts = sum(
+    ghost_reviews = sum(
         1
         for repo, pulls in sandbox.org.pulls_by_repo.items()
         for pr in pulls
         if START <= pr.updated_at.date() <= SANDBOX_UNTIL
-        and (a := sandbox.org.account(pr.author)) is not None
-        and a.deleted
+        for review in pr.reviews
+        if (account := sandbox.org.account(review.reviewer)) is not None and account.deleted
     )
-    assert metadata["problems_by_kind"].get("pull_request.user_missing", 0) == ghosts
+    metadata = _materialization(result, "github/reviews")
+    assert metadata["problems_by_kind"].get("review.user_missing", 0) == ghost_reviews
+    with warehouse.connect() as conn:
+        loaded = conn.execute(text("SELECT count(*) FROM staging.github_pr_reviews WHERE reviewer_login IS NULL")).scalar_one()
+    assert loaded == ghost_reviews
 
 
 def test_a_wrong_token_fails_the_run_with_a_one_line_cause(warehouse: WarehouseResource, sandbox) -> None:  # type: ignore[no-untyped-def]

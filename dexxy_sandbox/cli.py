@@ -1,0 +1,96 @@
+"""`dexxy sandbox serve`: run the emulators in the foreground and print the `.env` lines that use them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import time
+
+import click
+
+from dexxy_sandbox.faults import FaultConfig
+from dexxy_sandbox.server import SandboxServer
+
+
+def _parse_faults(ctx: click.Context, param: click.Parameter, value: str | None) -> FaultConfig:
+    try:
+        return FaultConfig.parse(value)
+    except ValueError as error:
+        raise click.BadParameter(str(error), ctx=ctx, param=param) from error
+
+
+@click.command("serve")
+@click.option("--seed", type=int, default=7, show_default=True, help="Generator seed (same seed, same org).")
+@click.option("--engineers", type=click.IntRange(min=1), default=12, show_default=True)
+@click.option("--repos", type=click.IntRange(min=1), default=4, show_default=True)
+@click.option("--days", type=click.IntRange(min=1), default=120, show_default=True, help="Days of history.")
+@click.option(
+    "--until",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Last day of history [today, UTC].",
+)
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option(
+    "--port", type=click.IntRange(min=0, max=65535), default=8765, show_default=True, help="0: any free port."
+)
+@click.option(
+    "--faults",
+    default="",
+    callback=_parse_faults,
+    help="Fault injection, e.g. 'error_rate=0.05,latency_ms=50,drop_rate=0.01,"
+    "token_expires_after_requests=500'.",
+)
+@click.option(
+    "--rate-limit", type=click.IntRange(min=0), default=5000, show_default=True, help="Requests per hour."
+)
+@click.option("--token", "tokens", multiple=True, default=("sandbox-token",), show_default=True)
+def serve(
+    seed: int,
+    engineers: int,
+    repos: int,
+    days: int,
+    until: dt.datetime | None,
+    host: str,
+    port: int,
+    faults: FaultConfig,
+    rate_limit: int,
+    tokens: tuple[str, ...],
+) -> None:
+    """Serve a synthetic GitHub organisation until Ctrl-C; the env lines go to stdout, the rest to stderr."""
+    server = SandboxServer(
+        seed=seed,
+        engineers=engineers,
+        repos=repos,
+        days=days,
+        until=until.date() if until else None,
+        tokens=tokens,
+        rate_limit_per_hour=rate_limit,
+        faults=faults,
+        host=host,
+        port=port,
+    )
+    org = server.org
+    pulls = sum(len(org.pulls(repo.name)) for repo in org.repositories)
+    server.start()
+    click.echo(
+        f"# Dexxy sandbox: org {org.login}, {len(org.engineers)} engineers, {len(org.repositories)} repos, "
+        f"{pulls} pull requests from {org.start} to {org.as_of:%Y-%m-%d %H:%M} UTC; "
+        f"faults: {faults.describe()}",
+        err=True,
+    )
+    click.echo("# Paste these into .env (Ctrl-C stops the sandbox):", err=True)
+    for line in server.env_lines():
+        click.echo(line)
+    sys.stdout.flush()
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        click.echo("# sandbox stopped", err=True)
+    finally:
+        server.stop()
+
+
+if __name__ == "__main__":
+    serve()

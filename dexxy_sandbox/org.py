@@ -1,0 +1,28 @@
+"""The synthetic organisation: one import for the generator and the records it produces."""
+
+from __future__ import annotations
+
+from dexxy_sandbox.org_generator import DEFAULT_ORG_LOGIN, generate_org
+from dexxy_sandbox.org_model import (
+    Account,
+    Commit,
+    CommitPlan,
+    PullRequest,
+    Repository,
+    Review,
+    SyntheticOrg,
+    Team,
+)
+
+__all__ = [
+    "DEFAULT_ORG_LOGIN",
+    "Account",
+    "Commit",
+    "CommitPlan",
+    "PullRequest",
+    "Repository",
+    "Review",
+    "SyntheticOrg",
+    "Team",
+    "generate_org",
+]
