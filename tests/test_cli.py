@@ -39,10 +39,19 @@ def test_run_records_partitions_in_the_dagster_instance(sandbox_env, monkeypatch
 def test_run_fails_with_the_cause_on_one_line(sandbox_env, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setenv("GITHUB_TOKEN", "expired-token")
     day = SANDBOX_UNTIL.isoformat()
-    result = CliRunner().invoke(cli, ["run", "--start", day, "--end", day, "--select", "key:github/repositories"])
+    args = ["run", "--start", day, "--end", day, "--select", "key:github/repositories"]
+    result = CliRunner().invoke(cli, args)
     assert result.exit_code == 1
     assert "GitHub rejected the token (401" in result.output
     assert "expired-token" not in result.output
+
+
+def test_selecting_part_of_a_multi_asset_selects_all_of_it() -> None:
+    from dexxy_assets.cli.asset_runner import selected_keys
+    from dexxy_assets.definitions import defs
+
+    keys = {k.to_user_string() for k in selected_keys(defs(), "key:github/reviews")}
+    assert keys == {"github/pull_requests", "github/reviews", "github/commits"}
 
 
 def test_warehouse_commands(database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:

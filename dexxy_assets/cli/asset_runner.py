@@ -4,7 +4,6 @@ with a live progress display fed by the run's own event log."""
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import threading
 import uuid
 from dataclasses import dataclass
@@ -35,9 +34,19 @@ class RunOutcome:
 
 
 def selected_keys(definitions: dg.Definitions, select: str | None) -> list[dg.AssetKey]:
+    """The selection, widened to whole multi-assets: `github/pull_requests` is fetched with its reviews
+    and commits, so selecting one selects all three."""
     graph = definitions.resolve_asset_graph()
     selection = dg.AssetSelection.from_string(select) if select else dg.AssetSelection.all()
-    return sorted(selection.resolve(graph), key=lambda k: k.to_user_string())
+    keys = set(selection.resolve(graph))
+    for assets_def in definitions.assets or []:
+        if (
+            isinstance(assets_def, dg.AssetsDefinition)
+            and not assets_def.can_subset
+            and keys & assets_def.keys
+        ):
+            keys |= assets_def.keys
+    return sorted(keys, key=lambda k: k.to_user_string())
 
 
 def run_assets(
@@ -63,6 +72,7 @@ def run_assets(
                     "dagster/asset_partition_range_start": start.isoformat(),
                     "dagster/asset_partition_range_end": end.isoformat(),
                 },
+                run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
                 raise_on_error=False,
             )
             outcome["success"] = result.success
@@ -73,7 +83,6 @@ def run_assets(
             outcome["success"] = False
             outcome["error"] = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
 
-    logging.getLogger("dagster").setLevel(logging.WARNING)
     worker = threading.Thread(target=execute, name="dexxy-run", daemon=True)
     done: set[str] = set()
     with Progress(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -56,10 +57,17 @@ def dev(port: int, sandbox: bool | None) -> None:
         "-p",
         str(port),
     ]
+    process = subprocess.Popen(command, env=env, cwd=PROJECT_ROOT)
+    # `dagster dev` shuts its webserver, daemon and code servers down on SIGINT; a SIGTERM sent to us
+    # (a service manager, `timeout`) is forwarded as one so nothing is left running without the sandbox.
+    signal.signal(signal.SIGTERM, lambda *_: process.send_signal(signal.SIGINT))
     try:
-        subprocess.run(command, env=env, cwd=PROJECT_ROOT, check=False)
-    except KeyboardInterrupt:
-        pass
+        while True:
+            try:
+                process.wait()
+                break
+            except KeyboardInterrupt:  # Ctrl-C reached the whole process group; wait for dagster to finish
+                continue
     finally:
         if server is not None:
             server.stop()

@@ -12,8 +12,8 @@ from dexxy_assets import asset_metadata
 from dexxy_assets.github import asset_settings, rest_fetch
 from dexxy_assets.github.pull_request_load import PullRequestProblems, load_pull_requests
 from dexxy_assets.github.snapshot_assets import REPOSITORIES_KEY
+from dexxy_assets.ingestion_report import ingestion_metadata, record_ingestion
 from dexxy_assets.partitions import partition_dates
-from dexxy_assets.sync_log import record_sync
 from resources.etag_cache import EtagCache
 from resources.github import GitHubResource
 from resources.warehouse import WarehouseResource
@@ -88,53 +88,50 @@ def build_pull_request_assets(partitions: dg.PartitionsDefinition) -> dg.AssetsD
         with warehouse.begin() as conn:
             result = load_pull_requests(conn, fetched, days, fetched_at, problems)
             cache.save_to(conn)
-            for key, counts, log in (
-                (PULL_REQUESTS_KEY, result.pull_requests, problems.pull_requests),
-                (REVIEWS_KEY, result.reviews, problems.reviews),
-                (COMMITS_KEY, result.commits, problems.commits),
-            ):
-                log.save(conn, key.to_user_string(), days)
-                record_sync(
+            outputs = (
+                (
+                    PULL_REQUESTS_KEY,
+                    result.pull_requests,
+                    problems.pull_requests,
+                    "staging.github_pull_requests",
+                ),
+                (REVIEWS_KEY, result.reviews, problems.reviews, "staging.github_pr_reviews"),
+                (COMMITS_KEY, result.commits, problems.commits, "staging.github_pr_commits"),
+            )
+            schemas = {}
+            for key, counts, log, staging_table in outputs:
+                record_ingestion(
                     conn,
                     run_id=context.run.run_id,
-                    asset_key=key.to_user_string(),
+                    asset_key=key,
                     partitions=days,
                     started_at=started_at,
                     rows=counts.raw_rows,
-                    problems=log.total,
+                    problems=log,
                     usage=usage if key == PULL_REQUESTS_KEY else None,
                 )
-            schemas = {
-                PULL_REQUESTS_KEY: asset_metadata.table_schema(conn, "staging.github_pull_requests"),
-                REVIEWS_KEY: asset_metadata.table_schema(conn, "staging.github_pr_reviews"),
-                COMMITS_KEY: asset_metadata.table_schema(conn, "staging.github_pr_commits"),
-            }
-        per_pr = usage.requests / len(fetched) if fetched else 0.0
-        for key, counts, log, extra in (
-            (
-                PULL_REQUESTS_KEY,
-                result.pull_requests,
-                problems.pull_requests,
+                schemas[key] = asset_metadata.table_schema(conn, staging_table)
+        for key, counts, log, _ in outputs:
+            extra = (
                 {
-                    **asset_metadata.usage_metadata(usage),
-                    "api_requests_per_pr": round(per_pr, 2),
+                    "api_requests_per_pr": round(usage.requests / max(len(fetched), 1), 2),
                     "repositories": len(repos),
-                },
-            ),
-            (REVIEWS_KEY, result.reviews, problems.reviews, {}),
-            (COMMITS_KEY, result.commits, problems.commits, {}),
-        ):
+                }
+                if key == PULL_REQUESTS_KEY
+                else {}
+            )
             yield dg.MaterializeResult(
                 asset_key=key,
-                metadata={
-                    "dagster/row_count": counts.raw_rows,
-                    "staged_rows": counts.staged_rows,
-                    "dagster/column_schema": schemas[key],
-                    "partitions": len(days),
+                metadata=ingestion_metadata(
+                    rows=counts.raw_rows,
+                    schema=schemas[key],
+                    problems=log,
+                    usage=usage if key == PULL_REQUESTS_KEY else None,
+                    staged_rows=counts.staged_rows,
+                    partitions=len(days),
                     **asset_metadata.partition_counts_metadata(counts.per_partition, days),
-                    **asset_metadata.problems_metadata(log),
                     **extra,
-                },
+                ),
             )
 
     return github_pull_requests

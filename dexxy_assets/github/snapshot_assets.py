@@ -1,17 +1,22 @@
 """Unpartitioned GitHub snapshots: organisation members and repositories."""
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 import dagster as dg
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 
 from dexxy_assets import asset_metadata
 from dexxy_assets.github import asset_settings, rest_fetch, staging_rows
+from dexxy_assets.ingestion_report import ingestion_metadata, record_ingestion
 from dexxy_assets.problems import ProblemLog
-from dexxy_assets.sync_log import record_sync
 from resources.bulk_load import Jsonb, copy_rows, upsert
 from resources.etag_cache import EtagCache
 from resources.github import GitHubResource
+from resources.github_client import GitHubClient
+from resources.sql_template import render_sql
 from resources.warehouse import WarehouseResource
 
 MEMBERS_KEY = dg.AssetKey(["github", "members"])
@@ -22,6 +27,145 @@ _MARK_FORMER_MEMBERS = text(
     "UPDATE staging.github_org_members SET is_current = false "
     "WHERE org = ANY(:orgs) AND fetched_at < :fetched_at"
 )
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What one snapshot asset lands: raw rows replaced per org, staging rows merged newest-wins."""
+
+    raw_table: str
+    raw_key_columns: tuple[str, ...]  # besides org, fetched_at and payload; taken from the staged row
+    staging_table: str
+    staging_key: tuple[str, ...]
+    parse: Callable[[Any, str, dt.datetime, ProblemLog], dict | None]
+    preview_columns: tuple[str, ...]
+
+
+def land_snapshot(
+    conn: Connection,
+    snapshot: Snapshot,
+    orgs: list[str],
+    payloads: list[tuple[str, Any]],
+    fetched_at: dt.datetime,
+    problems: ProblemLog,
+) -> list[dict]:
+    """Replace the orgs' raw rows and merge what parses into staging; return the staged rows."""
+    raw_rows, staged = [], {}
+    for org, payload in payloads:
+        row = snapshot.parse(payload, org, fetched_at, problems)
+        keys = {c: (row or {}).get(c) for c in snapshot.raw_key_columns}
+        raw_rows.append({"org": org, **keys, "fetched_at": fetched_at, "payload": Jsonb(payload)})
+        if row:
+            staged[tuple(row[c] for c in snapshot.staging_key)] = row
+    conn.execute(text(render_sql(_DELETE_SNAPSHOT, table=snapshot.raw_table)), {"orgs": orgs})
+    copy_rows(conn, snapshot.raw_table, ["org", *snapshot.raw_key_columns, "fetched_at", "payload"], raw_rows)
+    rows = list(staged.values())
+    if rows:
+        upsert(
+            conn,
+            snapshot.staging_table,
+            list(rows[0]),
+            rows,
+            snapshot.staging_key,
+            ["updated_at", "fetched_at"],
+        )
+    return rows
+
+
+MEMBERS = Snapshot(
+    raw_table="raw.github_members",
+    raw_key_columns=("user_id", "login"),
+    staging_table="staging.github_users",
+    staging_key=("user_id",),
+    parse=lambda payload, _org, fetched_at, problems: staging_rows.user_row(payload, fetched_at, problems),
+    preview_columns=("login", "name", "user_type"),
+)
+REPOSITORIES = Snapshot(
+    raw_table="raw.github_repositories",
+    raw_key_columns=("repo_id", "full_name"),
+    staging_table="staging.github_repositories",
+    staging_key=("repo_id",),
+    parse=staging_rows.repository_row,
+    preview_columns=("full_name", "language", "default_branch", "is_archived"),
+)
+
+
+def fetch_member_profiles(
+    client: GitHubClient, orgs: tuple[str, ...], concurrency: int, warehouse: WarehouseResource
+) -> list[tuple[str, Any]]:
+    """(org, profile) for every member; the profile is `/users/{login}`, revalidated with stored ETags."""
+    members = [(org, m) for org in orgs for m in rest_fetch.list_members(client, org)]
+    logins = sorted(
+        {m["login"] for _, m in members if isinstance(m, dict) and isinstance(m.get("login"), str)}
+    )
+    with warehouse.connect() as conn:
+        client.etag_cache.load_from(conn, [client.url_for(f"users/{login}") for login in logins])
+    profiles = {
+        p["login"]: p
+        for p in rest_fetch.fetch_user_details(client, logins, concurrency)
+        if isinstance(p, dict)
+    }
+    return [(org, profiles.get(m.get("login")) or m if isinstance(m, dict) else m) for org, m in members]
+
+
+def _materialize_snapshot(
+    context: dg.AssetExecutionContext,
+    key: dg.AssetKey,
+    snapshot: Snapshot,
+    github: GitHubResource,
+    warehouse: WarehouseResource,
+    fetch: Callable[[GitHubClient], list[tuple[str, Any]]],
+    after_landing: Callable[[Connection, list[str], dt.datetime], None] = lambda *_: None,
+) -> dg.MaterializeResult:
+    started_at = dt.datetime.now(dt.UTC)
+    scope = github.scope()
+    problems = ProblemLog()
+    with github.client(EtagCache()) as client:
+        payloads = fetch(client)
+        usage = client.usage
+    fetched_at = dt.datetime.now(dt.UTC)
+    orgs = sorted({org for org, _ in payloads} | set(scope.orgs))
+    with warehouse.begin() as conn:
+        staged = land_snapshot(conn, snapshot, orgs, payloads, fetched_at, problems)
+        after_landing(conn, orgs, fetched_at)
+        client.etag_cache.save_to(conn)
+        record_ingestion(
+            conn,
+            run_id=context.run.run_id,
+            asset_key=key,
+            partitions=[],
+            started_at=started_at,
+            rows=len(payloads),
+            problems=problems,
+            usage=usage,
+        )
+        schema = asset_metadata.table_schema(conn, snapshot.staging_table)
+    ordered = sorted(staged, key=lambda r: str(r.get(snapshot.preview_columns[0])))
+    return dg.MaterializeResult(
+        metadata=ingestion_metadata(
+            rows=len(payloads),
+            schema=schema,
+            problems=problems,
+            usage=usage,
+            orgs=", ".join(orgs),
+            preview=asset_metadata.preview(ordered, snapshot.preview_columns),
+        )
+    )
+
+
+def _record_memberships(conn: Connection, orgs: list[str], fetched_at: dt.datetime) -> None:
+    """Members seen now are current; those not seen in this snapshot become former members."""
+    conn.execute(
+        text(
+            "INSERT INTO staging.github_org_members (org, user_id, login, is_current, fetched_at) "
+            "SELECT org, user_id, login, true, fetched_at FROM raw.github_members "
+            "WHERE org = ANY(:orgs) AND user_id IS NOT NULL AND login IS NOT NULL "
+            "ON CONFLICT (org, user_id) DO UPDATE SET login = EXCLUDED.login, is_current = true, "
+            "fetched_at = EXCLUDED.fetched_at"
+        ),
+        {"orgs": orgs},
+    )
+    conn.execute(_MARK_FORMER_MEMBERS, {"orgs": orgs, "fetched_at": fetched_at})
 
 
 @dg.asset(
@@ -37,99 +181,15 @@ _MARK_FORMER_MEMBERS = text(
 def github_members(
     context: dg.AssetExecutionContext, github: GitHubResource, warehouse: WarehouseResource
 ) -> dg.MaterializeResult:
-    started_at = dt.datetime.now(dt.UTC)
-    scope = github.scope()
-    problems = ProblemLog()
-    cache = EtagCache()
-    with github.client(cache) as client:
-        members = {org: rest_fetch.list_members(client, org) for org in scope.orgs}
-        logins = sorted(
-            {m["login"] for ms in members.values() for m in ms if isinstance(m, dict) and m.get("login")}
-        )
-        with warehouse.connect() as conn:
-            cache.load_from(conn, [client.url_for(f"users/{login}") for login in logins])
-        profiles = {
-            p["login"]: p
-            for p in rest_fetch.fetch_user_details(client, logins, github.max_concurrency)
-            if isinstance(p, dict)
-        }
-        usage = client.usage
-    fetched_at = dt.datetime.now(dt.UTC)
-    raw_rows, users, memberships = [], {}, []
-    for org, org_members in members.items():
-        for member in org_members:
-            payload = profiles.get(member.get("login")) if isinstance(member, dict) else None
-            payload = payload or member
-            row = staging_rows.user_row(payload, fetched_at, problems)
-            raw_rows.append(
-                {
-                    "org": org,
-                    "user_id": row["user_id"] if row else None,
-                    "login": row["login"] if row else None,
-                    "fetched_at": fetched_at,
-                    "payload": Jsonb(payload),
-                }
-            )
-            if row:
-                users[row["user_id"]] = row
-                memberships.append(
-                    {
-                        "org": org,
-                        "user_id": row["user_id"],
-                        "login": row["login"],
-                        "is_current": True,
-                        "fetched_at": fetched_at,
-                    }
-                )
-    with warehouse.begin() as conn:
-        from resources.sql_template import render_sql
-
-        conn.execute(
-            text(render_sql(_DELETE_SNAPSHOT, table="raw.github_members")), {"orgs": list(scope.orgs)}
-        )
-        copy_rows(conn, "raw.github_members", ["org", "user_id", "login", "fetched_at", "payload"], raw_rows)
-        user_rows = list(users.values())
-        if user_rows:
-            upsert(
-                conn,
-                "staging.github_users",
-                list(user_rows[0]),
-                user_rows,
-                ["user_id"],
-                ["updated_at", "fetched_at"],
-            )
-        upsert(
-            conn,
-            "staging.github_org_members",
-            ["org", "user_id", "login", "is_current", "fetched_at"],
-            memberships,
-            ["org", "user_id"],
-        )
-        conn.execute(_MARK_FORMER_MEMBERS, {"orgs": list(scope.orgs), "fetched_at": fetched_at})
-        problems.save(conn, MEMBERS_KEY.to_user_string())
-        cache.save_to(conn)
-        record_sync(
-            conn,
-            run_id=context.run.run_id,
-            asset_key=MEMBERS_KEY.to_user_string(),
-            partitions=[],
-            started_at=started_at,
-            rows=len(raw_rows),
-            problems=problems.total,
-            usage=usage,
-        )
-        schema = asset_metadata.table_schema(conn, "staging.github_users")
-    return dg.MaterializeResult(
-        metadata={
-            "dagster/row_count": len(raw_rows),
-            "dagster/column_schema": schema,
-            "orgs": ", ".join(scope.orgs),
-            "preview": asset_metadata.preview(
-                sorted(users.values(), key=lambda r: r["login"]), ["login", "name", "user_type"]
-            ),
-            **asset_metadata.usage_metadata(usage),
-            **asset_metadata.problems_metadata(problems),
-        }
+    orgs = github.scope().orgs
+    return _materialize_snapshot(
+        context,
+        MEMBERS_KEY,
+        MEMBERS,
+        github,
+        warehouse,
+        fetch=lambda client: fetch_member_profiles(client, orgs, github.max_concurrency, warehouse),
+        after_landing=_record_memberships,
     )
 
 
@@ -145,67 +205,12 @@ def github_members(
 def github_repositories(
     context: dg.AssetExecutionContext, github: GitHubResource, warehouse: WarehouseResource
 ) -> dg.MaterializeResult:
-    started_at = dt.datetime.now(dt.UTC)
     scope = github.scope()
-    problems = ProblemLog()
-    with github.client() as client:
-        repos = rest_fetch.list_repositories(client, scope)
-        usage = client.usage
-    fetched_at = dt.datetime.now(dt.UTC)
-    raw_rows, staged = [], []
-    for repo in repos:
-        row = staging_rows.repository_row(repo.payload, repo.org, fetched_at, problems)
-        raw_rows.append(
-            {
-                "org": repo.org,
-                "repo_id": row["repo_id"] if row else None,
-                "full_name": row["full_name"] if row else None,
-                "fetched_at": fetched_at,
-                "payload": Jsonb(repo.payload),
-            }
-        )
-        if row:
-            staged.append(row)
-    orgs = sorted({r.org for r in repos} | set(scope.orgs))
-    with warehouse.begin() as conn:
-        from resources.sql_template import render_sql
-
-        conn.execute(text(render_sql(_DELETE_SNAPSHOT, table="raw.github_repositories")), {"orgs": orgs})
-        copy_rows(
-            conn,
-            "raw.github_repositories",
-            ["org", "repo_id", "full_name", "fetched_at", "payload"],
-            raw_rows,
-        )
-        if staged:
-            upsert(
-                conn,
-                "staging.github_repositories",
-                list(staged[0]),
-                staged,
-                ["repo_id"],
-                ["updated_at", "fetched_at"],
-            )
-        problems.save(conn, REPOSITORIES_KEY.to_user_string())
-        record_sync(
-            conn,
-            run_id=context.run.run_id,
-            asset_key=REPOSITORIES_KEY.to_user_string(),
-            partitions=[],
-            started_at=started_at,
-            rows=len(raw_rows),
-            problems=problems.total,
-            usage=usage,
-        )
-        schema = asset_metadata.table_schema(conn, "staging.github_repositories")
-    return dg.MaterializeResult(
-        metadata={
-            "dagster/row_count": len(raw_rows),
-            "dagster/column_schema": schema,
-            "preview": asset_metadata.preview(
-                staged, ["full_name", "language", "default_branch", "is_archived"]
-            ),
-            **asset_metadata.usage_metadata(usage),
-            **asset_metadata.problems_metadata(problems),
-        }
+    return _materialize_snapshot(
+        context,
+        REPOSITORIES_KEY,
+        REPOSITORIES,
+        github,
+        warehouse,
+        fetch=lambda client: [(r.org, r.payload) for r in rest_fetch.list_repositories(client, scope)],
     )

@@ -72,8 +72,6 @@ def pull_request_row(
         return None
     if f.payload.get("user") is None:
         f.problem("user_missing", f.payload.get("html_url"))
-    if f.payload.get("body") is None:
-        f.problem("body_missing")
     author_login, author_type = f.text("user", "login"), f.enum(ACCOUNT_TYPES, "user", "type")
     labels = f.payload.get("labels")
     label_names = (
