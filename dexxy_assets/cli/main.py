@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 from dotenv import load_dotenv
 
+from dexxy_assets.cli.bench import bench
 from dexxy_assets.cli.demo import demo
 from dexxy_assets.cli.dev import dev
 from dexxy_assets.cli.run_command import run
@@ -31,6 +32,7 @@ def sandbox_serve(ctx: click.Context) -> None:
     serve.main(args=ctx.args, prog_name="dexxy sandbox serve", standalone_mode=True)
 
 
+cli.add_command(bench)
 cli.add_command(demo)
 cli.add_command(dev)
 cli.add_command(run)

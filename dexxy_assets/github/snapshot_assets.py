@@ -168,14 +168,21 @@ def _record_memberships(conn: Connection, orgs: list[str], fetched_at: dt.dateti
     conn.execute(_MARK_FORMER_MEMBERS, {"orgs": orgs, "fetched_at": fetched_at})
 
 
-@dg.asset(
-    key=MEMBERS_KEY,
-    group_name=asset_settings.GROUP,
-    owners=asset_settings.OWNERS,
-    kinds=asset_settings.KINDS,
-    pool=asset_settings.POOL,
-    automation_condition=asset_settings.DAILY_AT_0200,
-    description="Members of the synced GitHub organisations with their profiles (snapshot). Former members "
+def _snapshot_asset(key: dg.AssetKey, description: str) -> Callable[..., dg.AssetsDefinition]:
+    return dg.asset(
+        key=key,
+        description=description,
+        group_name=asset_settings.GROUP,
+        owners=asset_settings.OWNERS,
+        kinds=asset_settings.KINDS,
+        pool=asset_settings.POOL,
+        automation_condition=asset_settings.DAILY_AT_0200,
+    )
+
+
+@_snapshot_asset(
+    MEMBERS_KEY,
+    "Members of the synced GitHub organisations with their profiles (snapshot). Former members "
     "stay in staging, flagged is_current = false.",
 )
 def github_members(
@@ -193,14 +200,9 @@ def github_members(
     )
 
 
-@dg.asset(
-    key=REPOSITORIES_KEY,
-    group_name=asset_settings.GROUP,
-    owners=asset_settings.OWNERS,
-    kinds=asset_settings.KINDS,
-    pool=asset_settings.POOL,
-    automation_condition=asset_settings.DAILY_AT_0200,
-    description="Repositories in scope (the organisations' repositories, or the GITHUB_REPOS allow-list).",
+@_snapshot_asset(
+    REPOSITORIES_KEY,
+    "Repositories in scope (the organisations' repositories, or the GITHUB_REPOS allow-list).",
 )
 def github_repositories(
     context: dg.AssetExecutionContext, github: GitHubResource, warehouse: WarehouseResource

@@ -1,0 +1,180 @@
+"""`dexxy bench`: what a full GitHub sync costs, measured against the sandbox in its own process.
+
+Reports API requests and rate-limit points per fully detailed pull request, pull requests per second end to
+end, warehouse rows per second and peak memory, for a cold sync and for a re-run (ETag revalidation).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import resource
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import click
+import dagster as dg
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
+
+from dexxy_assets.definitions import defs
+from resources.github import GitHubResource
+from resources.sql_template import render_sql
+from resources.warehouse import WarehouseResource, resolve_database_url
+
+BENCH_DATABASE = "dexxy_bench"
+PULL_REQUEST_ASSETS = "key:github/pull_requests or key:github/reviews or key:github/commits"
+
+
+@dataclass
+class PassResult:
+    label: str
+    pull_requests: int
+    rows: int
+    requests: int
+    rate_limited_requests: int
+    seconds: float
+
+
+@contextmanager
+def sandbox_process(engineers: int, repos: int, days: int, seed: int) -> Iterator[dict[str, str]]:
+    """The sandbox in a child process, so its CPU and memory are not counted as Dexxy's."""
+    command = [
+        sys.executable,
+        "-m",
+        "dexxy_sandbox.cli",
+        "--port",
+        "0",
+        "--seed",
+        str(seed),
+        "--engineers",
+        str(engineers),
+        "--repos",
+        str(repos),
+        "--days",
+        str(days),
+        "--rate-limit",
+        "100000000",
+    ]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        env: dict[str, str] = {}
+        assert process.stdout is not None
+        while "GITHUB_FETCH_MODE" not in env:
+            line = process.stdout.readline()
+            if not line:
+                raise click.ClickException("the sandbox exited before it printed its settings")
+            if "=" in line and not line.startswith("#"):
+                key, value = line.strip().split("=", 1)
+                env[key] = value
+        yield env
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def fresh_bench_database() -> str:
+    """A scratch database beside the warehouse (never the warehouse itself), emptied for each bench."""
+    url = make_url(resolve_database_url())
+    admin = create_engine(
+        url.render_as_string(hide_password=False), poolclass=NullPool, isolation_level="AUTOCOMMIT"
+    )
+    with admin.connect() as conn:
+        conn.execute(
+            text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :d"),
+            {"d": BENCH_DATABASE},
+        )
+        conn.exec_driver_sql(render_sql("DROP DATABASE IF EXISTS {{ d | ident }}", d=BENCH_DATABASE))
+        conn.exec_driver_sql(render_sql("CREATE DATABASE {{ d | ident }}", d=BENCH_DATABASE))
+    admin.dispose()
+    return url.set(database=BENCH_DATABASE).render_as_string(hide_password=False)
+
+
+def run_pass(
+    label: str, warehouse: WarehouseResource, github: GitHubResource, start: dt.date, end: dt.date
+) -> PassResult:
+    definitions = defs()
+    started = time.perf_counter()
+    result = dg.materialize(
+        assets=list(definitions.assets),  # type: ignore[arg-type]
+        selection=PULL_REQUEST_ASSETS,
+        resources={"warehouse": warehouse, "github": github},
+        instance=dg.DagsterInstance.ephemeral(),
+        tags={
+            "dagster/asset_partition_range_start": start.isoformat(),
+            "dagster/asset_partition_range_end": end.isoformat(),
+        },
+        run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
+        raise_on_error=False,
+    )
+    seconds = time.perf_counter() - started
+    if not result.success:
+        raise click.ClickException(f"the {label} pass failed; see the Dagster output")
+    metadata = {
+        event.asset_key.to_user_string(): {k: v.value for k, v in event.metadata.items()}
+        for event in result.asset_materializations_for_node("github_pull_requests")
+    }
+    prs = metadata["github/pull_requests"]
+    return PassResult(
+        label=label,
+        pull_requests=int(prs["dagster/row_count"]),
+        rows=sum(int(m["dagster/row_count"]) + int(m["staged_rows"]) for m in metadata.values()),
+        requests=int(prs["api_requests"]),
+        rate_limited_requests=int(prs["api_rate_limited_requests"]),
+        seconds=seconds,
+    )
+
+
+@click.command()
+@click.option("--engineers", default=60, show_default=True)
+@click.option("--repos", default=12, show_default=True)
+@click.option("--days", default=30, show_default=True, help="Days of pull requests to sync.")
+@click.option("--seed", default=7, show_default=True)
+def bench(engineers: int, repos: int, days: int, seed: int) -> None:
+    """Measure a full REST sync of a synthetic org (cold, then a re-run)."""
+    console = Console(stderr=True)
+    database_url = fresh_bench_database()
+    with sandbox_process(engineers, repos, days + 5, seed) as env:
+        github = GitHubResource(
+            api_url=env["GITHUB_API_URL"], token=env["GITHUB_TOKEN"], orgs=[env["GITHUB_ORGS"]]
+        )
+        warehouse = WarehouseResource(database_url=database_url)
+        end = dt.datetime.now(dt.UTC).date()
+        start = end - dt.timedelta(days=days - 1)
+        console.print(
+            f"bench: {engineers} engineers, {repos} repos, {days} days of pull requests (REST mode)"
+        )
+        passes = [run_pass(label, warehouse, github, start, end) for label in ("cold sync", "re-run (ETags)")]
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    table = Table(title="Dexxy GitHub sync benchmark")
+    for column in (
+        "pass",
+        "PRs",
+        "requests",
+        "requests / PR",
+        "rate-limit points / PR",
+        "PRs / s",
+        "rows / s",
+    ):
+        table.add_column(column, justify="right")
+    for p in passes:
+        per_pr = max(p.pull_requests, 1)
+        table.add_row(
+            p.label,
+            str(p.pull_requests),
+            str(p.requests),
+            f"{p.requests / per_pr:.2f}",
+            f"{p.rate_limited_requests / per_pr:.2f}",
+            f"{p.pull_requests / p.seconds:.1f}",
+            f"{p.rows / p.seconds:.0f}",
+        )
+    console.print(table)
+    console.print(
+        f"peak memory of the Dexxy process: {peak_mb:.0f} MiB (the sandbox runs in its own process)"
+    )
