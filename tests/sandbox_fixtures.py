@@ -6,9 +6,8 @@ import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from dexxy_sandbox.server import SandboxServer
-
 from dexxy_sandbox.faults import FaultConfig
+from dexxy_sandbox.server import SandboxServer
 from tests.github_runs import SANDBOX_TOKEN
 
 # A fixed "today" keeps every test's data identical from one day to the next.
