@@ -45,6 +45,13 @@ def _parse_faults(ctx: click.Context, param: click.Parameter, value: str | None)
     "--rate-limit", type=click.IntRange(min=0), default=5000, show_default=True, help="Requests per hour."
 )
 @click.option("--token", "tokens", multiple=True, default=("sandbox-token",), show_default=True)
+@click.option(
+    "--app-key-file",
+    type=click.Path(dir_okay=False, writable=True),
+    default=None,
+    help="Authenticate as the sandbox's GitHub App: write its private key here and print "
+    "GITHUB_APP_* lines instead of GITHUB_TOKEN.",
+)
 def serve(
     seed: int,
     engineers: int,
@@ -56,6 +63,7 @@ def serve(
     faults: FaultConfig,
     rate_limit: int,
     tokens: tuple[str, ...],
+    app_key_file: str | None,
 ) -> None:
     """Serve a synthetic GitHub organisation until Ctrl-C; the env lines go to stdout, the rest to stderr."""
     server = SandboxServer(
@@ -80,7 +88,7 @@ def serve(
         err=True,
     )
     click.echo("# Paste these into .env (Ctrl-C stops the sandbox):", err=True)
-    for line in server.env_lines():
+    for line in server.app_env_lines(app_key_file) if app_key_file else server.env_lines():
         click.echo(line)
     sys.stdout.flush()
     try:

@@ -19,3 +19,13 @@ def stable_sha(*parts: object) -> str:
 def commit_sha(plan_seed: int, index: int) -> str:
     """SHA of the `index`-th commit of the PR whose commit plan has seed `plan_seed`."""
     return stable_sha("commit", plan_seed, index)
+
+
+def merge_commit_sha(plan_seed: int) -> str:
+    """SHA of the squash commit a PR's merge puts on the default branch (its `merge_commit_sha`)."""
+    return stable_sha("merge", plan_seed)
+
+
+def baseline_sha(repo_id: int) -> str:
+    """SHA of the default branch's tip when the generated history starts (it was deployed before)."""
+    return stable_sha("baseline", repo_id)

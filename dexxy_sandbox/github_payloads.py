@@ -284,7 +284,7 @@ class GitHubPayloads:
         }
 
     # ----- pull requests -----
-    def _label(self, repo: Repository, name: str) -> Json:
+    def label(self, repo: Repository, name: str) -> Json:
         color, description, default = _LABEL_STYLE.get(name, ("ededed", f"{name} code", False))
         label_id = 1_000_000_000 + zlib.crc32(f"{repo.id}/{name}".encode()) % 900_000_000
         return {
@@ -295,6 +295,8 @@ class GitHubPayloads:
             "description": description,
             "color": color,
             "default": default,
+            "archived_at": None,  # in GitHub's newer descriptions (githubkit requires them)
+            "archived_by": None,
         }
 
     def _branch(self, repo: Repository, ref: str, sha: str) -> Json:
@@ -306,7 +308,7 @@ class GitHubPayloads:
             "repo": self.repository(repo),
         }
 
-    def _association(self, login: str) -> str:
+    def association(self, login: str) -> str:
         account = self.org.account(login)
         if account is None or account.deleted:
             return "NONE"
@@ -336,7 +338,7 @@ class GitHubPayloads:
             "title": pr.title,
             "user": self.simple_user(pr.author),
             "body": pr.body,
-            "labels": [self._label(repo, name) for name in pr.labels],
+            "labels": [self.label(repo, name) for name in pr.labels],
             "milestone": None,
             "active_lock_reason": None,
             "created_at": iso(pr.created_at),
@@ -365,7 +367,7 @@ class GitHubPayloads:
                 "commits": {"href": f"{url}/commits"},
                 "statuses": {"href": statuses},
             },
-            "author_association": self._association(pr.author),
+            "author_association": self.association(pr.author),
             "auto_merge": None,
             "draft": pr.draft,
         }
@@ -414,7 +416,7 @@ class GitHubPayloads:
             "state": review.state,
             "html_url": html,
             "pull_request_url": pull_url,
-            "author_association": self._association(review.reviewer),
+            "author_association": self.association(review.reviewer),
             "_links": {"html": {"href": html}, "pull_request": {"href": pull_url}},
             "submitted_at": iso(review.submitted_at),
             "commit_id": review.commit_id,
@@ -422,7 +424,11 @@ class GitHubPayloads:
 
     def commit(self, pr: PullRequest, commit: Commit) -> Json:
         """A `commit` as listed by GET /pulls/{n}/commits; authors whose e-mail maps to no user are null."""
-        full_name = f"{self.org.login}/{pr.repo}"
+        return self.repo_commit(pr.repo, commit)
+
+    def repo_commit(self, repo: str, commit: Commit) -> Json:
+        """A `commit` of repository `repo` (PR commits, default-branch commits, compare and GET /commits)."""
+        full_name = f"{self.org.login}/{repo}"
         api = f"{self.api}/repos/{full_name}"
         html = f"{self.web}/{full_name}"
         verification: Json = {

@@ -1,9 +1,12 @@
 """The GitHub REST emulator: routes, handlers and the request pipeline every call goes through.
 
-The pipeline does what api.github.com does around a handler: authentication, injected faults, the primary
-rate limit (a 304 is free, /rate_limit is free), weak ETags with If-None-Match, `Link` paging headers and
-GitHub's error bodies. It is a bare ASGI app so that a "dropped connection" fault can reach the server's
-transport, and so a request costs a regex match and a JSON encode, not a middleware stack.
+The pipeline does what api.github.com does around a handler: authentication (static tokens and GitHub App
+installation tokens through the shared `Credentials`; the app's JWT only for its token endpoint), injected
+faults, the primary rate limit (a 304 is free, /rate_limit is free), weak ETags with If-None-Match, `Link`
+paging headers and GitHub's error bodies. `POST /graphql` goes through the same authentication and faults,
+then to the GraphQL emulator, which spends its own `graphql` budget. It is a bare ASGI app so that a "dropped
+connection" fault can reach the server's transport, and so a request costs a regex match and a JSON encode,
+not a middleware stack.
 """
 
 from __future__ import annotations
@@ -15,13 +18,25 @@ import json
 import re
 from collections.abc import Awaitable, Callable, MutableMapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import parse_qsl
 
 from starlette.routing import compile_path
 
 from dexxy_sandbox.faults import Fault, FaultDecision, FaultInjector
+from dexxy_sandbox.github_activity_payloads import GitHubActivityPayloads
+from dexxy_sandbox.github_app_auth import Credentials, GitHubApp, JwtRejected
 from dexxy_sandbox.github_payloads import GitHubPayloads, Json
+from dexxy_sandbox.github_rest_activity import ActivityHandlers
+from dexxy_sandbox.github_rest_handling import (
+    DOCS,
+    NOT_FOUND,
+    ApiError,
+    Listing,
+    OrgLookup,
+    RestRequest,
+    choice,
+)
 from dexxy_sandbox.org_model import PullRequest, Repository, SyntheticOrg
 from dexxy_sandbox.pagination import PageRequest, link_header
 from dexxy_sandbox.rate_limit import RateLimiter, RateWindow, rate_limit_overview
@@ -32,7 +47,6 @@ Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
 Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 
 COMMITS_LIST_CAP = 250  # GET /pulls/{n}/commits never returns more, whatever the PR has
-DOCS = "https://docs.github.com/rest"
 RATE_LIMIT_DOCS = "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api"
 SECONDARY_DOCS = (
     "https://docs.github.com/free-pro-team@latest/rest/overview/rate-limits-for-the-rest-api"
@@ -42,40 +56,14 @@ DEFAULT_API_VERSION = "2022-11-28"
 _JSON_CONTENT_TYPE = b"application/json; charset=utf-8"
 
 
-class ApiError(Exception):
-    """An error answered with GitHub's JSON error body."""
-
-    def __init__(self, status: int, message: str, errors: list[Json] | None = None) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.errors = errors
-
-    def body(self) -> Json:
-        payload: Json = {"message": self.message, "documentation_url": DOCS, "status": str(self.status)}
-        if self.errors:
-            payload["errors"] = self.errors
-        return payload
+__all__ = ["ApiError", "GitHubRestApi", "Listing", "RestRequest"]
+GRAPHQL_TEMPLATE = "/graphql"
 
 
-NOT_FOUND = ApiError(404, "Not Found")
+class GraphQLEndpoint(Protocol):
+    """What answers `POST /graphql` once the pipeline has authenticated it (see `github_graphql_endpoint`)."""
 
-
-@dataclass(frozen=True)
-class Listing:
-    """A paged list result: the pipeline slices it and writes the `Link` header."""
-
-    items: Sequence[Any]
-    render: Callable[[Any], Json]
-    paging_url: str  # GitHub's canonical paging path, e.g. {root}/repositories/{id}/pulls
-
-
-@dataclass(frozen=True)
-class RestRequest:
-    params: dict[str, Any]
-    query: dict[str, str]
-    query_string: str
-    token: str
+    def serve(self, body: bytes, token: str) -> tuple[int, bytes, list[tuple[bytes, bytes]]]: ...
 
 
 @dataclass(frozen=True)
@@ -83,6 +71,9 @@ class Route:
     template: str  # the canonical path template without convertors, used for request counters
     pattern: str  # the path actually matched (an alias such as /repositories/{repo_id}/pulls)
     handler: Callable[[RestRequest], Json | Listing]
+    method: str = "GET"
+    status: int = 200
+    app_jwt: bool = False  # authenticated by the GitHub App's JWT, not by a token
     regex: Any = field(init=False)
     convertors: dict[str, Any] = field(init=False)
 
@@ -125,13 +116,6 @@ def _etag_matches(if_none_match: str, etag: str) -> bool:
     return any(c in ("*", tag) for c in candidates)
 
 
-def _choice(query: dict[str, str], name: str, allowed: tuple[str, ...], default: str) -> str:
-    value = query.get(name) or default
-    if value not in allowed:
-        raise ApiError(422, "Validation Failed", [{"resource": "Search", "field": name, "code": "invalid"}])
-    return value
-
-
 class GitHubRestApi:
     """ASGI app serving one synthetic org under a REST root (mounted at e.g. `/github`)."""
 
@@ -141,22 +125,26 @@ class GitHubRestApi:
         api_root: str,
         web_root: str,
         *,
-        tokens: Sequence[str],
+        tokens: Sequence[str] = (),
         limiter: RateLimiter,
         faults: FaultInjector,
         log: RequestLog,
         seed: int = 7,
+        credentials: Credentials | None = None,
+        graphql: GraphQLEndpoint | None = None,
     ) -> None:
         self.org = org
         self.api_root = api_root.rstrip("/")
         self.payloads = GitHubPayloads(org, api_root, web_root)
-        self.tokens = frozenset(tokens)
+        self.activity = GitHubActivityPayloads(self.payloads)
+        self.credentials = credentials or Credentials(tokens, GitHubApp())
+        self.graphql = graphql
         self.limiter = limiter
         self.faults = faults
         self.log = log
         self._seed = seed
         self._request_count = 0
-        self._repos_by_id = {repo.id: repo for repo in org.repositories}
+        self.lookup = OrgLookup(org)
         self._sorted: dict[tuple[str, str, str, str], list[PullRequest]] = {}
         members = org.members()
         self._token_owner_id = members[0].id if members else org.id
@@ -181,15 +169,31 @@ class GitHubRestApi:
             (f"{pull}/commits", (f"{alias_pull}/commits",), self._commits),
             ("/users/{username}", (), self._user),
         ]
-        return [
+        table += ActivityHandlers(self.org, self.activity, self.lookup, self.api_root).routes()
+        routes = [
             Route(re.sub(r":\w+}", "}", template), pattern, handler)
             for template, aliases, handler in table
             for pattern in (template, *aliases)
         ]
+        token_path = "/app/installations/{installation_id:int}/access_tokens"
+        routes.append(
+            Route(
+                re.sub(r":\w+}", "}", token_path), token_path, self._access_token, "POST", 201, app_jwt=True
+            )
+        )
+        if self.graphql is not None:  # answered by `self.graphql`, which spends its own `graphql` budget
+            routes.append(Route(GRAPHQL_TEMPLATE, GRAPHQL_TEMPLATE, self._graphql_unreachable, "POST"))
+        return routes
 
-    def _match(self, path: str) -> tuple[Route | None, dict[str, Any]]:
+    def _graphql_unreachable(self, request: RestRequest) -> Json:
+        raise ApiError(500, "Server Error")  # the pipeline hands GraphQL bodies to `self.graphql`
+
+    def _match(self, path: str, method: str) -> tuple[Route | None, dict[str, Any]]:
         path = path.rstrip("/") or "/"
+        wanted = "GET" if method == "HEAD" else method
         for route in self.routes:
+            if route.method != wanted:
+                continue
             params = route.match(path)
             if params is not None:
                 return route, params
@@ -197,28 +201,13 @@ class GitHubRestApi:
 
     # ----- lookups -----
     def _check_org(self, params: dict[str, Any]) -> None:
-        if "org_id" in params:
-            if params["org_id"] != self.org.id:
-                raise NOT_FOUND
-        elif str(params.get("org", params.get("owner", ""))).lower() != self.org.login.lower():
-            raise NOT_FOUND
+        self.lookup.check_org(params)
 
     def _repo(self, params: dict[str, Any]) -> Repository:
-        if "repo_id" in params:
-            found = self._repos_by_id.get(params["repo_id"])
-        else:
-            self._check_org(params)
-            found = self.org.repository(params["repo"])
-        if found is None:
-            raise NOT_FOUND
-        return found
+        return self.lookup.repo(params)
 
     def _pull_request(self, params: dict[str, Any]) -> tuple[Repository, PullRequest]:
-        repo = self._repo(params)
-        pr = self.org.pull(repo.name, params["pull_number"])
-        if pr is None:
-            raise NOT_FOUND
-        return repo, pr
+        return self.lookup.pull_request(params)
 
     # ----- handlers -----
     def _rate_limit(self, request: RestRequest) -> Json:
@@ -238,9 +227,9 @@ class GitHubRestApi:
     def _org_repos(self, request: RestRequest) -> Listing:
         self._check_org(request.params)
         query = request.query
-        kind = _choice(query, "type", ("all", "public", "private", "forks", "sources", "member"), "all")
-        sort = _choice(query, "sort", ("created", "updated", "pushed", "full_name"), "created")
-        direction = _choice(query, "direction", ("asc", "desc"), "asc" if sort == "full_name" else "desc")
+        kind = choice(query, "type", ("all", "public", "private", "forks", "sources", "member"), "all")
+        sort = choice(query, "sort", ("created", "updated", "pushed", "full_name"), "created")
+        direction = choice(query, "direction", ("asc", "desc"), "asc" if sort == "full_name" else "desc")
         visible = {
             "public": lambda r: not r.private,
             "private": lambda r: r.private,
@@ -262,9 +251,9 @@ class GitHubRestApi:
     def _pulls(self, request: RestRequest) -> Listing:
         repo = self._repo(request.params)
         query = request.query
-        state = _choice(query, "state", ("open", "closed", "all"), "open")
-        sort = _choice(query, "sort", ("created", "updated", "popularity", "long-running"), "created")
-        direction = _choice(query, "direction", ("asc", "desc"), "desc" if sort == "created" else "asc")
+        state = choice(query, "state", ("open", "closed", "all"), "open")
+        sort = choice(query, "sort", ("created", "updated", "popularity", "long-running"), "created")
+        direction = choice(query, "direction", ("asc", "desc"), "desc" if sort == "created" else "asc")
         pulls: Sequence[PullRequest] = self._sorted_pulls(repo.name, state, sort, direction)
         if query.get("head"):
             owner, _, ref = query["head"].rpartition(":")
@@ -318,6 +307,21 @@ class GitHubRestApi:
             raise NOT_FOUND
         return self.payloads.public_user(account)
 
+    def _access_token(self, request: RestRequest) -> Json:
+        """POST /app/installations/{id}/access_tokens (the JWT was checked by the pipeline)."""
+        if request.params["installation_id"] != self.credentials.app.installation_id:
+            raise NOT_FOUND
+        permissions = None
+        if request.body.strip():
+            try:
+                body = json.loads(request.body)
+            except ValueError as error:
+                raise ApiError(400, "Problems parsing JSON") from error
+            requested = body.get("permissions") if isinstance(body, dict) else None
+            permissions = requested if isinstance(requested, dict) and requested else None
+        issued = self.credentials.issue(permissions)
+        return self.activity.installation_token(issued.token, issued.expires_at, issued.permissions)
+
     def _org_paging(self, what: str) -> str:
         return f"{self.api_root}/organizations/{self.org.id}/{what}"
 
@@ -327,10 +331,11 @@ class GitHubRestApi:
         digest = hashlib.blake2b(f"{self._seed}/{self._request_count}".encode(), digest_size=14).hexdigest()
         return ":".join((digest[0:4], digest[4:8], digest[8:15], digest[15:22], digest[22:28])).upper()
 
-    def _primary_limited(self, window: RateWindow, request_id: str) -> Reply:
+    def _primary_limited(self, window: RateWindow, request_id: str, token: str = "") -> Reply:
         when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+        owner = self.credentials.owner_description(token, self._token_owner_id)
         message = (
-            f"API rate limit exceeded for user ID {self._token_owner_id}. If you reach out to GitHub Support "
+            f"API rate limit exceeded for {owner}. If you reach out to GitHub Support "
             f"for help, please include the request ID {request_id} and timestamp {when}."
         )
         body = {"message": message, "documentation_url": RATE_LIMIT_DOCS, "status": "403"}
@@ -355,7 +360,11 @@ class GitHubRestApi:
         if not isinstance(result, Listing):
             return encode(result), []
         page = PageRequest.from_query(request.query)
-        body = encode([result.render(item) for item in page.slice(result.items)])
+        items = page.slice(result.items)
+        if result.envelope is not None:
+            body = encode(result.envelope(items, len(result.items)))
+        else:
+            body = encode([result.render(item) for item in items])
         link = link_header(result.paging_url, request.query_string, page, len(result.items))
         return body, [(b"link", link.encode())] if link else []
 
@@ -367,15 +376,15 @@ class GitHubRestApi:
         if route is None:
             allowed, window = self.limiter.consume(token)
             if not allowed:
-                return self._primary_limited(window, request_id)
+                return self._primary_limited(window, request_id, token)
             return Reply(404, encode(NOT_FOUND.body()), window.headers())
         free = route.template == "/rate_limit"  # as on GitHub, checking the budget costs nothing
-        if_none_match = headers.get("if-none-match")
+        if_none_match = headers.get("if-none-match") if route.method == "GET" else None
         window = self.limiter.state(token)
         if not free and window.remaining == 0 and not if_none_match:
-            return self._primary_limited(window, request_id)
+            return self._primary_limited(window, request_id, token)
         try:
-            status, (body, extra) = 200, self._render(route.handler(request), request)
+            status, (body, extra) = route.status, self._render(route.handler(request), request)
         except ApiError as error:
             status, body, extra = error.status, encode(error.body()), []
         etag = f'W/"{hashlib.blake2b(body, digest_size=32).hexdigest()}"'
@@ -384,11 +393,28 @@ class GitHubRestApi:
         if not free:
             allowed, window = self.limiter.consume(token)
             if not allowed:
-                return self._primary_limited(window, request_id)
+                return self._primary_limited(window, request_id, token)
         reply_headers = [*window.headers(), *extra]
-        if status == 200:
+        if status == 200 and route.method == "GET":
             reply_headers.append((b"etag", etag.encode()))
         return Reply(status, body, reply_headers)
+
+    def _authenticate(self, route: Route | None, token: str | None) -> tuple[Reply | None, str]:
+        """A 401 reply, or None and the key the request is budgeted under."""
+        if route is not None and route.app_jwt:
+            if token is None:
+                message = "A JSON web token could not be decoded"
+                return Reply(401, encode(ApiError(401, message).body()), []), ""
+            try:
+                self.credentials.app.verify_jwt(token)
+            except JwtRejected as rejected:
+                return Reply(401, encode(ApiError(401, rejected.message).body()), []), ""
+            return None, f"app:{self.credentials.app.app_id}"
+        if token is None:
+            return Reply(401, encode(ApiError(401, "Requires authentication").body()), []), ""
+        if not self.credentials.is_valid_token(token) or self.faults.token_expired(token):
+            return Reply(401, encode(ApiError(401, "Bad credentials").body()), []), ""
+        return None, token
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -397,7 +423,8 @@ class GitHubRestApi:
         path = scope["path"]
         query_string = scope["query_string"].decode("latin-1")
         headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
-        route, params = self._match(path) if method in ("GET", "HEAD") else (None, {})
+        route, params = self._match(path, method)
+        body = await _read_body(receive) if method in ("POST", "PUT", "PATCH") else b""
         template = route.template if route else ""
         config = self.faults.config
         if config.latency_ms:
@@ -408,15 +435,17 @@ class GitHubRestApi:
             await _drop_connection(send)
             return
         request_id = self._request_id()
-        token = _bearer_token(headers.get("authorization"))
-        if token is None:
-            reply = Reply(401, encode(ApiError(401, "Requires authentication").body()), [])
-        elif token not in self.tokens or self.faults.token_expired(token):
-            reply = Reply(401, encode(ApiError(401, "Bad credentials").body()), [])
+        denied, budget_key = self._authenticate(route, _bearer_token(headers.get("authorization")))
+        if denied is not None:
+            reply = denied
         elif decision.fault in (Fault.SERVER_ERROR, Fault.SECONDARY_RATE_LIMIT):
-            reply = self._fault_reply(decision, token, request_id)
+            reply = self._fault_reply(decision, budget_key, request_id)
+        elif route is not None and route.template == GRAPHQL_TEMPLATE and self.graphql is not None:
+            reply = Reply(*self.graphql.serve(body, budget_key))
+            if decision.fault is Fault.MALFORMED and reply.status == 200:  # GraphQL bodies get cut too
+                reply = Reply(200, reply.body[: max(1, len(reply.body) // 2)], reply.headers)
         else:
-            request = RestRequest(params, dict(parse_qsl(query_string)), query_string, token)
+            request = RestRequest(params, dict(parse_qsl(query_string)), query_string, budget_key, body)
             reply = self._serve(route, request, headers, request_id)
             if decision.fault is Fault.MALFORMED and reply.status == 200:
                 cut = [h for h in reply.headers if h[0] != b"etag"]
@@ -433,15 +462,32 @@ class GitHubRestApi:
         if reply.status != 304:
             common.append((b"content-type", _JSON_CONTENT_TYPE))
         self.log.record(method, path, query_string, template, reply.status, decision.fault.value)
-        body = b"" if method == "HEAD" or reply.status == 304 else reply.body
+        content = b"" if method == "HEAD" or reply.status == 304 else reply.body
         await send(
             {
                 "type": "http.response.start",
                 "status": reply.status,
-                "headers": [*common, *reply.headers, (b"content-length", str(len(body)).encode())],
+                "headers": [*common, *reply.headers, (b"content-length", str(len(content)).encode())],
             }
         )
-        await send({"type": "http.response.body", "body": body})
+        await send({"type": "http.response.body", "body": content})
+
+
+async def _read_body(receive: Receive, limit: int = 1 << 20) -> bytes:
+    """The request body (bounded: token requests are tiny)."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size <= limit:
+            chunks.append(chunk)
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
 
 
 async def _drop_connection(send: Send) -> None:

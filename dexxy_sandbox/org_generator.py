@@ -10,15 +10,23 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import gc
 import math
 import random
 import unicodedata
 import uuid
 
 from dexxy_sandbox import org_vocabulary as vocab
+from dexxy_sandbox.check_run_generator import generate_check_runs
+from dexxy_sandbox.comment_generator import generate_issue_comments, generate_review_comments
 from dexxy_sandbox.commit_generator import generate_commits
+from dexxy_sandbox.conversation_planner import CI_BOT, assign_comment_ids, plan_conversation
+from dexxy_sandbox.deployment_planner import deployments_as_of, plan_deployments
+from dexxy_sandbox.file_generator import generate_files
+from dexxy_sandbox.git_graph import build_repository_graph
 from dexxy_sandbox.github_ids import legacy_node_id
-from dexxy_sandbox.org_model import Account, PullRequest, Repository, SyntheticOrg, Team
+from dexxy_sandbox.issue_event_generator import generate_issue_events
+from dexxy_sandbox.org_model import Account, DetailGenerators, PullRequest, Repository, SyntheticOrg, Team
 from dexxy_sandbox.pr_planner import (
     COPILOT_REVIEWER,
     EngineerProfile,
@@ -26,6 +34,7 @@ from dexxy_sandbox.pr_planner import (
     PrPlan,
     finish_revert,
     plan_dependency_pr,
+    plan_draft_history,
     plan_human_pr,
     plan_revert_pr,
 )
@@ -35,6 +44,14 @@ from dexxy_sandbox.timeline import DAY, HOUR, day_start, geometric, lognormal, p
 DEFAULT_ORG_LOGIN = "dexxy-demo"
 EMAIL_DOMAIN = "dexxy.example"
 HUGE_PR_COMMITS = 250  # GET /pulls/{n}/commits returns at most this many
+DETAIL_GENERATORS = DetailGenerators(
+    files=generate_files,
+    check_runs=generate_check_runs,
+    issue_comments=generate_issue_comments,
+    review_comments=generate_review_comments,
+    issue_events=generate_issue_events,
+    repository_graph=build_repository_graph,
+)
 
 
 def generate_org(
@@ -50,6 +67,24 @@ def generate_org(
     """Generate the org: `days` days of history ending on `until` (default: today, UTC)."""
     if engineers < 1 or repos < 1 or days < 1:
         raise ValueError("engineers, repos and days must all be at least 1")
+    collecting = gc.isenabled()
+    gc.disable()  # hundreds of thousands of small records and no garbage cycles: collection only costs time
+    try:
+        return _generate(seed, engineers, repos, days, until, as_of, login)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _generate(
+    seed: int,
+    engineers: int,
+    repos: int,
+    days: int,
+    until: dt.date | None,
+    as_of: dt.datetime | None,
+    login: str,
+) -> SyntheticOrg:
     now = dt.datetime.now(dt.UTC)
     until = until or now.date()
     start = until - dt.timedelta(days=days - 1)
@@ -77,6 +112,12 @@ def generate_org(
     _ensure_huge_pr(plans, window_start, window_end)
     plans += _revert_plans(rng, ctx, plans)
     _number_and_identify(rng, plans, repositories, login)
+    # Details planned below draw from generators of their own, so they leave everything above unchanged.
+    for plan in plans:
+        plan_draft_history(plan)
+        plan_conversation(plan, ctx)
+    assign_comment_ids(random.Random(seed ^ 0xC033_E475), plans)
+    deployments = deployments_as_of(plan_deployments(seed, ctx, repositories, plans, start, days), as_of_ts)
 
     pulls_by_repo: dict[str, tuple[PullRequest, ...]] = {}
     for repo in repositories:
@@ -100,6 +141,8 @@ def generate_org(
         repositories=tuple(repositories),
         pulls_by_repo=pulls_by_repo,
         commit_factory=generate_commits,
+        deployments_by_repo=deployments,
+        generators=DETAIL_GENERATORS,
     )
 
 
@@ -263,6 +306,14 @@ def _bots() -> list[Account]:
             None,
             "29139614+renovate[bot]@users.noreply.github.com",
             "2017-06-02T07:04:12+00:00",
+        ),
+        _account(
+            CI_BOT,
+            41898282,
+            "Bot",
+            None,
+            "41898282+github-actions[bot]@users.noreply.github.com",
+            "2018-07-30T09:30:16+00:00",
         ),
         _account(
             COPILOT_REVIEWER,

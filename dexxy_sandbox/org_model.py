@@ -11,6 +11,7 @@ import hashlib
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +84,7 @@ class Review:
     body: str
     submitted_at: dt.datetime
     commit_id: str  # the head commit at the time of the review
+    comment_count: int = 0  # inline comments submitted with it (replies to them are not part of it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +126,20 @@ class CommitPlan:
 
 
 @dataclass(frozen=True, slots=True)
+class CommentStamp:
+    """When and by whom a comment was written; its text, path and line are generated on demand."""
+
+    id: int
+    author: str  # login; the account may be deleted or a bot
+    created_at: dt.datetime
+    updated_at: dt.datetime  # later than created_at when it was edited
+    review_id: int | None = (
+        None  # review comments submitted with a review; None for issue comments and replies
+    )
+    in_reply_to_id: int | None = None  # review-comment replies: the id of the thread's first comment
+
+
+@dataclass(frozen=True, slots=True)
 class PullRequest:
     """A pull request in its state as of the org's `as_of` instant."""
 
@@ -160,6 +176,13 @@ class PullRequest:
     jira_key: str | None  # the Jira issue the PR really belongs to (ground truth)
     ai_tools: tuple[str, ...]  # AI assistants whose traces the PR carries (ground truth)
     reverts_number: int | None = None
+    issue_comment_stamps: tuple[CommentStamp, ...] = ()  # the conversation; len() == comments
+    review_comment_stamps: tuple[
+        CommentStamp, ...
+    ] = ()  # inline comments and replies; len() == review_comments
+    draft_events: tuple[tuple[str, dt.datetime], ...] = ()  # ("ready_for_review" | "convert_to_draft", when)
+    opened_as_draft: bool = False
+    head_ref_deleted_at: dt.datetime | None = None
 
     @property
     def state(self) -> str:
@@ -172,6 +195,146 @@ class PullRequest:
     @property
     def commit_count(self) -> int:
         return self.commit_plan.count
+
+
+@dataclass(frozen=True, slots=True)
+class ChangedFile:
+    """One file of a pull request's diff, as GET /pulls/{n}/files lists it."""
+
+    filename: str
+    status: str  # added, modified, removed or renamed
+    additions: int
+    deletions: int
+    blob_sha: str
+    patch: str | None  # unified diff hunks; None for binary files, pure renames and very large diffs
+    previous_filename: str | None = None  # renamed files only
+
+    @property
+    def changes(self) -> int:
+        return self.additions + self.deletions
+
+
+@dataclass(frozen=True, slots=True)
+class CheckRun:
+    """One check run (a CI job) on a commit, in its state as of the org's `as_of`."""
+
+    id: int
+    name: str
+    app: str  # slug of the GitHub App that owns it: "github-actions" or "github-advanced-security"
+    suite_id: int
+    workflow_run_id: int
+    head_sha: str
+    status: str  # queued, in_progress or completed
+    conclusion: str | None  # success, failure, neutral, cancelled, skipped, timed_out; None until completed
+    started_at: dt.datetime
+    completed_at: dt.datetime | None
+    attempt: int = 1  # re-runs of a failed job are new check runs with the same name
+    annotations: int = 0
+    output_title: str | None = None
+    output_summary: str | None = None
+    pull_number: int | None = None  # the PR whose commit it ran on (None for default-branch commits)
+
+
+@dataclass(frozen=True, slots=True)
+class IssueComment:
+    """A comment in a pull request's conversation tab (GET /issues/{n}/comments)."""
+
+    id: int
+    repo: str
+    number: int
+    author: str
+    body: str
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewComment:
+    """An inline review comment on a diff line (GET /pulls/{n}/comments); replies form threads."""
+
+    id: int
+    repo: str
+    number: int
+    author: str
+    body: str
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    review_id: int | None  # None for replies, which the sandbox does not wrap in reviews of their own
+    in_reply_to_id: int | None
+    path: str
+    line: int | None  # None for comments on a whole file
+    side: str  # RIGHT (the new file) or LEFT (the old one)
+    position: int | None  # the deprecated index into the diff
+    diff_hunk: str
+    commit_id: str
+    original_commit_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class IssueEvent:
+    """A timeline event of a pull request (GET /issues/{n}/events): draft toggles, labels, merges..."""
+
+    id: int
+    event: str  # ready_for_review, convert_to_draft, labeled, assigned, review_requested, merged, closed...
+    actor: str
+    created_at: dt.datetime
+    commit_id: str | None = None
+    label: str | None = None
+    subject: str | None = None  # the assignee or requested reviewer
+
+
+@dataclass(frozen=True, slots=True)
+class DeploymentStatus:
+    """One state change of a deployment."""
+
+    id: int
+    state: str  # queued, in_progress, success, failure, error or inactive
+    creator: str
+    description: str
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Deployment:
+    """A deployment of one commit to `production` or `staging`, with the statuses seen by `as_of`."""
+
+    id: int
+    repo: str
+    sha: str
+    ref: str
+    environment: str
+    creator: str
+    description: str
+    created_at: dt.datetime
+    statuses: tuple[DeploymentStatus, ...]  # oldest first
+    kind: str  # ground truth: baseline, release, hotfix, retry, rollback, branch or continuous
+    task: str = "deploy"
+    payload: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def production(self) -> bool:
+        return self.environment == "production"
+
+    @property
+    def updated_at(self) -> dt.datetime:
+        return self.statuses[-1].created_at if self.statuses else self.created_at
+
+    @property
+    def state(self) -> str | None:
+        """The latest status (what GitHub's UI shows), None before the first one."""
+        return self.statuses[-1].state if self.statuses else None
+
+
+@dataclass(frozen=True)
+class DetailGenerators:
+    """Functions that build a PR's or a repository's details on demand (injected to avoid import cycles)."""
+
+    files: Callable[[SyntheticOrg, PullRequest], tuple[ChangedFile, ...]]
+    check_runs: Callable[[SyntheticOrg, PullRequest, int | None], tuple[CheckRun, ...]]
+    issue_comments: Callable[[SyntheticOrg, PullRequest], tuple[IssueComment, ...]]
+    review_comments: Callable[[SyntheticOrg, PullRequest], tuple[ReviewComment, ...]]
+    issue_events: Callable[[SyntheticOrg, PullRequest], tuple[IssueEvent, ...]]
+    repository_graph: Callable[[SyntheticOrg, Repository], Any]
 
 
 @dataclass(slots=True)
@@ -196,6 +359,8 @@ class SyntheticOrg:
     commit_factory: Callable[[SyntheticOrg, PullRequest], tuple[Commit, ...]] = field(
         repr=False, compare=False
     )
+    deployments_by_repo: dict[str, tuple[Deployment, ...]] = field(default_factory=dict)
+    generators: DetailGenerators | None = field(default=None, repr=False, compare=False)
     _accounts: dict[str, Account] = field(default_factory=dict, repr=False, compare=False)
     _repos: dict[str, Repository] = field(default_factory=dict, repr=False, compare=False)
     _pull_index: dict[str, dict[int, PullRequest]] = field(default_factory=dict, repr=False, compare=False)
@@ -203,6 +368,8 @@ class SyntheticOrg:
         default_factory=dict, repr=False, compare=False
     )
     _commit_lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+    _detail_cache: dict[tuple[str, str, object], Any] = field(default_factory=dict, repr=False, compare=False)
+    _detail_lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         for account in (*self.engineers, *self.bots, *self.system_accounts):
@@ -246,6 +413,73 @@ class SyntheticOrg:
                 self._commit_cache[key] = cached
             return cached
 
+    # ----- details generated on demand (deterministic, cached) -----
+    def _detail(self, kind: str, repo: str, key: object, build: Callable[[], Any], keep: int = 4096) -> Any:
+        cache_key = (kind, repo, key)
+        with self._detail_lock:
+            cached = self._detail_cache.get(cache_key)
+            if cached is None:
+                cached = build()
+                if len(self._detail_cache) >= keep:
+                    self._detail_cache.pop(next(iter(self._detail_cache)))
+                self._detail_cache[cache_key] = cached
+            return cached
+
+    def _generators(self) -> DetailGenerators:
+        if self.generators is None:
+            raise RuntimeError("this org was built without detail generators (use generate_org)")
+        return self.generators
+
+    def files(self, pr: PullRequest) -> tuple[ChangedFile, ...]:
+        """The PR's changed files: as many as `changed_files`, adding up to `additions` and `deletions`."""
+        make = self._generators().files
+        return self._detail("files", pr.repo, pr.number, lambda: make(self, pr))
+
+    def issue_comments(self, pr: PullRequest) -> tuple[IssueComment, ...]:
+        """The conversation, oldest first (`comments` of them)."""
+        make = self._generators().issue_comments
+        return self._detail("issue_comments", pr.repo, pr.number, lambda: make(self, pr))
+
+    def review_comments(self, pr: PullRequest) -> tuple[ReviewComment, ...]:
+        """Inline comments and their replies, oldest first (`review_comments` of them)."""
+        make = self._generators().review_comments
+        return self._detail("review_comments", pr.repo, pr.number, lambda: make(self, pr))
+
+    def issue_events(self, pr: PullRequest) -> tuple[IssueEvent, ...]:
+        """Timeline events (labels, review requests, draft toggles, merge, close, branch deletion)."""
+        make = self._generators().issue_events
+        return self._detail("issue_events", pr.repo, pr.number, lambda: make(self, pr))
+
+    def check_runs_for(self, pr: PullRequest, commit_index: int | None) -> tuple[CheckRun, ...]:
+        """Check runs on the PR's `commit_index`-th commit (None: its merge commit on the default branch).
+
+        Only pushed tips have runs: the head when the PR was opened and each later push."""
+        make = self._generators().check_runs
+        return self._detail(
+            "check_runs", pr.repo, (pr.number, commit_index), lambda: make(self, pr, commit_index)
+        )
+
+    def repository_graph(self, repo: str) -> Any:
+        """The repository's commit graph (`git_graph.RepositoryGraph`): history, refs, compare."""
+        repository = self.repository(repo)
+        if repository is None:
+            raise KeyError(repo)
+        make = self._generators().repository_graph
+        return self._detail("graph", repository.name, None, lambda: make(self, repository))
+
+    def default_branch_commits(self, repo: str) -> tuple[Commit, ...]:
+        """The default branch oldest first: a baseline commit, then one squash commit per merged PR."""
+        return tuple(self.repository_graph(repo).commits)
+
+    def check_runs(self, repo: str, ref: str) -> tuple[CheckRun, ...] | None:
+        """Check runs on the commit `ref` (a SHA or branch name) resolves to; None for an unknown ref."""
+        return self.repository_graph(repo).check_runs(ref)
+
+    def deployments(self, repo: str) -> tuple[Deployment, ...]:
+        """Deployments of the repository, oldest first."""
+        repository = self.repository(repo)
+        return self.deployments_by_repo.get(repository.name, ()) if repository else ()
+
     def fingerprint(self, include_commits: bool = False) -> str:
         """A digest of everything generated, for determinism checks."""
         digest = hashlib.sha256()
@@ -255,4 +489,6 @@ class SyntheticOrg:
             digest.update(repr(pr).encode())
             if include_commits:
                 digest.update(repr(self.commits(pr)).encode())
+        for repo in self.repositories:
+            digest.update(repr(self.deployments(repo.name)).encode())
         return digest.hexdigest()

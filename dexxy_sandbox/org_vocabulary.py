@@ -188,5 +188,42 @@ AI_COMMIT_TRAILERS: dict[str, tuple[str, ...]] = {
     "aider": ("",),
 }
 AIDER_AUTHOR_SUFFIX = " (aider)"
+
+# Conversation (issue) comments, by who writes them.
+AUTHOR_ISSUE_COMMENTS: tuple[str, ...] = (
+    "Rebased on main.", "Thanks for the reviews! Merging once CI is green.",
+    "@{reviewer} could you take another look?", "Split the migration into a follow-up PR.",
+    "Added screenshots of the new state.", "Blocked on the API change, picking it up tomorrow.",
+    "CI flaked on the e2e job, re-running.",
+)
+OTHER_ISSUE_COMMENTS: tuple[str, ...] = (
+    "Is this covered by the e2e suite?", "LGTM once CI is green.", "Can we get this into today's release?",
+    "Heads up: this touches the same code as another open PR.", "Do we need a feature flag for this?",
+    "+1, this has bitten us twice this month.", "Could you add a note to the runbook?",
+)
+CI_BOT_COMMENTS: tuple[str, ...] = (
+    "### Coverage report\n\n| Metric | Value |\n| --- | --- |\n| Lines | {pct}% ({delta}) |\n"
+    "| Branches | {branch_pct}% |\n\n_Updated for {sha}_",
+    "🚀 Preview deployed to https://pr-{number}.preview.dexxy.example (commit {sha})",
+)
+
+# Inline review comments and the replies in their threads.
+REVIEW_COMMENTS: tuple[str, ...] = (
+    "nit: could we name this `{word}`?", "Should this handle the empty case?",
+    "This could be a single query.",
+    "Let's add a test for this branch.", "Why not reuse the existing helper here?",
+    "Is this safe to retry?", "This will log the token, can we redact it?", "```suggestion\n{line}\n```",
+)
+BOT_REVIEW_COMMENTS: tuple[str, ...] = (
+    "[nitpick] The variable name `{word}` is ambiguous; consider a more descriptive name.",
+    "Potential null dereference: `{word}` may be undefined here.",
+    "This condition is always true, so the fallback branch is unreachable.",
+    "The error is swallowed here; consider returning or logging it.",
+)
+AUTHOR_REPLIES: tuple[str, ...] = (
+    "Done.", "Good catch, fixed.", "Fixed in {sha}.", "Added a test.",
+    "I'd prefer to keep it as is: it mirrors the other handlers.", "Will do in a follow-up.",
+)
+REVIEWER_FOLLOW_UPS: tuple[str, ...] = ("Thanks!", "👍", "Makes sense.", "Sounds good.")
 CLAUDE_PR_BODY_FOOTER = "\n\n🤖 Generated with [Claude Code](https://claude.com/claude-code)"
 # fmt: on

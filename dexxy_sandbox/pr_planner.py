@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from dexxy_sandbox import org_vocabulary as vocab
 from dexxy_sandbox.org_model import Account, Repository
-from dexxy_sandbox.timeline import HOUR, geometric, hours, lognormal, next_working_moment
+from dexxy_sandbox.timeline import DAY, HOUR, geometric, hours, lognormal, next_working_moment
 
 COPILOT_REVIEWER = "copilot-pull-request-reviewer[bot]"
 
@@ -51,6 +51,19 @@ class ReviewEvent:
     comment_count: int
     required: bool = True
     id: int = 0  # assigned org-wide in submission order once all plans exist
+
+
+@dataclass(slots=True)
+class CommentEvent:
+    """A comment that will be written at `ts` (see `conversation_planner`); its text is generated later."""
+
+    kind: str  # "issue" (conversation) or "review" (inline, on a diff line)
+    ts: int
+    author: str
+    edited_ts: int | None = None  # a later edit of an issue comment
+    review: ReviewEvent | None = None  # the review an inline comment was submitted with
+    reply_to: CommentEvent | None = None  # the first comment of the thread a reply answers
+    id: int = 0  # assigned org-wide in creation order once all plans exist
 
 
 @dataclass(slots=True)
@@ -91,6 +104,11 @@ class PrPlan:
     reverts: PrPlan | None = None
     number: int = 0  # assigned per repository in creation order once all plans exist
     id: int = 0
+    opened_as_draft: bool = False
+    draft_toggles: list[tuple[int, str]] = field(
+        default_factory=list
+    )  # (ts, ready_for_review|convert_to_draft)
+    conversation: list[CommentEvent] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -463,3 +481,29 @@ def finish_revert(plan: PrPlan, org_login: str) -> None:
     plan.title = f'Revert "{original.title}"'
     plan.head_ref = f"revert-{original.number}-{original.head_ref}"
     plan.body = f"Reverts {org_login}/{original.repo.name}#{original.number}"
+
+
+def plan_draft_history(plan: PrPlan) -> None:
+    """Draft toggles, drawn from a generator of their own so the rest of the plan is unchanged.
+
+    PRs that are drafts for good were opened as drafts (or converted later); some others were opened as drafts
+    and marked ready before anyone reviewed them. Dependency updates and reverts are never drafts.
+    """
+    if plan.kind in ("dependency", "revert"):
+        return
+    if not plan.draft and (plan.seed * 0x9E37_79B9_7F4A_7C15 >> 40) % 1000 >= 150:
+        return  # 85% of PRs never were drafts: decided by a hash, cheaper than seeding a generator
+    rng = random.Random(plan.seed ^ 0xD7AF_7065)
+    if plan.draft:
+        if rng.random() < 0.15:
+            plan.draft_toggles = [(plan.created + hours(rng, 20, 1.0, cap_hours=240), "convert_to_draft")]
+        else:
+            plan.opened_as_draft = True
+        return
+    human_reviews = [r.ts for r in plan.reviews if r.reviewer != COPILOT_REVIEWER]
+    limit = min([plan.created + 3 * DAY, *human_reviews, *([plan.close_ts] if plan.close_ts else [])])
+    if limit - plan.created < 120:
+        return
+    plan.opened_as_draft = True
+    ready = plan.created + int((limit - plan.created) * rng.uniform(0.2, 0.9))
+    plan.draft_toggles = [(min(max(ready, plan.created + 60), limit - 30), "ready_for_review")]

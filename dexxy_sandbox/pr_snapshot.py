@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from bisect import bisect_right
 
-from dexxy_sandbox.github_ids import commit_sha, legacy_node_id, stable_sha
-from dexxy_sandbox.org_model import CommitPlan, PullRequest, Review
-from dexxy_sandbox.pr_planner import PrPlan
+from dexxy_sandbox.github_ids import commit_sha, legacy_node_id, merge_commit_sha, stable_sha
+from dexxy_sandbox.org_model import CommentStamp, CommitPlan, PullRequest, Review
+from dexxy_sandbox.pr_planner import CommentEvent, PrPlan
 from dexxy_sandbox.timeline import to_datetime
 
 
@@ -34,10 +34,17 @@ def snapshot(plan: PrPlan, as_of: int) -> PullRequest | None:
             body=event.body,
             submitted_at=to_datetime(event.ts),
             commit_id=head_at(event.ts),
+            comment_count=event.comment_count,
         )
         for event in events
     )
-    activity = [plan.created, *fixups, *(e.ts for e in events), *comment_times]
+    issue_stamps, review_stamps, comment_activity = _comment_stamps(plan.conversation, as_of)
+    toggles = [(ts, name) for ts, name in plan.draft_toggles if ts <= as_of]
+    is_draft = plan.opened_as_draft
+    for _, name in toggles:
+        is_draft = name == "convert_to_draft"
+    activity = [plan.created, *fixups, *(e.ts for e in events), *comment_times, *comment_activity]
+    activity += [ts for ts, _ in toggles]
     if closed:
         activity.append(plan.close_ts or plan.created)
     if branch_deleted:
@@ -53,7 +60,7 @@ def snapshot(plan: PrPlan, as_of: int) -> PullRequest | None:
         ai_tools=plan.ai_tools,
         co_author=plan.co_author,
         suggestion_by=plan.suggestion_by if fixups else None,
-        reverted_merge_sha=stable_sha("merge", original.seed) if original else None,
+        reverted_merge_sha=merge_commit_sha(original.seed) if original else None,
     )
     return PullRequest(
         repo=plan.repo.name,
@@ -72,14 +79,14 @@ def snapshot(plan: PrPlan, as_of: int) -> PullRequest | None:
         closed_at=to_datetime(plan.close_ts) if closed and plan.close_ts else None,
         merged_at=to_datetime(plan.close_ts) if merged and plan.close_ts else None,
         merged_by=plan.merged_by if merged else None,
-        merge_commit_sha=None if closed and not merged else stable_sha("merge", plan.seed),
-        draft=plan.draft and not closed,
+        merge_commit_sha=None if closed and not merged else merge_commit_sha(plan.seed),
+        draft=is_draft and not closed,
         mergeable=None if closed else plan.mergeable,
         additions=plan.additions,
         deletions=plan.deletions,
         changed_files=plan.changed_files,
-        comments=len(comment_times),
-        review_comments=sum(e.comment_count for e in events),
+        comments=len(issue_stamps),
+        review_comments=len(review_stamps),
         labels=plan.labels,
         assignees=plan.assignees,
         requested_reviewers=() if closed else plan.requested_reviewers,
@@ -89,4 +96,44 @@ def snapshot(plan: PrPlan, as_of: int) -> PullRequest | None:
         jira_key=plan.jira_key,
         ai_tools=plan.ai_tools,
         reverts_number=original.number if original else None,
+        issue_comment_stamps=issue_stamps,
+        review_comment_stamps=review_stamps,
+        draft_events=tuple((name, to_datetime(ts)) for ts, name in toggles),
+        opened_as_draft=plan.opened_as_draft,
+        head_ref_deleted_at=to_datetime(branch_deleted) if branch_deleted else None,
+    )
+
+
+def _comment_stamps(
+    conversation: list[CommentEvent], as_of: int
+) -> tuple[tuple[CommentStamp, ...], tuple[CommentStamp, ...], list[int]]:
+    """Comments visible at `as_of` (issue, review) and the moments they add to the PR's activity.
+
+    An inline comment becomes visible when its review is submitted; an edit made after `as_of` has not
+    happened yet. Ids grow with creation time, so sorting by id lists oldest first, as GitHub does."""
+    issue: list[CommentStamp] = []
+    review: list[CommentStamp] = []
+    activity: list[int] = []
+    for event in conversation:
+        if event.kind == "issue":
+            if event.ts > as_of:
+                continue
+            edited = event.edited_ts if event.edited_ts is not None and event.edited_ts <= as_of else event.ts
+            issue.append(CommentStamp(event.id, event.author, to_datetime(event.ts), to_datetime(edited)))
+            activity.append(edited)
+        elif event.review is not None:
+            if event.review.ts > as_of:
+                continue
+            stamp = CommentStamp(
+                event.id, event.author, to_datetime(event.ts), to_datetime(event.review.ts), event.review.id
+            )
+            review.append(stamp)
+        elif event.reply_to is not None and event.ts <= as_of:
+            ts = to_datetime(event.ts)
+            review.append(CommentStamp(event.id, event.author, ts, ts, None, event.reply_to.id))
+            activity.append(event.ts)
+    return (
+        tuple(sorted(issue, key=lambda c: c.id)),
+        tuple(sorted(review, key=lambda c: c.id)),
+        activity,
     )

@@ -1,7 +1,8 @@
 """The sandbox HTTP server: emulators mounted under one root, run by uvicorn in a background thread.
 
-The GitHub REST emulator lives under `/github` (its REST root; GraphQL will sit at `/github/graphql`, which is
+The GitHub REST emulator lives under `/github` (its REST root; GraphQL answers at `/github/graphql`, which is
 where PyGithub and the project derive it from the REST root), leaving `/jira`, `/groq` for other emulators.
+The server owns the GitHub App identity and the `Credentials` every emulator checks tokens against.
 Web links (`html_url`) point at the server root, the way github.com sits beside api.github.com.
 """
 
@@ -9,15 +10,19 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import socket
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 import uvicorn
 
 from dexxy_sandbox.faults import FaultConfig, FaultInjector
+from dexxy_sandbox.github_app_auth import Credentials, GitHubApp
 from dexxy_sandbox.github_rest import GitHubRestApi, Receive, Scope, Send
 from dexxy_sandbox.org_generator import generate_org
 from dexxy_sandbox.org_model import SyntheticOrg
@@ -25,19 +30,21 @@ from dexxy_sandbox.rate_limit import RateLimiter
 from dexxy_sandbox.request_log import RequestLog
 
 GITHUB_PREFIX = "/github"
+AsgiApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 
 class _Mounts:
-    """Dispatches by path prefix to the emulators; anything else is a JSON 404 (the root lists mounts)."""
+    """Dispatches by path prefix to the emulators, the longest prefix first (so `/github/graphql` can sit
+    inside `/github`); anything else is a JSON 404 (the root lists mounts)."""
 
-    def __init__(self, mounts: dict[str, GitHubRestApi]) -> None:
+    def __init__(self, mounts: dict[str, AsgiApp]) -> None:
         self.mounts = mounts
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return
         path: str = scope["path"]
-        for prefix, app in self.mounts.items():
+        for prefix, app in sorted(self.mounts.items(), key=lambda item: len(item[0]), reverse=True):
             if path == prefix or path.startswith(prefix + "/"):
                 child = dict(scope)
                 child["path"] = path[len(prefix) :] or "/"
@@ -74,11 +81,20 @@ class SandboxServer:
         port: int = 0,
         *,
         org: SyntheticOrg | None = None,
+        app_id: int = 424242,
+        installation_id: int = 4242420,
+        installation_token_ttl_seconds: float = 3600,
+        clock: Callable[[], float] = time.time,
     ) -> None:
+        """`clock` (epoch seconds) is what JWTs and installation tokens are checked against; tests that fake
+        time for a client pass the same clock here."""
         if not tokens:
             raise ValueError("at least one token is needed")
         self.seed = seed
         self.tokens = tuple(tokens)
+        self.app = GitHubApp(app_id, installation_id, installation_token_ttl_seconds, clock=clock)
+        self.credentials = Credentials(self.tokens, self.app, clock=clock)
+        self._extra_mounts: dict[str, AsgiApp] = {}
         self.host = host
         self.org = org or generate_org(seed=seed, engineers=engineers, repos=repos, days=days, until=until)
         self.rate_limiter = RateLimiter(rate_limit_per_hour, rate_limit_window_seconds)
@@ -123,6 +139,51 @@ class SandboxServer:
             "GITHUB_FETCH_MODE=rest",
         ]
 
+    # ----- GitHub App -----
+    @property
+    def app_id(self) -> int:
+        return self.app.app_id
+
+    @property
+    def installation_id(self) -> int:
+        return self.app.installation_id
+
+    @property
+    def app_private_key_pem(self) -> str:
+        """The app's RSA private key (PEM): sign RS256 JWTs with it to get installation tokens."""
+        return self.app.private_key_pem
+
+    def write_app_private_key(self, path: str | os.PathLike[str]) -> Path:
+        """Write the app's private key to `path` (owner-readable only) and return the path."""
+        target = Path(path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(self.app_private_key_pem, encoding="utf-8")
+        target.chmod(0o600)
+        return target
+
+    def app_env_lines(self, key_path: str | os.PathLike[str]) -> list[str]:
+        """`.env` lines to authenticate as the sandbox's GitHub App (writes the private key to `key_path`)."""
+        written = self.write_app_private_key(key_path)
+        return [
+            f"GITHUB_API_URL={self.github_api_url}",
+            f"GITHUB_APP_ID={self.app_id}",
+            f"GITHUB_APP_INSTALLATION_ID={self.installation_id}",
+            f"GITHUB_APP_PRIVATE_KEY={written}",
+            f"GITHUB_ORGS={self.org.login}",
+            "GITHUB_FETCH_MODE=rest",
+        ]
+
+    def is_valid_token(self, token: str | None) -> bool:
+        """Whether `token` authenticates a request right now: a static token or an unexpired installation
+        token. Every emulator on the server (REST, GraphQL) checks tokens through this."""
+        return self.credentials.is_valid_token(token)
+
+    def mount(self, prefix: str, app: Any) -> None:
+        """Serve another ASGI emulator under `prefix` (e.g. "/github/graphql"); call before `start()`."""
+        if self._thread is not None:
+            raise RuntimeError("mount emulators before starting the server")
+        self._extra_mounts["/" + prefix.strip("/")] = app
+
     # ----- faults -----
     @property
     def faults(self) -> FaultConfig:
@@ -147,18 +208,30 @@ class SandboxServer:
         sock.listen(128)
         self._socket = sock
         self._port = sock.getsockname()[1]
+        from dexxy_sandbox.github_graphql_endpoint import GitHubGraphQLApi  # heavy (graphql-core): on start
+
+        members = self.org.members()
+        owner_id = members[0].id if members else self.org.id
+        graphql = GitHubGraphQLApi(
+            self.org,
+            self.github_api_url,
+            self.url,
+            limiter=self.rate_limiter,
+            describe_owner=lambda token: self.credentials.owner_description(token, owner_id),
+        )
         self._github = GitHubRestApi(
             self.org,
             self.github_api_url,
             self.url,
-            tokens=self.tokens,
+            credentials=self.credentials,
             limiter=self.rate_limiter,
             faults=FaultInjector(self._fault_config, self.seed),
             log=self.request_log,
             seed=self.seed,
+            graphql=graphql,
         )
         config = uvicorn.Config(
-            _Mounts({GITHUB_PREFIX: self._github}),
+            _Mounts({GITHUB_PREFIX: self._github, **self._extra_mounts}),
             log_level="warning",
             access_log=False,
             lifespan="off",

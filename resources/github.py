@@ -9,11 +9,12 @@ from pydantic import Field
 
 from resources.environment import env_list, env_value
 from resources.etag_cache import EtagCache
+from resources.github_app_auth import AppCredentials, InstallationTokens
 from resources.github_client import GitHubClient, RetryPolicy
 from resources.github_errors import GitHubConfigError
 
 DEFAULT_API_URL = "https://api.github.com"
-SUPPORTED_FETCH_MODES = ("rest",)
+SUPPORTED_FETCH_MODES = ("graphql", "rest")
 
 
 @dataclass(frozen=True)
@@ -28,16 +29,23 @@ class GitHubScope:
 
 
 class GitHubResource(dg.ConfigurableResource):
-    """GitHub REST access. Unset fields fall back to the GITHUB_* environment variables when a run starts,
-    so the token never lands in run config or the event log."""
+    """GitHub access (REST and GraphQL) with a token or as a GitHub App. Unset fields fall back to the
+    GITHUB_* environment variables when a run starts, so secrets never land in run config or the event log."""
 
     api_url: str | None = Field(
         default=None, description="REST root; unset → GITHUB_API_URL → api.github.com"
     )
     token: str | None = Field(default=None, description="Unset → GITHUB_TOKEN. Prefer EnvVar if you set it.")
+    app_id: str | None = Field(default=None, description="GitHub App id; unset → GITHUB_APP_ID.")
+    app_private_key: str | None = Field(
+        default=None, description="PEM or path to it; unset → GITHUB_APP_PRIVATE_KEY. Prefer EnvVar."
+    )
+    app_installation_id: str | None = Field(default=None, description="Unset → GITHUB_APP_INSTALLATION_ID.")
     orgs: list[str] | None = Field(default=None, description="Unset → GITHUB_ORGS (comma list).")
     repos: list[str] | None = Field(default=None, description="Allow-list owner/name; unset → GITHUB_REPOS.")
-    fetch_mode: str | None = Field(default=None, description="Unset → GITHUB_FETCH_MODE → rest.")
+    fetch_mode: str | None = Field(
+        default=None, description="graphql (bulk) or rest; unset → GITHUB_FETCH_MODE → graphql."
+    )
     max_concurrency: int = Field(default=4, description="Parallel requests for per-PR detail.")
     timeout_seconds: float = 30.0
     max_retries: int = 5
@@ -58,23 +66,37 @@ class GitHubResource(dg.ConfigurableResource):
         return GitHubScope(orgs, repos)
 
     def resolved_fetch_mode(self) -> str:
-        mode = (self.fetch_mode or env_value("GITHUB_FETCH_MODE") or "rest").lower()
+        mode = (self.fetch_mode or env_value("GITHUB_FETCH_MODE") or "graphql").lower()
         if mode not in SUPPORTED_FETCH_MODES:
-            raise GitHubConfigError(
-                f"GITHUB_FETCH_MODE={mode} is not supported yet: use rest (the GraphQL bulk path is planned)"
-            )
+            raise GitHubConfigError(f"GITHUB_FETCH_MODE={mode} is not a fetch mode: use graphql or rest")
         return mode
 
-    def client(self, etag_cache: EtagCache | None = None) -> GitHubClient:
+    def credentials(self) -> str | InstallationTokens:
+        """GitHub App credentials when all three are set (preferred), else the token."""
+        app = [
+            self.app_id or env_value("GITHUB_APP_ID"),
+            self.app_private_key or env_value("GITHUB_APP_PRIVATE_KEY"),
+            self.app_installation_id or env_value("GITHUB_APP_INSTALLATION_ID"),
+        ]
+        if all(app):
+            return InstallationTokens(AppCredentials.from_values(*app), self.resolved_api_url())  # type: ignore[arg-type]
+        if any(app):
+            raise GitHubConfigError(
+                "GitHub App auth needs GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY and GITHUB_APP_INSTALLATION_ID "
+                "together"
+            )
         token = self.token or env_value("GITHUB_TOKEN")
         if not token:
             raise GitHubConfigError(
-                "GITHUB_TOKEN is not set: export a token with repo and read:org scopes "
-                "(or run `dexxy sandbox serve` and paste its lines into .env)"
+                "GITHUB_TOKEN is not set: export a token with repo and read:org scopes, set the GITHUB_APP_* "
+                "variables, or run `dexxy sandbox serve` and paste its lines into .env"
             )
+        return token
+
+    def client(self, etag_cache: EtagCache | None = None) -> GitHubClient:
         return GitHubClient(
             self.resolved_api_url(),
-            token,
+            self.credentials(),
             timeout_seconds=self.timeout_seconds,
             retry=RetryPolicy(max_retries=self.max_retries),
             etag_cache=etag_cache,

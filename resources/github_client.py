@@ -11,7 +11,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 import httpx
@@ -30,6 +30,14 @@ log = logging.getLogger(__name__)
 
 API_VERSION = "2022-11-28"
 _RETRYABLE_STATUSES = frozenset({500, 502, 503, 504})
+
+
+class TokenSource(Protocol):
+    """Where a short-lived token comes from (GitHub App installation tokens)."""
+
+    def token(self) -> str: ...
+
+    def invalidate(self) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -61,7 +69,7 @@ class GitHubClient:
     def __init__(
         self,
         api_url: str,
-        token: str,
+        token: str | TokenSource,
         *,
         timeout_seconds: float = 30.0,
         retry: RetryPolicy | None = None,
@@ -80,9 +88,9 @@ class GitHubClient:
         self._limit_lock = threading.Lock()
         self._remaining: int | None = None
         self._reset_at: float | None = None
+        self._token = token
         self._http = httpx.Client(
             headers={
-                "Authorization": f"Bearer {token}",
                 "Accept": "application/vnd.github+json",
                 "X-GitHub-Api-Version": API_VERSION,
                 "User-Agent": user_agent,
@@ -113,20 +121,25 @@ class GitHubClient:
     def get(self, path: str, params: dict[str, Any] | None = None) -> Any:
         return self.request("GET", path, params=params).data
 
-    def paginate(self, path: str, params: dict[str, Any] | None = None) -> Iterator[Any]:
+    def paginate(
+        self, path: str, params: dict[str, Any] | None = None, items_key: str | None = None
+    ) -> Iterator[Any]:
         """Every item of a list endpoint, following absolute ``Link: rel="next"`` URLs."""
-        for page in self.pages(path, params):
+        for page in self.pages(path, params, items_key):
             yield from page
 
-    def pages(self, path: str, params: dict[str, Any] | None = None) -> Iterator[list[Any]]:
-        """Each page of a list endpoint; stop iterating to stop fetching."""
+    def pages(
+        self, path: str, params: dict[str, Any] | None = None, items_key: str | None = None
+    ) -> Iterator[list[Any]]:
+        """Each page of a list endpoint; stop iterating to stop fetching. ``items_key`` names the list inside
+        an object answer (``check_runs`` of ``{"total_count": …, "check_runs": […]}``)."""
         response = self.request("GET", self.list_url(path, params))
         while True:
-            if not isinstance(response.data, list):
-                raise GitHubError(
-                    f"GitHub answered {_path_of(path)} with {type(response.data).__name__}, not a list"
-                )
-            yield response.data
+            data = response.data
+            items = data.get(items_key) if items_key and isinstance(data, dict) else data
+            if not isinstance(items, list):
+                raise GitHubError(f"GitHub answered {_path_of(path)} with {type(items).__name__}, not a list")
+            yield items
             if not response.next_url:
                 return
             if _origin(response.next_url) != self._origin:
@@ -142,10 +155,13 @@ class GitHubClient:
         label = _path_of(url)
         failures = 0
         limit_pauses = 0
+        renewed_token = False
         while True:
             self._wait_for_budget()
             cached = self.etag_cache.get(url) if method == "GET" else None
-            headers = {"If-None-Match": cached.etag} if cached else {}
+            headers = {"Authorization": f"Bearer {self._current_token()}"}
+            if cached:
+                headers["If-None-Match"] = cached.etag
             try:
                 response = self._http.request(method, url, headers=headers, json=json)
             except httpx.TransportError as exc:  # refused, reset, timed out, truncated
@@ -166,6 +182,10 @@ class GitHubClient:
                 if method == "GET" and etag:
                     self.etag_cache.put(url, CachedResponse(etag, data, next_url))
                 return ApiResponse(data, next_url, from_cache=False)
+            if status == 401 and not renewed_token and not isinstance(self._token, str):
+                self._token.invalidate()  # an installation token revoked or expired early: get a new one once
+                renewed_token = True
+                continue
             if status == 401:
                 raise GitHubAuthError(
                     f"GitHub rejected the token (401 {_message(response)}) on {label}: "
@@ -179,7 +199,7 @@ class GitHubClient:
                         raise GitHubRateLimitError(
                             f"GitHub kept rate-limiting {label} ({limit_pauses - 1} waits): re-run later"
                         )
-                    self._pause(wait, label)
+                    self.pause(wait, label)
                     continue
                 raise GitHubAuthError(
                     f"GitHub refused {label} (403 {_message(response)}): "
@@ -193,6 +213,9 @@ class GitHubClient:
                 failures = self._retry_or_raise(failures, f"{status} from {label}")
                 continue
             raise GitHubError(f"GitHub answered {status} for {label}: {_message(response)}")
+
+    def _current_token(self) -> str:
+        return self._token if isinstance(self._token, str) else self._token.token()
 
     # --- rate limits -------------------------------------------------------------------------------
 
@@ -212,7 +235,7 @@ class GitHubClient:
         if remaining == 0 and reset_at is not None:
             wait = reset_at - time.time() + 1.0
             if wait > 0:
-                self._pause(wait, "spent rate limit")
+                self.pause(wait, "spent rate limit")
             with self._limit_lock:
                 if self._remaining == 0:
                     self._remaining = None
@@ -232,7 +255,7 @@ class GitHubClient:
             return self.retry.secondary_backoff_seconds * 2**pauses
         return None
 
-    def _pause(self, seconds: float, reason: str) -> None:
+    def pause(self, seconds: float, reason: str) -> None:
         if seconds > self.retry.max_rate_limit_wait_seconds:
             raise GitHubRateLimitError(
                 f"GitHub rate limit spent; it resets in {seconds / 60:.0f} min, more than the "

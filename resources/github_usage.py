@@ -17,6 +17,7 @@ class ApiUsage:
     rate_limit_waits: int = 0
     waited_seconds: float = 0.0
     graphql_points: int = 0
+    graphql_requests: int = 0
     rate_limit_remaining: int | None = None
     statuses: Counter[int] = field(default_factory=Counter)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -39,17 +40,29 @@ class ApiUsage:
             self.rate_limit_waits += 1
             self.waited_seconds += seconds
 
+    def record_graphql(self, points: int) -> None:
+        with self._lock:
+            self.graphql_requests += 1
+            self.graphql_points += points
+
     @property
     def rate_limited_requests(self) -> int:
-        """Requests that counted against the REST budget (GitHub does not count 304s)."""
-        return self.requests - self.not_modified
+        """REST requests that counted against the REST budget (GitHub does not count 304s)."""
+        return self.requests - self.not_modified - self.graphql_requests
+
+    @property
+    def budget_points(self) -> int:
+        """What the sync cost of both budgets: REST requests plus GraphQL points."""
+        return self.rate_limited_requests + self.graphql_points
 
     def as_metadata(self) -> dict[str, int | float]:
         return {
             "api_requests": self.requests,
             "api_requests_not_modified": self.not_modified,
             "api_rate_limited_requests": self.rate_limited_requests,
+            "api_graphql_requests": self.graphql_requests,
             "api_graphql_points": self.graphql_points,
+            "api_budget_points": self.budget_points,
             "api_retries": self.retries,
             "api_rate_limit_waits": self.rate_limit_waits,
             "api_waited_seconds": round(self.waited_seconds, 1),

@@ -79,3 +79,32 @@ def isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Non
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("DEXXY_HOME", str(tmp_path / "dexxy_home"))
     monkeypatch.setenv("DEXXY_START_DATE", "2026-01-01")
+
+
+@pytest.fixture
+def make_database(server_url: str) -> Iterator:
+    """Create more fresh databases within one test (dropped afterwards)."""
+    created: list[str] = []
+    admin = create_engine(server_url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
+
+    def make() -> str:
+        name = f"dexxy_test_{uuid.uuid4().hex[:10]}"
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        created.append(name)
+        return make_url(server_url).set(database=name).render_as_string(hide_password=False)
+
+    yield make
+    from resources import warehouse as warehouse_module
+
+    for name in created:
+        for url, engine in list(warehouse_module._engines.items()):
+            if url.endswith(f"/{name}") or f"/{name}?" in url:
+                engine.dispose()
+                warehouse_module._engines.pop(url, None)
+        with admin.connect() as conn:
+            conn.execute(
+                text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :d"), {"d": name}
+            )
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
+    admin.dispose()

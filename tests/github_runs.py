@@ -14,9 +14,9 @@ from resources.warehouse import WarehouseResource
 SANDBOX_TOKEN = "sandbox-token"
 
 
-def github_resource(server, token: str = SANDBOX_TOKEN) -> GitHubResource:  # type: ignore[no-untyped-def]
+def github_resource(server, token: str = SANDBOX_TOKEN, fetch_mode: str = "rest") -> GitHubResource:  # type: ignore[no-untyped-def]
     return GitHubResource(
-        api_url=server.github_api_url, token=token, orgs=[server.org.login], fetch_mode="rest"
+        api_url=server.github_api_url, token=token, orgs=[server.org.login], fetch_mode=fetch_mode
     )
 
 

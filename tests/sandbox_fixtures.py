@@ -24,6 +24,7 @@ def running_sandbox(
     rate_limit_per_hour: int = 100_000,
     rate_limit_window_seconds: int = 3600,
     faults: FaultConfig | None = None,
+    installation_token_ttl_seconds: int = 3600,
 ) -> Iterator[SandboxServer]:
     server = SandboxServer(
         seed=seed,
@@ -35,6 +36,7 @@ def running_sandbox(
         rate_limit_per_hour=rate_limit_per_hour,
         rate_limit_window_seconds=rate_limit_window_seconds,
         faults=faults,
+        installation_token_ttl_seconds=installation_token_ttl_seconds,
     )
     server.start()
     try:

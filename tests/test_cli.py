@@ -51,7 +51,10 @@ def test_selecting_part_of_a_multi_asset_selects_all_of_it() -> None:
     from dexxy_assets.definitions import defs
 
     keys = {k.to_user_string() for k in selected_keys(defs(), "key:github/reviews")}
-    assert keys == {"github/pull_requests", "github/reviews", "github/commits"}
+    assert keys == {
+        f"github/{name}"
+        for name in ("pull_requests", "reviews", "commits", "files", "check_runs", "comments")
+    }
 
 
 def test_warehouse_commands(database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:

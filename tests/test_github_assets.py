@@ -11,7 +11,8 @@ import pytest
 from sqlalchemy import text
 
 from dexxy_assets.github import rest_fetch
-from dexxy_assets.github.pull_request_load import PullRequestProblems, load_pull_requests
+from dexxy_assets.github.fetched import FetchedPullRequest
+from dexxy_assets.github.pull_request_load import load_pull_requests
 from resources.github_client import GitHubClient
 from resources.warehouse import WarehouseResource
 from tests.github_runs import github_resource, materialize_range, table_rows
@@ -24,8 +25,9 @@ ANALYTICS_TABLES = {
     "analytics.team_members": "member_id",
 }
 START = SANDBOX_UNTIL - dt.timedelta(days=13)
-PULL_REQUEST_ASSETS = "key:github/pull_requests or key:github/reviews or key:github/commits"
-PULL_REQUEST_ASSETS_AND_DOWNSTREAM = "key:github/pull_requests+ or key:github/reviews+ or key:github/commits+"
+PR_ASSET_KEYS = ("pull_requests", "reviews", "commits", "files", "check_runs", "comments")
+PULL_REQUEST_ASSETS = " or ".join(f"key:github/{name}" for name in PR_ASSET_KEYS)
+PULL_REQUEST_ASSETS_AND_DOWNSTREAM = " or ".join(f"key:github/{name}+" for name in PR_ASSET_KEYS)
 
 
 @pytest.fixture(scope="module")
@@ -74,7 +76,7 @@ def test_a_range_run_loads_exactly_what_the_sandbox_holds(warehouse: WarehouseRe
     assert negative == 0
     metadata = _materialization(result, "github/pull_requests")
     assert metadata["dagster/row_count"] == len(expected)
-    assert metadata["api_requests"] >= 3 * len(expected)  # detail + reviews + commits per PR (REST mode)
+    assert metadata["api_requests"] >= 8 * len(expected)  # REST mode: 8 requests per pull request
     assert metadata["partitions"] == 14
 
 
@@ -117,7 +119,7 @@ def _days_with_updates(server) -> set[tuple[str, dt.date]]:  # type: ignore[no-u
     }
 
 
-def _fetch_some(server, count: int) -> list[rest_fetch.FetchedPullRequest]:  # type: ignore[no-untyped-def]
+def _fetch_some(server, count: int) -> list[FetchedPullRequest]:  # type: ignore[no-untyped-def]
     with GitHubClient(server.github_api_url, SANDBOX_TOKEN) as client:
         repo = f"{server.org.login}/{server.org.repositories[0].name}"
         start = dt.datetime.combine(START, dt.time(), dt.UTC)
@@ -132,10 +134,7 @@ def _version(
 ) -> rest_fetch.FetchedPullRequest:
     stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ")
     return dataclasses.replace(
-        pr,
-        listing=dataclasses.replace(pr.listing, updated_at=when),
-        detail={**pr.detail, "title": title, "updated_at": stamp},
-        commits=commits,
+        pr, updated_at=when, detail={**pr.detail, "title": title, "updated_at": stamp}, commits=commits
     )
 
 
@@ -148,11 +147,9 @@ def test_out_of_order_partitions_keep_the_newest_version(warehouse: WarehouseRes
     older = _version(pr, day, "older title", [*pr.commits, extra])
     fetched_at = dt.datetime.now(dt.UTC)
     with warehouse.begin() as conn:  # D+1 first …
-        load_pull_requests(conn, [newer], [next_day.date()], fetched_at, PullRequestProblems())
+        load_pull_requests(conn, [newer], [next_day.date()], fetched_at)
     with warehouse.begin() as conn:  # … then D, fetched later
-        load_pull_requests(
-            conn, [older], [day.date()], fetched_at + dt.timedelta(minutes=5), PullRequestProblems()
-        )
+        load_pull_requests(conn, [older], [day.date()], fetched_at + dt.timedelta(minutes=5))
     with warehouse.connect() as conn:
         title, updated = conn.execute(
             text("SELECT title, updated_at FROM staging.github_pull_requests WHERE pr_id = :id"),
@@ -188,13 +185,12 @@ def test_bad_input_is_kept_counted_and_never_crashes(warehouse: WarehouseResourc
         commits=[{"no": "sha"}, *odd.commits],
     )
     broken = dataclasses.replace(broken, detail={"message": "half a payload"})
-    problems = PullRequestProblems()
-    days = sorted({p.listing.updated_at.date() for p in (good, odd, broken)})
+    days = sorted({p.partition_date for p in (good, odd, broken)})
     with warehouse.begin() as conn:
-        result = load_pull_requests(conn, [good, odd, broken], days, dt.datetime.now(dt.UTC), problems)
-    assert result.pull_requests.raw_rows == 3  # everything is kept in raw
-    assert result.pull_requests.staged_rows == 2  # the unkeyable one is not staged …
-    counted = problems.pull_requests.by_problem()
+        load = load_pull_requests(conn, [good, odd, broken], days, dt.datetime.now(dt.UTC))
+    assert load.counts["pull_requests"].raw_rows == 3  # everything is kept in raw
+    assert load.counts["pull_requests"].staged_rows == 2  # the unkeyable one is not staged …
+    counted = load.problems["pull_requests"].by_problem()
     assert counted["pull_request.unkeyed"] == 1  # … but counted
     for problem in (
         "user_missing",
@@ -203,8 +199,9 @@ def test_bad_input_is_kept_counted_and_never_crashes(warehouse: WarehouseResourc
         "created_at_invalid",
     ):
         assert counted[f"pull_request.{problem}"] >= 1, problem
-    assert problems.reviews.by_problem().get("review.user_missing", 0) >= 1
-    assert problems.commits.by_problem()["commit.unkeyed"] == 1
+    assert load.problems["reviews"].by_problem().get("review.user_missing", 0) >= 1
+    assert load.problems["commits"].by_problem()["commit.unkeyed"] == 1
+    assert load.problems["files"].by_problem().get("files.parent_unkeyed", 0) == len(broken.files)
     with warehouse.connect() as conn:
         state = conn.execute(
             text("SELECT state FROM staging.github_pull_requests WHERE pr_id = :id"), {"id": odd.detail["id"]}

@@ -34,5 +34,7 @@ from dexxy_assets.processing.jira_links import extract_jira_keys
     ],
     ids=lambda v: str(v)[:30],
 )
-def test_extract_jira_keys(title: str | None, branch: str | None, body: str | None, expected: list[str]) -> None:
+def test_extract_jira_keys(
+    title: str | None, branch: str | None, body: str | None, expected: list[str]
+) -> None:
     assert extract_jira_keys(title, branch, body) == expected

@@ -50,8 +50,10 @@ def fetch(client: httpx.Client, url: str, **params: Any) -> Any:
     return response.json()
 
 
-def assert_valid(spec: OpenApiResponses, template: str, payload: Any, status: str = "200") -> None:
-    errors = spec.errors(template, payload, status=status)
+def assert_valid(
+    spec: OpenApiResponses, template: str, payload: Any, status: str = "200", method: str = "get"
+) -> None:
+    errors = spec.errors(template, payload, method=method, status=status)
     assert not errors, f"{template} ({status}) does not match the spec:\n" + "\n".join(errors)
 
 
@@ -204,3 +206,129 @@ def test_validator_rejects_a_broken_payload(
     assert any("login" in e for e in errors)
     assert any("date-time" in e for e in errors)
     assert any("uri" in e for e in errors)
+
+
+# ----- activity around pull requests: files, checks, comments, events, deployments, compare, commits -----
+FILES = "/repos/{owner}/{repo}/pulls/{pull_number}/files"
+CHECK_RUNS = "/repos/{owner}/{repo}/commits/{ref}/check-runs"
+ISSUE_COMMENTS = "/repos/{owner}/{repo}/issues/{issue_number}/comments"
+ISSUE_EVENTS = "/repos/{owner}/{repo}/issues/{issue_number}/events"
+REVIEW_COMMENTS = "/repos/{owner}/{repo}/pulls/{pull_number}/comments"
+REPO_ISSUE_COMMENTS = "/repos/{owner}/{repo}/issues/comments"
+REPO_REVIEW_COMMENTS = "/repos/{owner}/{repo}/pulls/comments"
+DEPLOYMENTS = "/repos/{owner}/{repo}/deployments"
+DEPLOYMENT = "/repos/{owner}/{repo}/deployments/{deployment_id}"
+STATUSES = "/repos/{owner}/{repo}/deployments/{deployment_id}/statuses"
+COMPARE = "/repos/{owner}/{repo}/compare/{basehead}"
+COMMIT = "/repos/{owner}/{repo}/commits/{ref}"
+ACCESS_TOKEN = "/app/installations/{installation_id}/access_tokens"
+
+
+def _activity_pulls(org: SyntheticOrg) -> dict[str, PullRequest]:
+    pulls = list(org.all_pulls())
+    return {
+        "conversation": next(p for p in pulls if p.comments and p.review_comments and p.merged),
+        "threads": next(p for p in pulls if any(s.in_reply_to_id for s in p.review_comment_stamps)),
+        "bot_comments": next(
+            p for p in pulls if any(s.author.endswith("[bot]") for s in p.review_comment_stamps)
+        ),
+        "renames": next(p for p in pulls if any(f.status == "renamed" for f in org.files(p))),
+        "revert": next(p for p in pulls if p.kind == "revert"),
+        "dependency": next(p for p in pulls if p.kind == "dependency"),
+        "draft_history": next(p for p in pulls if p.draft_events),
+        "deleted_author": next(p for p in pulls if p.author in {a.login for a in org.engineers if a.deleted}),
+        "huge": max(pulls, key=lambda p: p.commit_count),
+        "open": next(p for p in reversed(pulls) if p.state == "open" and not p.draft),
+    }
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        "conversation",
+        "threads",
+        "bot_comments",
+        "renames",
+        "revert",
+        "dependency",
+        "draft_history",
+        "deleted_author",
+        "huge",
+        "open",
+    ],
+)
+def test_pull_request_activity_matches_spec(
+    case: str, spec: OpenApiResponses, client: httpx.Client, server: SandboxServer
+) -> None:
+    org = server.org
+    pr = _activity_pulls(org)[case]
+    repo = f"/repos/{org.login}/{pr.repo}"
+    files = fetch(client, f"{repo}/pulls/{pr.number}/files", per_page=100)
+    assert_valid(spec, FILES, files)
+    assert [f["filename"] for f in files] == [f.filename for f in org.files(pr)][:100]
+    runs = fetch(client, f"{repo}/commits/{pr.head_sha}/check-runs", filter="all")
+    assert_valid(spec, CHECK_RUNS, runs)
+    assert runs["total_count"] == len(org.check_runs_for(pr, pr.commit_count - 1))
+    comments = fetch(client, f"{repo}/issues/{pr.number}/comments", per_page=100)
+    assert_valid(spec, ISSUE_COMMENTS, comments)
+    assert len(comments) == pr.comments
+    review_comments = fetch(client, f"{repo}/pulls/{pr.number}/comments", per_page=100)
+    assert_valid(spec, REVIEW_COMMENTS, review_comments)
+    assert len(review_comments) == pr.review_comments
+    events = fetch(client, f"{repo}/issues/{pr.number}/events", per_page=100)
+    assert_valid(spec, ISSUE_EVENTS, events)
+    for ref in (pr.head_sha, *([pr.merge_commit_sha] if pr.merged and pr.merge_commit_sha else [])):
+        assert_valid(spec, COMMIT, fetch(client, f"{repo}/commits/{ref}"))
+    if pr.merged:
+        assert_valid(spec, CHECK_RUNS, fetch(client, f"{repo}/commits/{pr.merge_commit_sha}/check-runs"))
+
+
+def test_repository_activity_matches_spec(
+    spec: OpenApiResponses, client: httpx.Client, server: SandboxServer
+) -> None:
+    org = server.org
+    for repo_model in org.repositories:
+        repo = f"/repos/{org.login}/{repo_model.name}"
+        issue_comments = fetch(client, f"{repo}/issues/comments", per_page=100)
+        assert_valid(spec, REPO_ISSUE_COMMENTS, issue_comments)
+        review_comments = fetch(
+            client, f"{repo}/pulls/comments", per_page=100, sort="updated", direction="desc"
+        )
+        assert_valid(spec, REPO_REVIEW_COMMENTS, review_comments)
+        deployments = fetch(client, f"{repo}/deployments", per_page=100)
+        assert_valid(spec, DEPLOYMENTS, deployments)
+        assert deployments and all(d["environment"] in ("production", "staging") for d in deployments)
+        for deployment in (deployments[0], deployments[-1]):
+            assert_valid(spec, DEPLOYMENT, fetch(client, f"{repo}/deployments/{deployment['id']}"))
+            statuses = fetch(client, f"{repo}/deployments/{deployment['id']}/statuses")
+            assert_valid(spec, STATUSES, statuses)
+            assert statuses
+        production = [d for d in org.deployments(repo_model.name) if d.production and d.state == "success"]
+        base, head = production[len(production) // 2], production[-1]
+        comparison = fetch(client, f"{repo}/compare/{base.sha}...{head.sha}")
+        assert_valid(spec, COMPARE, comparison)
+        paged = fetch(client, f"{repo}/compare/{base.sha}...{head.sha}", per_page=5, page=2)
+        assert_valid(spec, COMPARE, paged)
+        assert paged["files"] == []  # files come with the first page only
+
+
+def test_installation_token_matches_spec(spec: OpenApiResponses, server: SandboxServer) -> None:
+    jwt = server.app.make_jwt()
+    response = httpx.post(
+        f"{server.github_api_url}/app/installations/{server.installation_id}/access_tokens",
+        headers={"Authorization": f"Bearer {jwt}", "Accept": "application/vnd.github+json"},
+    )
+    assert response.status_code == 201, response.text
+    assert_valid(spec, ACCESS_TOKEN, response.json(), "201", "post")
+    expired = httpx.post(
+        f"{server.github_api_url}/app/installations/{server.installation_id}/access_tokens",
+        headers={"Authorization": f"Bearer {server.app.make_jwt(issued_at=1_600_000_000)}"},
+    )
+    assert expired.status_code == 401
+    assert_valid(spec, ACCESS_TOKEN, expired.json(), "401", "post")
+    unknown = httpx.post(
+        f"{server.github_api_url}/app/installations/1/access_tokens",
+        headers={"Authorization": f"Bearer {jwt}"},
+    )
+    assert unknown.status_code == 404
+    assert_valid(spec, ACCESS_TOKEN, unknown.json(), "404", "post")

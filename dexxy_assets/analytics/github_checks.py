@@ -5,7 +5,8 @@ from __future__ import annotations
 import dagster as dg
 
 from dexxy_assets.checks.sql_checks import SqlCheck, build_sql_check, ingest_problems_check
-from dexxy_assets.github.pull_request_assets import COMMITS_KEY, PULL_REQUESTS_KEY, REVIEWS_KEY
+from dexxy_assets.github.deployment_assets import DEPLOYMENTS_KEY
+from dexxy_assets.github.pull_request_assets import ENTITIES
 from dexxy_assets.github.snapshot_assets import MEMBERS_KEY, REPOSITORIES_KEY
 
 _PULL_REQUESTS = dg.AssetKey(["analytics", "pull_requests"])
@@ -15,8 +16,12 @@ ANALYTICS_CHECKS = (
     SqlCheck(
         asset=_PULL_REQUESTS,
         name="durations_are_not_negative",
-        description="cycle_time_hours is never negative (a negative span is NULL by definition).",
-        offending_rows_sql="SELECT count(*) FROM analytics.pull_requests WHERE cycle_time_hours < 0",
+        description="No duration is negative (a negative span is NULL by definition).",
+        offending_rows_sql=(
+            "SELECT count(*) FROM analytics.pull_requests WHERE least(cycle_time_hours, review_time_hours, "
+            "coding_time_hours, pickup_time_hours, review_phase_hours, deploy_time_hours, lead_time_hours, "
+            "avg_fix_response_hours) < 0"
+        ),
     ),
     SqlCheck(
         asset=_PULL_REQUESTS,
@@ -41,8 +46,6 @@ ANALYTICS_CHECKS = (
 
 
 def build_github_checks() -> list[dg.AssetChecksDefinition]:
-    ingest = [
-        ingest_problems_check(k)
-        for k in (MEMBERS_KEY, REPOSITORIES_KEY, PULL_REQUESTS_KEY, REVIEWS_KEY, COMMITS_KEY)
-    ]
+    ingested = [MEMBERS_KEY, REPOSITORIES_KEY, DEPLOYMENTS_KEY, *(key for key, _, _ in ENTITIES.values())]
+    ingest = [ingest_problems_check(key) for key in ingested]
     return [build_sql_check(check) for check in (*ingest, *ANALYTICS_CHECKS)]

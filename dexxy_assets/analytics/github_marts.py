@@ -5,7 +5,15 @@ from __future__ import annotations
 import dagster as dg
 
 from dexxy_assets.analytics.mart_asset import MartSpec, build_mart_asset
-from dexxy_assets.github.pull_request_assets import COMMITS_KEY, PULL_REQUESTS_KEY, REVIEWS_KEY
+from dexxy_assets.github.deployment_assets import DEPLOYMENTS_KEY
+from dexxy_assets.github.pull_request_assets import (
+    CHECK_RUNS_KEY,
+    COMMENTS_KEY,
+    COMMITS_KEY,
+    FILES_KEY,
+    PULL_REQUESTS_KEY,
+    REVIEWS_KEY,
+)
 from dexxy_assets.github.snapshot_assets import MEMBERS_KEY
 
 GITHUB_MARTS = (
@@ -17,8 +25,10 @@ GITHUB_MARTS = (
     ),
     MartSpec(
         name="pull_requests",
-        description="One row per pull request in its current state, with cycle time (docs/metrics.md).",
-        deps=[PULL_REQUESTS_KEY, REVIEWS_KEY],
+        description="One row per pull request in its current state, with the delivery metrics of "
+        "docs/metrics.md: cycle time, review rounds, the coding / pickup / review / deploy phases, "
+        "lead time.",
+        deps=[PULL_REQUESTS_KEY, REVIEWS_KEY, COMMITS_KEY, COMMENTS_KEY, DEPLOYMENTS_KEY],
         preview_columns=["repository", "pr_number", "state", "author_login", "cycle_time_hours"],
     ),
     MartSpec(
@@ -32,6 +42,30 @@ GITHUB_MARTS = (
         description="Commits of pull requests with their Co-authored-by trailers.",
         deps=[COMMITS_KEY],
         preview_columns=["repository", "pr_number", "author_login", "message_headline"],
+    ),
+    MartSpec(
+        name="pr_files",
+        description="Files changed by pull requests, with a file category (docs/metrics.md).",
+        deps=[FILES_KEY],
+        preview_columns=["repository", "pr_number", "path", "file_category"],
+    ),
+    MartSpec(
+        name="pr_check_runs",
+        description="CI check runs on each pull request's head commit, with their duration.",
+        deps=[CHECK_RUNS_KEY],
+        preview_columns=["repository", "pr_number", "name", "conclusion", "duration_seconds"],
+    ),
+    MartSpec(
+        name="pr_comments",
+        description="Conversation and inline review comments on pull requests.",
+        deps=[COMMENTS_KEY, PULL_REQUESTS_KEY],
+        preview_columns=["repository", "pr_number", "comment_kind", "author_login", "created_at"],
+    ),
+    MartSpec(
+        name="deployments",
+        description="Deployments with outcome and change set (commits since the previous successful one).",
+        deps=[DEPLOYMENTS_KEY, PULL_REQUESTS_KEY],
+        preview_columns=["repository", "environment", "latest_state", "commits_count", "pull_requests_count"],
     ),
 )
 

@@ -57,7 +57,8 @@ def build_mart_asset(spec: MartSpec) -> dg.AssetsDefinition:
             columns = [
                 row[0] for row in conn.execute(_TABLE_COLUMNS, {"schema": MART_SCHEMA, "table": spec.name})
             ]
-            conn.exec_driver_sql(render_sql(_REPLACE, table=table, columns=columns, model=model_sql))
+            # text(): SQLAlchemy escapes the models' % signs (LIKE patterns) for the driver
+            conn.execute(text(render_sql(_REPLACE, table=table, columns=columns, model=model_sql)))
             rows = conn.execute(text(render_sql(_COUNT, table=table))).scalar_one()
             sample = [dict(r._mapping) for r in conn.execute(text(render_sql(_PREVIEW, table=table)))]
             schema = asset_metadata.table_schema(conn, table)

@@ -29,7 +29,10 @@ from resources.sql_template import render_sql
 from resources.warehouse import WarehouseResource, resolve_database_url
 
 BENCH_DATABASE = "dexxy_bench"
-PULL_REQUEST_ASSETS = "key:github/pull_requests or key:github/reviews or key:github/commits"
+PULL_REQUEST_ASSETS = " or ".join(
+    f"key:github/{name}"
+    for name in ("pull_requests", "reviews", "commits", "files", "check_runs", "comments")
+)
 
 
 @dataclass
@@ -38,7 +41,7 @@ class PassResult:
     pull_requests: int
     rows: int
     requests: int
-    rate_limited_requests: int
+    budget_points: int
     seconds: float
 
 
@@ -79,8 +82,9 @@ def sandbox_process(engineers: int, repos: int, days: int, seed: int) -> Iterato
         process.wait(timeout=10)
 
 
-def fresh_bench_database() -> str:
+def fresh_bench_database(mode: str) -> str:
     """A scratch database beside the warehouse (never the warehouse itself), emptied for each bench."""
+    name = f"{BENCH_DATABASE}_{mode}"
     url = make_url(resolve_database_url())
     admin = create_engine(
         url.render_as_string(hide_password=False), poolclass=NullPool, isolation_level="AUTOCOMMIT"
@@ -88,12 +92,12 @@ def fresh_bench_database() -> str:
     with admin.connect() as conn:
         conn.execute(
             text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :d"),
-            {"d": BENCH_DATABASE},
+            {"d": name},
         )
-        conn.exec_driver_sql(render_sql("DROP DATABASE IF EXISTS {{ d | ident }}", d=BENCH_DATABASE))
-        conn.exec_driver_sql(render_sql("CREATE DATABASE {{ d | ident }}", d=BENCH_DATABASE))
+        conn.exec_driver_sql(render_sql("DROP DATABASE IF EXISTS {{ d | ident }}", d=name))
+        conn.exec_driver_sql(render_sql("CREATE DATABASE {{ d | ident }}", d=name))
     admin.dispose()
-    return url.set(database=BENCH_DATABASE).render_as_string(hide_password=False)
+    return url.set(database=name).render_as_string(hide_password=False)
 
 
 def run_pass(
@@ -126,7 +130,7 @@ def run_pass(
         pull_requests=int(prs["dagster/row_count"]),
         rows=sum(int(m["dagster/row_count"]) + int(m["staged_rows"]) for m in metadata.values()),
         requests=int(prs["api_requests"]),
-        rate_limited_requests=int(prs["api_rate_limited_requests"]),
+        budget_points=int(prs["api_budget_points"]),
         seconds=seconds,
     )
 
@@ -170,7 +174,7 @@ def bench(engineers: int, repos: int, days: int, seed: int) -> None:
             str(p.pull_requests),
             str(p.requests),
             f"{p.requests / per_pr:.2f}",
-            f"{p.rate_limited_requests / per_pr:.2f}",
+            f"{p.budget_points / per_pr:.3f}",
             f"{p.pull_requests / p.seconds:.1f}",
             f"{p.rows / p.seconds:.0f}",
         )

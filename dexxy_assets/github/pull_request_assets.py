@@ -1,56 +1,109 @@
-"""Daily pull requests with their reviews and commits: one fetch, three raw assets.
+"""Daily pull requests with everything about them: one fetch, six raw assets.
 
 A run covers a whole partition range (``BackfillPolicy.single_run``): each repository's pull requests are
-paged once, newest-updated first, stopping at the window's start, so a 90-day backfill costs one pass.
+fetched once for the window — REST pages newest-updated first and stops at the window's start; GraphQL
+searches ``updated:`` windows — so a 90-day backfill costs one pass.
 """
 
 import datetime as dt
+from collections.abc import Iterator
 
 import dagster as dg
 
 from dexxy_assets import asset_metadata
-from dexxy_assets.github import asset_settings, rest_fetch
-from dexxy_assets.github.pull_request_load import PullRequestProblems, load_pull_requests
+from dexxy_assets.github import asset_settings, graphql_fetch, rest_fetch
+from dexxy_assets.github.fetched import FetchedPullRequest
+from dexxy_assets.github.pull_request_load import load_pull_requests
 from dexxy_assets.github.snapshot_assets import REPOSITORIES_KEY
 from dexxy_assets.ingestion_report import ingestion_metadata, record_ingestion
 from dexxy_assets.partitions import partition_dates
 from resources.etag_cache import EtagCache
-from resources.github import GitHubResource
+from resources.github import GitHubResource, GitHubScope
+from resources.github_client import GitHubClient
 from resources.warehouse import WarehouseResource
 
 PULL_REQUESTS_KEY = dg.AssetKey(["github", "pull_requests"])
 REVIEWS_KEY = dg.AssetKey(["github", "reviews"])
 COMMITS_KEY = dg.AssetKey(["github", "commits"])
+FILES_KEY = dg.AssetKey(["github", "files"])
+CHECK_RUNS_KEY = dg.AssetKey(["github", "check_runs"])
+COMMENTS_KEY = dg.AssetKey(["github", "comments"])
+
+# entity name in the loader → (asset key, staging table, description)
+ENTITIES: dict[str, tuple[dg.AssetKey, str, str]] = {
+    "pull_requests": (
+        PULL_REQUESTS_KEY,
+        "staging.github_pull_requests",
+        "Pull requests updated on the partition's day (raw JSON + current state in staging).",
+    ),
+    "reviews": (REVIEWS_KEY, "staging.github_pr_reviews", "Reviews of the pull requests in the partition."),
+    "commits": (
+        COMMITS_KEY,
+        "staging.github_pr_commits",
+        "Commits of the pull requests in the partition (GitHub lists at most 250 per pull request).",
+    ),
+    "files": (FILES_KEY, "staging.github_pr_files", "Files changed by the pull requests in the partition."),
+    "check_runs": (
+        CHECK_RUNS_KEY,
+        "staging.github_pr_check_runs",
+        "CI check runs on the head commit of each pull request.",
+    ),
+    "comments": (
+        COMMENTS_KEY,
+        "staging.github_pr_comments",
+        "Conversation and inline review comments of the pull requests.",
+    ),
+}
 
 
-def _spec(key: dg.AssetKey, description: str, deps: list[dg.AssetKey]) -> dg.AssetSpec:
+def _spec(key: dg.AssetKey, description: str) -> dg.AssetSpec:
     return dg.AssetSpec(
         key=key,
         description=description,
         group_name=asset_settings.GROUP,
         owners=asset_settings.OWNERS,
         kinds=asset_settings.KINDS,
-        deps=deps,
+        deps=[REPOSITORIES_KEY],
         automation_condition=asset_settings.DAILY_AT_0200,
     )
+
+
+def fetch_window(
+    github: GitHubResource,
+    client: GitHubClient,
+    scope: GitHubScope,
+    window: dg.TimeWindow,
+    warehouse: WarehouseResource,
+    log: dg.DagsterLogManager,
+) -> tuple[list[FetchedPullRequest], int]:
+    """Every pull request updated in the window with its children; and how many repositories were read."""
+    repos = [
+        name
+        for repo in rest_fetch.list_repositories(client, scope)
+        if isinstance(name := repo.payload.get("full_name"), str) and scope.allows(name)
+    ]
+    if github.resolved_fetch_mode() == "graphql":
+        fetched = graphql_fetch.fetch_pull_requests(
+            client, repos, window.start, window.end, github.max_concurrency
+        )
+        return fetched, len(repos)
+    listings = [
+        item
+        for name in repos
+        for item in rest_fetch.list_updated_pull_requests(client, name, window.start, window.end)
+    ]
+    log.info(f"{len(listings)} pull requests updated in {window.start:%Y-%m-%d}..{window.end:%Y-%m-%d}")
+    with warehouse.connect() as conn:
+        client.etag_cache.load_from(
+            conn, [url for item in listings for url in rest_fetch.detail_urls(client, item)]
+        )
+    return rest_fetch.fetch_pull_request_details(client, listings, github.max_concurrency), len(repos)
 
 
 def build_pull_request_assets(partitions: dg.PartitionsDefinition) -> dg.AssetsDefinition:
     @dg.multi_asset(
         name="github_pull_requests",
-        specs=[
-            _spec(
-                PULL_REQUESTS_KEY,
-                "Pull requests updated on the partition's day (raw JSON + staging).",
-                [REPOSITORIES_KEY],
-            ),
-            _spec(REVIEWS_KEY, "Reviews of the pull requests in the partition.", [REPOSITORIES_KEY]),
-            _spec(
-                COMMITS_KEY,
-                "Commits (up to GitHub's 250) of the pull requests in the partition.",
-                [REPOSITORIES_KEY],
-            ),
-        ],
+        specs=[_spec(key, description) for key, _, description in ENTITIES.values()],
         partitions_def=partitions,
         backfill_policy=dg.BackfillPolicy.single_run(),
         pool=asset_settings.POOL,
@@ -58,75 +111,51 @@ def build_pull_request_assets(partitions: dg.PartitionsDefinition) -> dg.AssetsD
     )
     def github_pull_requests(
         context: dg.AssetExecutionContext, github: GitHubResource, warehouse: WarehouseResource
-    ):
+    ) -> Iterator[dg.MaterializeResult]:
         started_at = dt.datetime.now(dt.UTC)
-        window = context.partition_time_window
         days = partition_dates(context)
         scope = github.scope()
-        github.resolved_fetch_mode()
-        cache = EtagCache()
-        with github.client(cache) as client:
-            repos = rest_fetch.list_repositories(client, scope)
-            listings = []
-            for repo in repos:
-                full_name = repo.payload.get("full_name")
-                if isinstance(full_name, str) and scope.allows(full_name):
-                    listings += rest_fetch.list_updated_pull_requests(
-                        client, full_name, window.start, window.end
-                    )
-            context.log.info(
-                f"{len(listings)} pull requests updated in {window.start:%Y-%m-%d}..{window.end:%Y-%m-%d}"
+        with github.client(EtagCache()) as client:
+            fetched, repositories = fetch_window(
+                github, client, scope, context.partition_time_window, warehouse, context.log
             )
-            with warehouse.connect() as conn:
-                cache.load_from(
-                    conn, [url for item in listings for url in rest_fetch.detail_urls(client, item)]
-                )
-            fetched = rest_fetch.fetch_pull_request_details(client, listings, github.max_concurrency)
             usage = client.usage
-        fetched_at = dt.datetime.now(dt.UTC)
-        problems = PullRequestProblems()
         with warehouse.begin() as conn:
-            result = load_pull_requests(conn, fetched, days, fetched_at, problems)
-            cache.save_to(conn)
-            outputs = (
-                (
-                    PULL_REQUESTS_KEY,
-                    result.pull_requests,
-                    problems.pull_requests,
-                    "staging.github_pull_requests",
-                ),
-                (REVIEWS_KEY, result.reviews, problems.reviews, "staging.github_pr_reviews"),
-                (COMMITS_KEY, result.commits, problems.commits, "staging.github_pr_commits"),
-            )
+            load = load_pull_requests(conn, fetched, days, dt.datetime.now(dt.UTC))
+            client.etag_cache.save_to(conn)
             schemas = {}
-            for key, counts, log, staging_table in outputs:
+            for name, (key, staging_table, _) in ENTITIES.items():
                 record_ingestion(
                     conn,
                     run_id=context.run.run_id,
                     asset_key=key,
                     partitions=days,
                     started_at=started_at,
-                    rows=counts.raw_rows,
-                    problems=log,
-                    usage=usage if key == PULL_REQUESTS_KEY else None,
+                    rows=load.counts[name].raw_rows,
+                    problems=load.problems[name],
+                    usage=usage if name == "pull_requests" else None,
                 )
-                schemas[key] = asset_metadata.table_schema(conn, staging_table)
-        for key, counts, log, _ in outputs:
+                schemas[name] = asset_metadata.table_schema(conn, staging_table)
+        prs = max(len(fetched), 1)
+        for name, (key, _, _) in ENTITIES.items():
+            counts = load.counts[name]
             extra = (
                 {
-                    "api_requests_per_pr": round(usage.requests / max(len(fetched), 1), 2),
-                    "repositories": len(repos),
+                    "fetch_mode": github.resolved_fetch_mode(),
+                    "repositories": repositories,
+                    "api_requests_per_pr": round(usage.requests / prs, 3),
+                    "api_points_per_pr": round(usage.budget_points / prs, 3),
                 }
-                if key == PULL_REQUESTS_KEY
+                if name == "pull_requests"
                 else {}
             )
             yield dg.MaterializeResult(
                 asset_key=key,
                 metadata=ingestion_metadata(
                     rows=counts.raw_rows,
-                    schema=schemas[key],
-                    problems=log,
-                    usage=usage if key == PULL_REQUESTS_KEY else None,
+                    schema=schemas[name],
+                    problems=load.problems[name],
+                    usage=usage if name == "pull_requests" else None,
                     staged_rows=counts.staged_rows,
                     partitions=len(days),
                     **asset_metadata.partition_counts_metadata(counts.per_partition, days),

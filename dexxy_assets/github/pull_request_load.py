@@ -1,25 +1,37 @@
-"""Landing fetched pull requests: raw partitions replaced, staging merged newest-wins, in one transaction."""
+"""Landing fetched pull requests: raw partitions replaced, staging merged newest-wins, in one transaction.
+
+Every child entity (reviews, commits, files, check runs, comments) is described once in ``CHILDREN`` and
+landed by the same code: raw rows keyed by partition, staging rows carrying their pull request's version,
+and children older than their pull request's current version removed (a force-push drops commits).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import Connection, text
 
-from dexxy_assets.github import staging_rows
-from dexxy_assets.github.rest_fetch import FetchedPullRequest
+from dexxy_assets.github import graphql_shapes, staging_rows
+from dexxy_assets.github.fetched import FetchedPullRequest
+from dexxy_assets.payload_fields import parse_timestamp
 from dexxy_assets.problems import ProblemLog
 from resources.bulk_load import Jsonb, replace_partitions, upsert
 from resources.sql_template import render_sql
 
-RAW_PR_COLUMNS = ["partition_date", "repo_full_name", "pr_id", "pr_number", "fetched_at", "payload"]
-RAW_REVIEW_COLUMNS = [*RAW_PR_COLUMNS[:4], "review_id", "fetched_at", "payload"]
-RAW_COMMIT_COLUMNS = [*RAW_PR_COLUMNS[:4], "sha", "fetched_at", "payload"]
+Row = dict[str, Any]
+_SHARED_RAW_COLUMNS = [
+    "partition_date",
+    "repo_full_name",
+    "pr_id",
+    "pr_number",
+    "payload_format",
+    "fetched_at",
+]
 
-# Child rows older than their pull request's current version were replaced upstream (force-push,
-# deleted review) and go.
 _DELETE_STALE_CHILDREN = """
 DELETE FROM {{ table | ident }} AS child
 USING staging.github_pull_requests AS pr
@@ -29,11 +41,101 @@ WHERE child.pr_id = pr.pr_id
 """
 
 
-@dataclass
-class PullRequestProblems:
-    pull_requests: ProblemLog = field(default_factory=ProblemLog)
-    reviews: ProblemLog = field(default_factory=ProblemLog)
-    commits: ProblemLog = field(default_factory=ProblemLog)
+@dataclass(frozen=True)
+class ChildEntity:
+    """How one kind of child lands. ``items`` yields (extra raw key columns, payload in REST shape, payload as
+    fetched); ``parse`` turns the REST-shaped payload into a staging row."""
+
+    name: str
+    raw_table: str
+    raw_key_columns: tuple[str, ...]
+    staging_table: str
+    staging_key: tuple[str, ...]
+    items: Callable[[FetchedPullRequest], Iterable[tuple[Row, Any, Any]]]
+    parse: Callable[[Any, Row, Row, dt.datetime, ProblemLog], Row | None]
+
+
+def _plain(
+    attribute: str, key_column: str, key_field: str, to_rest: Callable[[Any], Any]
+) -> Callable[[FetchedPullRequest], Iterable[tuple[Row, Any, Any]]]:
+    def items(pr: FetchedPullRequest) -> Iterable[tuple[Row, Any, Any]]:
+        for payload in getattr(pr, attribute):
+            shaped = to_rest(payload) if pr.payload_format == "graphql" else payload
+            key = shaped.get(key_field) if isinstance(shaped, dict) else None
+            yield (
+                {key_column: key if isinstance(key, int | str) and not isinstance(key, bool) else None},
+                shaped,
+                payload,
+            )
+
+    return items
+
+
+def _comments(pr: FetchedPullRequest) -> Iterable[tuple[Row, Any, Any]]:
+    for kind, payloads, to_rest in (
+        ("issue", pr.issue_comments, graphql_shapes.issue_comment),
+        ("review", pr.review_comments, graphql_shapes.review_comment),
+    ):
+        for payload in payloads:
+            shaped = to_rest(payload) if pr.payload_format == "graphql" else payload
+            comment_id = shaped.get("id") if isinstance(shaped, dict) else None
+            yield (
+                {"comment_kind": kind, "comment_id": comment_id if isinstance(comment_id, int) else None},
+                shaped,
+                payload,
+            )
+
+
+CHILDREN: tuple[ChildEntity, ...] = (
+    ChildEntity(
+        "reviews",
+        "raw.github_reviews",
+        ("review_id",),
+        "staging.github_pr_reviews",
+        ("review_id",),
+        _plain("reviews", "review_id", "id", graphql_shapes.review),
+        lambda payload, _keys, pr, at, problems: staging_rows.review_row(payload, pr, at, problems),
+    ),
+    ChildEntity(
+        "commits",
+        "raw.github_commits",
+        ("sha",),
+        "staging.github_pr_commits",
+        ("pr_id", "sha"),
+        _plain("commits", "sha", "sha", graphql_shapes.commit),
+        lambda payload, _keys, pr, at, problems: staging_rows.commit_row(payload, pr, at, problems),
+    ),
+    ChildEntity(
+        "files",
+        "raw.github_files",
+        ("path",),
+        "staging.github_pr_files",
+        ("pr_id", "path"),
+        _plain("files", "path", "filename", graphql_shapes.file),
+        lambda payload, _keys, pr, at, problems: staging_rows.file_row(payload, pr, at, problems),
+    ),
+    ChildEntity(
+        "check_runs",
+        "raw.github_check_runs",
+        ("check_run_id",),
+        "staging.github_pr_check_runs",
+        ("check_run_id",),
+        _plain("check_runs", "check_run_id", "id", graphql_shapes.check_run),
+        lambda payload, _keys, pr, at, problems: staging_rows.check_run_row(payload, pr, at, problems),
+    ),
+    ChildEntity(
+        "comments",
+        "raw.github_comments",
+        ("comment_kind", "comment_id"),
+        "staging.github_pr_comments",
+        ("comment_kind", "comment_id"),
+        _comments,
+        lambda payload, keys, pr, at, problems: staging_rows.comment_row(
+            payload, keys["comment_kind"], pr, at, problems
+        ),
+    ),
+)
+ENTITY_NAMES = ("pull_requests", *(child.name for child in CHILDREN))
 
 
 @dataclass
@@ -44,80 +146,111 @@ class LoadedCounts:
 
 
 @dataclass
-class PullRequestLoadResult:
-    pull_requests: LoadedCounts = field(default_factory=LoadedCounts)
-    reviews: LoadedCounts = field(default_factory=LoadedCounts)
-    commits: LoadedCounts = field(default_factory=LoadedCounts)
+class PullRequestLoad:
+    """Per entity (``pull_requests`` and each child): counts and problems."""
+
+    counts: dict[str, LoadedCounts] = field(
+        default_factory=lambda: {name: LoadedCounts() for name in ENTITY_NAMES}
+    )
+    problems: dict[str, ProblemLog] = field(
+        default_factory=lambda: {name: ProblemLog() for name in ENTITY_NAMES}
+    )
+
+
+def draft_events(pr: FetchedPullRequest) -> list[tuple[str, dt.datetime]] | None:
+    if pr.draft_events is None:
+        return None
+    events = (
+        graphql_shapes.draft_events(pr.draft_events) if pr.payload_format == "graphql" else pr.draft_events
+    )
+    parsed = []
+    for event in events:
+        at = parse_timestamp(event.get("created_at")) if isinstance(event, dict) else None
+        if at is not None:
+            parsed.append((str(event.get("event")), at))
+    return parsed
 
 
 def load_pull_requests(
-    conn: Connection,
-    fetched: list[FetchedPullRequest],
-    partitions: list[dt.date],
-    fetched_at: dt.datetime,
-    problems: PullRequestProblems,
-) -> PullRequestLoadResult:
+    conn: Connection, fetched: list[FetchedPullRequest], partitions: list[dt.date], fetched_at: dt.datetime
+) -> PullRequestLoad:
     """Replace ``partitions`` in raw with ``fetched`` and merge what parses into staging."""
-    result = PullRequestLoadResult()
-    raw_prs, raw_reviews, raw_commits = [], [], []
-    stg_prs, stg_reviews, stg_commits = [], [], []
+    load = PullRequestLoad()
+    raw: dict[str, list[Row]] = {name: [] for name in ENTITY_NAMES}
+    staged: dict[str, list[Row]] = {name: [] for name in ENTITY_NAMES}
     for pr in fetched:
-        day = pr.listing.updated_at.date()
-        repo = pr.listing.repo_full_name
-        pr_row = staging_rows.pull_request_row(pr.detail, repo, day, fetched_at, problems.pull_requests)
-        pr_id = pr_row["pr_id"] if pr_row else _int_or_none(pr.detail.get("id"))
-        keys = {"partition_date": day, "repo_full_name": repo, "pr_id": pr_id, "pr_number": pr.listing.number}
-        raw_prs.append({**keys, "fetched_at": fetched_at, "payload": Jsonb(pr.detail)})
-        result.pull_requests.per_partition[day] += 1
-        for review in pr.reviews:
-            review_id = _int_or_none(review.get("id")) if isinstance(review, dict) else None
-            raw_reviews.append(
-                {**keys, "review_id": review_id, "fetched_at": fetched_at, "payload": Jsonb(review)}
-            )
-            result.reviews.per_partition[day] += 1
-            if pr_row and (row := staging_rows.review_row(review, pr_row, fetched_at, problems.reviews)):
-                stg_reviews.append(row)
-        for commit in pr.commits:
-            sha = commit.get("sha") if isinstance(commit, dict) else None
-            raw_commits.append({**keys, "sha": sha, "fetched_at": fetched_at, "payload": Jsonb(commit)})
-            result.commits.per_partition[day] += 1
-            if pr_row and (row := staging_rows.commit_row(commit, pr_row, fetched_at, problems.commits)):
-                stg_commits.append(row)
+        day = pr.partition_date
+        detail = graphql_shapes.pull_request(pr.detail) if pr.payload_format == "graphql" else pr.detail
+        pr_row = staging_rows.pull_request_row(
+            detail, pr.repo_full_name, day, fetched_at, load.problems["pull_requests"], draft_events(pr)
+        )
+        pr_id = (
+            pr_row["pr_id"]
+            if pr_row
+            else _int_or_none(detail.get("id") if isinstance(detail, dict) else None)
+        )
+        keys = {
+            "partition_date": day,
+            "repo_full_name": pr.repo_full_name,
+            "pr_id": pr_id,
+            "pr_number": pr.number,
+            "payload_format": pr.payload_format,
+            "fetched_at": fetched_at,
+        }
+        raw["pull_requests"].append(
+            {
+                **keys,
+                "payload": Jsonb(pr.detail),
+                "draft_events": None if pr.draft_events is None else Jsonb(pr.draft_events),
+            }
+        )
+        load.counts["pull_requests"].per_partition[day] += 1
         if pr_row:
-            stg_prs.append(pr_row)
-        else:  # children of an unkeyable PR stay in raw only
-            for _ in pr.reviews:
-                problems.reviews.add("review.parent_unkeyed", day)
-            for _ in pr.commits:
-                problems.commits.add("commit.parent_unkeyed", day)
+            staged["pull_requests"].append(pr_row)
+        for child in CHILDREN:
+            for child_keys, shaped, payload in child.items(pr):
+                raw[child.name].append({**keys, **child_keys, "payload": Jsonb(payload)})
+                load.counts[child.name].per_partition[day] += 1
+                if pr_row is None:  # a child of an unkeyable pull request stays in raw only
+                    load.problems[child.name].add(f"{child.name}.parent_unkeyed", day)
+                elif row := child.parse(shaped, child_keys, pr_row, fetched_at, load.problems[child.name]):
+                    staged[child.name].append(row)
 
-    result.pull_requests.raw_rows = replace_partitions(
-        conn, "raw.github_pull_requests", "partition_date", partitions, RAW_PR_COLUMNS, raw_prs
+    load.counts["pull_requests"].raw_rows = replace_partitions(
+        conn,
+        "raw.github_pull_requests",
+        "partition_date",
+        partitions,
+        [*_SHARED_RAW_COLUMNS, "payload", "draft_events"],
+        raw["pull_requests"],
     )
-    result.reviews.raw_rows = replace_partitions(
-        conn, "raw.github_reviews", "partition_date", partitions, RAW_REVIEW_COLUMNS, raw_reviews
+    load.counts["pull_requests"].staged_rows = _upsert_rows(
+        conn,
+        "staging.github_pull_requests",
+        staged["pull_requests"],
+        ("pr_id",),
+        ("updated_at", "fetched_at"),
     )
-    result.commits.raw_rows = replace_partitions(
-        conn, "raw.github_commits", "partition_date", partitions, RAW_COMMIT_COLUMNS, raw_commits
-    )
-    version = ["updated_at", "fetched_at"]
-    child_version = ["pr_updated_at", "fetched_at"]
-    result.pull_requests.staged_rows = _upsert_rows(
-        conn, "staging.github_pull_requests", stg_prs, ["pr_id"], version
-    )
-    result.reviews.staged_rows = _upsert_rows(
-        conn, "staging.github_pr_reviews", stg_reviews, ["review_id"], child_version
-    )
-    result.commits.staged_rows = _upsert_rows(
-        conn, "staging.github_pr_commits", stg_commits, ["pr_id", "sha"], child_version
-    )
-    pr_ids = [row["pr_id"] for row in stg_prs]
-    for table in ("staging.github_pr_reviews", "staging.github_pr_commits"):
-        conn.execute(text(render_sql(_DELETE_STALE_CHILDREN, table=table)), {"pr_ids": pr_ids})
-    return result
+    pr_ids = [row["pr_id"] for row in staged["pull_requests"]]
+    for child in CHILDREN:
+        load.counts[child.name].raw_rows = replace_partitions(
+            conn,
+            child.raw_table,
+            "partition_date",
+            partitions,
+            [*_SHARED_RAW_COLUMNS, *child.raw_key_columns, "payload"],
+            raw[child.name],
+        )
+        load.counts[child.name].staged_rows = _upsert_rows(
+            conn, child.staging_table, staged[child.name], child.staging_key, ("pr_updated_at", "fetched_at")
+        )
+        conn.execute(text(render_sql(_DELETE_STALE_CHILDREN, table=child.staging_table)), {"pr_ids": pr_ids})
+    return load
 
 
-def _upsert_rows(conn: Connection, table: str, rows: list[dict], keys: list[str], version: list[str]) -> int:
+def _upsert_rows(
+    conn: Connection, table: str, rows: list[Row], keys: tuple[str, ...], version: tuple[str, ...]
+) -> int:
     if not rows:
         return 0
     return upsert(conn, table, list(rows[0].keys()), rows, keys, version)

@@ -1,5 +1,6 @@
 """What the REST path fetches: repositories, members, and pull requests updated in a time window with
-their reviews and commits (1 list page per 100 PRs, then 3 requests per PR)."""
+everything about them (1 list page per 100 PRs, then 8 requests per PR: detail, reviews, commits, files,
+head-commit check runs, conversation comments, review comments, draft events)."""
 
 from __future__ import annotations
 
@@ -9,11 +10,13 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
+from dexxy_assets.github.fetched import FetchedPullRequest
 from dexxy_assets.payload_fields import parse_timestamp
 from resources.github import GitHubScope
 from resources.github_client import GitHubClient
 
 Payload = dict[str, Any]
+DRAFT_EVENT_NAMES = frozenset({"ready_for_review", "convert_to_draft"})
 
 
 @dataclass(frozen=True)
@@ -31,14 +34,6 @@ class PullRequestListing:
     number: int | None
     updated_at: dt.datetime
     item: Payload
-
-
-@dataclass(frozen=True)
-class FetchedPullRequest:
-    listing: PullRequestListing
-    detail: Payload
-    reviews: list[Any]
-    commits: list[Any]
 
 
 def list_repositories(client: GitHubClient, scope: GitHubScope) -> list[RepositoryPayload]:
@@ -82,26 +77,52 @@ def list_updated_pull_requests(
     return found
 
 
+_PR_LISTS = ("reviews", "commits", "files", "comments")
+_ISSUE_LISTS = ("comments", "events")
+
+
 def detail_urls(client: GitHubClient, listing: PullRequestListing) -> list[str]:
-    """The URLs fetched for one PR, for warming the ETag cache in one query."""
+    """The first-page URLs fetched for one PR, for warming the ETag cache in one query (check runs are
+    keyed by the head SHA, known only after the detail arrives)."""
     if listing.number is None:
         return []
-    base = f"repos/{listing.repo_full_name}/pulls/{listing.number}"
-    return [client.url_for(base), client.list_url(f"{base}/reviews"), client.list_url(f"{base}/commits")]
+    pull = f"repos/{listing.repo_full_name}/pulls/{listing.number}"
+    issue = f"repos/{listing.repo_full_name}/issues/{listing.number}"
+    return [
+        client.url_for(pull),
+        *(client.list_url(f"{pull}/{name}") for name in _PR_LISTS),
+        *(client.list_url(f"{issue}/{name}") for name in _ISSUE_LISTS),
+    ]
 
 
 def fetch_pull_request_details(
     client: GitHubClient, listings: list[PullRequestListing], concurrency: int
 ) -> list[FetchedPullRequest]:
     def fetch(listing: PullRequestListing) -> FetchedPullRequest:
+        repo = listing.repo_full_name
         if listing.number is None:
-            return FetchedPullRequest(listing, listing.item, [], [])
-        base = f"repos/{listing.repo_full_name}/pulls/{listing.number}"
+            return FetchedPullRequest(repo, None, listing.updated_at, listing.item)
+        pull = f"repos/{repo}/pulls/{listing.number}"
+        issue = f"repos/{repo}/issues/{listing.number}"
+        detail = client.get(pull)
+        head_sha = detail.get("head", {}).get("sha") if isinstance(detail, dict) else None
+        events = list(client.paginate(f"{issue}/events"))
         return FetchedPullRequest(
-            listing=listing,
-            detail=client.get(base),
-            reviews=list(client.paginate(f"{base}/reviews")),
-            commits=list(client.paginate(f"{base}/commits")),
+            repo_full_name=repo,
+            number=listing.number,
+            updated_at=listing.updated_at,
+            detail=detail,
+            reviews=list(client.paginate(f"{pull}/reviews")),
+            commits=list(client.paginate(f"{pull}/commits")),
+            files=list(client.paginate(f"{pull}/files")),
+            check_runs=list(
+                client.paginate(f"repos/{repo}/commits/{head_sha}/check-runs", items_key="check_runs")
+            )
+            if isinstance(head_sha, str)
+            else [],
+            issue_comments=list(client.paginate(f"{issue}/comments")),
+            review_comments=list(client.paginate(f"{pull}/comments")),
+            draft_events=[e for e in events if isinstance(e, dict) and e.get("event") in DRAFT_EVENT_NAMES],
         )
 
     with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:

@@ -1,0 +1,160 @@
+"""Daily deployments with statuses and change sets (partition D = deployments created on day D)."""
+
+import datetime as dt
+
+import dagster as dg
+from sqlalchemy import Connection, text
+
+from dexxy_assets import asset_metadata
+from dexxy_assets.github import asset_settings, rest_fetch, staging_rows
+from dexxy_assets.github.deployment_fetch import FetchedDeployment, fetch_deployments
+from dexxy_assets.github.snapshot_assets import REPOSITORIES_KEY
+from dexxy_assets.ingestion_report import ingestion_metadata, record_ingestion
+from dexxy_assets.partitions import partition_dates
+from dexxy_assets.problems import ProblemLog
+from resources.bulk_load import Jsonb, copy_rows, replace_partitions, upsert
+from resources.etag_cache import EtagCache
+from resources.github import GitHubResource
+from resources.warehouse import WarehouseResource
+
+DEPLOYMENTS_KEY = dg.AssetKey(["github", "deployments"])
+RAW_COLUMNS = [
+    "partition_date",
+    "repo_full_name",
+    "deployment_id",
+    "fetched_at",
+    "payload",
+    "statuses",
+    "change_set",
+]
+
+
+def load_deployments(
+    conn: Connection,
+    fetched: list[FetchedDeployment],
+    days: list[dt.date],
+    fetched_at: dt.datetime,
+    problems: ProblemLog,
+) -> tuple[int, int]:
+    """Replace the days in raw, merge staging newest-wins, rewrite the change sets of what was loaded."""
+    raw_rows, staged, commits = [], [], []
+    for deployment in fetched:
+        day = deployment.created_at.date()
+        row = staging_rows.deployment_row(
+            deployment.payload, deployment.statuses, deployment.repo_full_name, day, fetched_at, problems
+        )
+        raw_rows.append(
+            {
+                "partition_date": day,
+                "repo_full_name": deployment.repo_full_name,
+                "deployment_id": row["deployment_id"] if row else None,
+                "fetched_at": fetched_at,
+                "payload": Jsonb(deployment.payload),
+                "statuses": Jsonb(deployment.statuses),
+                "change_set": Jsonb(deployment.change_set) if deployment.change_set is not None else None,
+            }
+        )
+        if row is None:
+            continue
+        change_set = deployment.change_set or {}
+        staged.append(
+            {
+                **row,
+                "previous_deployment_id": change_set.get("previous_deployment_id"),
+                "change_set_known": deployment.change_set is not None,
+            }
+        )
+        commits += [
+            {
+                "deployment_id": row["deployment_id"],
+                "sha": sha,
+                "repo_full_name": deployment.repo_full_name,
+                "fetched_at": fetched_at,
+            }
+            for sha in dict.fromkeys(change_set.get("commit_shas") or [])
+        ]
+    written = replace_partitions(
+        conn, "raw.github_deployments", "partition_date", days, RAW_COLUMNS, raw_rows
+    )
+    if staged:
+        upsert(
+            conn,
+            "staging.github_deployments",
+            list(staged[0]),
+            staged,
+            ["deployment_id"],
+            ["updated_at", "fetched_at"],
+        )
+    conn.execute(
+        text("DELETE FROM staging.github_deployment_commits WHERE deployment_id = ANY(:ids)"),
+        {"ids": [row["deployment_id"] for row in staged if row["change_set_known"]]},
+    )
+    copy_rows(
+        conn,
+        "staging.github_deployment_commits",
+        ["deployment_id", "sha", "repo_full_name", "fetched_at"],
+        commits,
+    )
+    return written, len(staged)
+
+
+def build_deployment_assets(partitions: dg.PartitionsDefinition) -> dg.AssetsDefinition:
+    @dg.asset(
+        key=DEPLOYMENTS_KEY,
+        description="Deployments created on the partition's day, with their statuses and, for successful "
+        "production deployments, the commits shipped since the previous successful one.",
+        group_name=asset_settings.GROUP,
+        owners=asset_settings.OWNERS,
+        kinds=asset_settings.KINDS,
+        deps=[REPOSITORIES_KEY],
+        partitions_def=partitions,
+        backfill_policy=dg.BackfillPolicy.single_run(),
+        pool=asset_settings.POOL,
+        automation_condition=asset_settings.DAILY_AT_0200,
+    )
+    def github_deployments(
+        context: dg.AssetExecutionContext, github: GitHubResource, warehouse: WarehouseResource
+    ) -> dg.MaterializeResult:
+        started_at = dt.datetime.now(dt.UTC)
+        days = partition_dates(context)
+        window = context.partition_time_window
+        scope = github.scope()
+        problems = ProblemLog()
+        with github.client(EtagCache()) as client:
+            repos = [
+                name
+                for repo in rest_fetch.list_repositories(client, scope)
+                if isinstance(name := repo.payload.get("full_name"), str) and scope.allows(name)
+            ]
+            fetched = [d for repo in repos for d in fetch_deployments(client, repo, window.start, window.end)]
+            usage = client.usage
+        with warehouse.begin() as conn:
+            written, staged = load_deployments(conn, fetched, days, dt.datetime.now(dt.UTC), problems)
+            record_ingestion(
+                conn,
+                run_id=context.run.run_id,
+                asset_key=DEPLOYMENTS_KEY,
+                partitions=days,
+                started_at=started_at,
+                rows=written,
+                problems=problems,
+                usage=usage,
+            )
+            schema = asset_metadata.table_schema(conn, "staging.github_deployments")
+        counts: dict[dt.date, int] = {}
+        for deployment in fetched:
+            counts[deployment.created_at.date()] = counts.get(deployment.created_at.date(), 0) + 1
+        return dg.MaterializeResult(
+            metadata=ingestion_metadata(
+                rows=written,
+                schema=schema,
+                problems=problems,
+                usage=usage,
+                staged_rows=staged,
+                partitions=len(days),
+                change_sets=sum(1 for d in fetched if d.change_set is not None),
+                **asset_metadata.partition_counts_metadata(counts, days),
+            )
+        )
+
+    return github_deployments

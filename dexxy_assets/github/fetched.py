@@ -1,0 +1,35 @@
+"""A pull request as fetched, with everything fetched alongside it; what both fetch modes hand the loader.
+
+Payloads stay exactly as the API sent them (raw keeps them verbatim). ``payload_format`` says whose shape:
+``rest`` or ``graphql``; staging reads GraphQL payloads through ``graphql_shapes`` into the REST shape.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+Payload = Any
+
+
+@dataclass(frozen=True)
+class FetchedPullRequest:
+    repo_full_name: str
+    number: int | None  # None for a list entry too broken to fetch: kept for raw and counted
+    updated_at: dt.datetime  # as listed: decides the partition
+    detail: Payload
+    reviews: list[Payload] = field(default_factory=list)
+    commits: list[Payload] = field(default_factory=list)
+    files: list[Payload] = field(default_factory=list)
+    check_runs: list[Payload] = field(default_factory=list)
+    issue_comments: list[Payload] = field(default_factory=list)
+    review_comments: list[Payload] = field(default_factory=list)
+    draft_events: list[Payload] | None = (
+        None  # ready_for_review / convert_to_draft events; None = not fetched
+    )
+    payload_format: str = "rest"
+
+    @property
+    def partition_date(self) -> dt.date:
+        return self.updated_at.date()

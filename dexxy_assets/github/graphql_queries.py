@@ -1,0 +1,106 @@
+"""The GraphQL documents the bulk path sends. Every one is validated against GitHub's published schema in
+the tests. Connection sizes are chosen so that a page of pull requests costs few points (GitHub charges the
+number of nested connection requests / 100); a pull request whose connection overflows is re-read over REST.
+"""
+
+from __future__ import annotations
+
+PAGE_SIZE = 50
+# GitHub charges one request per connection per parent, whatever its size: a first-level connection costs
+# one request per pull request even at 100, while each review thread and check suite adds a nested one. So
+# the first level asks for the most it may, and the nested parents are few: 8 + 8 threads + 1 + 3 suites =
+# 20 requests per pull request, 0.2 points.
+CONNECTION_LIMITS = {
+    "labels": 50,
+    "timelineItems": 50,
+    "reviews": 100,
+    "commits": 100,
+    "files": 100,
+    "comments": 100,
+    "reviewThreads": 8,
+    "threadComments": 50,
+    "checkSuites": 3,
+    "checkRuns": 50,
+}
+
+_ACTOR = "__typename login ... on User { databaseId } ... on Bot { databaseId }"
+
+PULL_REQUEST_FIELDS = f"""
+id databaseId number title body url state isDraft createdAt updatedAt closedAt mergedAt
+additions deletions changedFiles headRefName baseRefName headRefOid
+author {{ {_ACTOR} }}
+mergedBy {{ {_ACTOR} }}
+mergeCommit {{ oid }}
+labels(first: {CONNECTION_LIMITS["labels"]}) {{ totalCount nodes {{ name }} }}
+timelineItems(
+  first: {CONNECTION_LIMITS["timelineItems"]}, itemTypes: [READY_FOR_REVIEW_EVENT, CONVERT_TO_DRAFT_EVENT]
+) {{
+  totalCount
+  nodes {{ __typename ... on ReadyForReviewEvent {{ createdAt }} ... on ConvertToDraftEvent {{ createdAt }} }}
+}}
+reviews(first: {CONNECTION_LIMITS["reviews"]}) {{
+  totalCount
+  nodes {{ databaseId state submittedAt body author {{ {_ACTOR} }} commit {{ oid }} }}
+}}
+commits(first: {CONNECTION_LIMITS["commits"]}) {{
+  totalCount
+  nodes {{
+    commit {{
+      oid message authoredDate committedDate
+      author {{ name email user {{ login databaseId }} }}
+      committer {{ user {{ login }} }}
+    }}
+  }}
+}}
+files(first: {CONNECTION_LIMITS["files"]}) {{ totalCount nodes {{ path additions deletions changeType }} }}
+comments(first: {CONNECTION_LIMITS["comments"]}) {{
+  totalCount
+  nodes {{ databaseId body createdAt updatedAt author {{ {_ACTOR} }} }}
+}}
+reviewThreads(first: {CONNECTION_LIMITS["reviewThreads"]}) {{
+  totalCount
+  nodes {{
+    comments(first: {CONNECTION_LIMITS["threadComments"]}) {{
+      totalCount
+      nodes {{ databaseId body path line createdAt updatedAt replyTo {{ databaseId }} author {{ {_ACTOR} }} }}
+    }}
+  }}
+}}
+headCommit: commits(last: 1) {{
+  nodes {{
+    commit {{
+      oid
+      checkSuites(first: {CONNECTION_LIMITS["checkSuites"]}) {{
+        totalCount
+        nodes {{
+          app {{ slug }}
+          checkRuns(first: {CONNECTION_LIMITS["checkRuns"]}) {{
+            totalCount
+            nodes {{ databaseId name status conclusion startedAt completedAt }}
+          }}
+        }}
+      }}
+    }}
+  }}
+}}
+"""
+
+SEARCH_PULL_REQUESTS = f"""
+query DexxyPullRequestWindow($query: String!, $first: Int!, $after: String) {{
+  rateLimit {{ cost remaining resetAt nodeCount }}
+  search(type: ISSUE, query: $query, first: $first, after: $after) {{
+    issueCount
+    pageInfo {{ hasNextPage endCursor }}
+    nodes {{ ... on PullRequest {{ {PULL_REQUEST_FIELDS} }} }}
+  }}
+}}
+"""
+
+COUNT_PULL_REQUESTS = """
+query DexxyPullRequestCount($query: String!) {
+  rateLimit { cost remaining resetAt nodeCount }
+  search(type: ISSUE, query: $query, first: 1) { issueCount }
+}
+"""
+
+ALL_DOCUMENTS = {"SEARCH_PULL_REQUESTS": SEARCH_PULL_REQUESTS, "COUNT_PULL_REQUESTS": COUNT_PULL_REQUESTS}
