@@ -136,7 +136,7 @@ class SandboxServer:
             f"GITHUB_API_URL={self.github_api_url}",
             f"GITHUB_TOKEN={self.tokens[0]}",
             f"GITHUB_ORGS={self.org.login}",
-            "GITHUB_FETCH_MODE=rest",
+            "GITHUB_FETCH_MODE=graphql",
         ]
 
     # ----- GitHub App -----
@@ -170,7 +170,7 @@ class SandboxServer:
             f"GITHUB_APP_INSTALLATION_ID={self.installation_id}",
             f"GITHUB_APP_PRIVATE_KEY={written}",
             f"GITHUB_ORGS={self.org.login}",
-            "GITHUB_FETCH_MODE=rest",
+            "GITHUB_FETCH_MODE=graphql",
         ]
 
     def is_valid_token(self, token: str | None) -> bool:

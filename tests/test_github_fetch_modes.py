@@ -10,6 +10,7 @@ from collections.abc import Iterator
 import pytest
 
 from dexxy_assets.github import graphql_fetch
+from resources.github import GitHubScope
 from resources.github_client import GitHubClient
 from resources.github_graphql import GitHubGraphQL, graphql_url
 from resources.warehouse import WarehouseResource
@@ -64,41 +65,46 @@ def test_graphql_url_for_github_ghes_and_the_sandbox() -> None:
 
 def test_windows_split_until_each_fits_the_search_cap(sandbox, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setattr(graphql_fetch, "SEARCH_RESULT_CAP", 10)
-    repo = f"{sandbox.org.login}/{sandbox.org.repositories[0].name}"
+    search_scope = f"org:{sandbox.org.login}"
     start = dt.datetime.combine(START, dt.time(), dt.UTC)
     end = dt.datetime.combine(SANDBOX_UNTIL + dt.timedelta(days=1), dt.time(), dt.UTC)
     with GitHubClient(sandbox.github_api_url, SANDBOX_TOKEN) as client:
         graphql = GitHubGraphQL(client)
-        windows = list(graphql_fetch.windows_within_cap(graphql, repo, start, end))
+        windows = list(graphql_fetch.windows_within_cap(graphql, search_scope, start, end))
         seen = [
-            node["number"] for a, b in windows for node in graphql_fetch.search_nodes(graphql, repo, a, b)
+            (node["repository"]["nameWithOwner"], node["number"])
+            for a, b, total in windows
+            for node in graphql_fetch.search_nodes(graphql, search_scope, a, b, total)
         ]
     expected = [
-        pr.number
-        for pr in sandbox.org.pulls_by_repo[sandbox.org.repositories[0].name]
+        (f"{sandbox.org.login}/{repo}", pr.number)
+        for repo, pulls in sandbox.org.pulls_by_repo.items()
+        for pr in pulls
         if start <= pr.updated_at < end
     ]
-    assert len(windows) > 1
+    assert len(windows) > 1 and all(total <= 10 for _, _, total in windows)
     assert windows[0][0] == start and windows[-1][1] == end
     assert all(a[1] == b[0] for a, b in itertools.pairwise(windows))  # contiguous, no gap
     assert sorted(seen) == sorted(expected)  # every pull request exactly once
 
 
-def test_a_pull_request_with_more_commits_than_the_query_asks_is_read_over_rest(sandbox) -> None:  # type: ignore[no-untyped-def]
+def test_an_overflowing_connection_is_read_over_rest(sandbox) -> None:  # type: ignore[no-untyped-def]
     big = [
         (repo, pr)
         for repo, pulls in sandbox.org.pulls_by_repo.items()
         for pr in pulls
-        if pr.commit_count > 60
+        if pr.commit_count > 100
     ]
     if not big:
-        pytest.skip("the sandbox org has no pull request with more than 60 commits")
+        pytest.skip("the sandbox org has no pull request with more than 100 commits")
     repo, pr = big[0]
-    full = f"{sandbox.org.login}/{repo}"
     start = pr.updated_at.replace(microsecond=0) - dt.timedelta(seconds=1)
     end = pr.updated_at + dt.timedelta(seconds=1)
+    scope = GitHubScope(orgs=(sandbox.org.login,), repos=(f"{sandbox.org.login}/{repo}",))
     with GitHubClient(sandbox.github_api_url, SANDBOX_TOKEN) as client:
-        fetched = graphql_fetch.fetch_pull_requests(client, [full], start, end, concurrency=2)
+        fetched = graphql_fetch.fetch_pull_requests(client, scope, start, end, concurrency=2)
     match = [f for f in fetched if f.number == pr.number]
-    assert match and match[0].payload_format == "rest"
+    assert match and match[0].payload_format == "graphql"
+    assert "commits" in match[0].rest_children  # only the overflowing list was re-read
     assert len(match[0].commits) == min(pr.commit_count, 250)
+    assert all("sha" in c for c in match[0].commits)  # REST-shaped

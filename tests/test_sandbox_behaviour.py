@@ -386,7 +386,7 @@ def test_cli_serve_prints_env_lines_and_stops_on_ctrl_c() -> None:
         assert process.stdout is not None
         lines = [process.stdout.readline().strip() for _ in range(4)]
         env = dict(line.split("=", 1) for line in lines)
-        assert env["GITHUB_ORGS"] == "dexxy-demo" and env["GITHUB_FETCH_MODE"] == "rest"
+        assert env["GITHUB_ORGS"] == "dexxy-demo" and env["GITHUB_FETCH_MODE"] == "graphql"
         response = httpx.get(
             f"{env['GITHUB_API_URL']}/rate_limit", headers={"Authorization": f"token {env['GITHUB_TOKEN']}"}
         )

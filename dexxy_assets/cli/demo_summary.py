@@ -18,7 +18,9 @@ _WEEKLY_CYCLE_TIME = text(
     """
     SELECT date_trunc('week', merged_at)::date AS week,
            count(*) AS merged,
-           percentile_cont(0.5) WITHIN GROUP (ORDER BY cycle_time_hours) AS median_hours
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY cycle_time_hours) AS median_hours,
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY pickup_time_hours) AS median_pickup_hours,
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY lead_time_hours) AS median_lead_hours
     FROM analytics.pull_requests
     WHERE state = 'merged' AND NOT is_bot
     GROUP BY 1
@@ -40,10 +42,11 @@ def print_summary(console: Console, counts: dict[str, int], weekly: list[tuple])
         f"[bold]{counts['reviews']}[/bold] reviews, "
         f"[bold]{counts['commits']}[/bold] commits, {counts['team_members']} team members."
     )
-    table = Table(title="Median cycle time per week (merged, non-bot PRs)")
+    table = Table(title="Per week of merge (non-bot pull requests)")
     table.add_column("week (Mon)")
     table.add_column("merged", justify="right")
-    table.add_column("median hours", justify="right")
-    for week, merged, median in weekly:
-        table.add_row(str(week), str(merged), f"{median:.1f}" if median is not None else "-")
+    for column in ("median cycle h", "median pickup h", "median lead h (to prod)"):
+        table.add_column(column, justify="right")
+    for week, merged, *medians in weekly:
+        table.add_row(str(week), str(merged), *(f"{m:.1f}" if m is not None else "-" for m in medians))
     console.print(table)

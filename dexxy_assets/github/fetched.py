@@ -25,10 +25,14 @@ class FetchedPullRequest:
     check_runs: list[Payload] = field(default_factory=list)
     issue_comments: list[Payload] = field(default_factory=list)
     review_comments: list[Payload] = field(default_factory=list)
-    draft_events: list[Payload] | None = (
-        None  # ready_for_review / convert_to_draft events; None = not fetched
-    )
+    # ready_for_review / convert_to_draft events; None = not fetched
+    draft_events: list[Payload] | None = None
     payload_format: str = "rest"
+    # children re-read over REST because their GraphQL connection overflowed: those lists are REST-shaped
+    rest_children: frozenset[str] = frozenset()
+
+    def child_format(self, child: str) -> str:
+        return "rest" if child in self.rest_children else self.payload_format
 
     @property
     def partition_date(self) -> dt.date:

@@ -5,7 +5,7 @@ number of nested connection requests / 100); a pull request whose connection ove
 
 from __future__ import annotations
 
-PAGE_SIZE = 50
+PAGE_SIZE = 100  # the most GitHub allows; a last, smaller page asks for exactly what is left
 # GitHub charges one request per connection per parent, whatever its size: a first-level connection costs
 # one request per pull request even at 100, while each review thread and check suite adds a nested one. So
 # the first level asks for the most it may, and the nested parents are few: 8 + 8 threads + 1 + 3 suites =
@@ -27,6 +27,7 @@ _ACTOR = "__typename login ... on User { databaseId } ... on Bot { databaseId }"
 
 PULL_REQUEST_FIELDS = f"""
 id databaseId number title body url state isDraft createdAt updatedAt closedAt mergedAt
+repository {{ nameWithOwner }}
 additions deletions changedFiles headRefName baseRefName headRefOid
 author {{ {_ACTOR} }}
 mergedBy {{ {_ACTOR} }}

@@ -84,7 +84,7 @@ def fetch_window(
     ]
     if github.resolved_fetch_mode() == "graphql":
         fetched = graphql_fetch.fetch_pull_requests(
-            client, repos, window.start, window.end, github.max_concurrency
+            client, scope, window.start, window.end, github.max_concurrency
         )
         return fetched, len(repos)
     listings = [

@@ -59,11 +59,15 @@ def _plain(
     attribute: str, key_column: str, key_field: str, to_rest: Callable[[Any], Any]
 ) -> Callable[[FetchedPullRequest], Iterable[tuple[Row, Any, Any]]]:
     def items(pr: FetchedPullRequest) -> Iterable[tuple[Row, Any, Any]]:
+        payload_format = pr.child_format(attribute)
         for payload in getattr(pr, attribute):
-            shaped = to_rest(payload) if pr.payload_format == "graphql" else payload
+            shaped = to_rest(payload) if payload_format == "graphql" else payload
             key = shaped.get(key_field) if isinstance(shaped, dict) else None
             yield (
-                {key_column: key if isinstance(key, int | str) and not isinstance(key, bool) else None},
+                {
+                    key_column: key if isinstance(key, int | str) and not isinstance(key, bool) else None,
+                    "payload_format": payload_format,
+                },
                 shaped,
                 payload,
             )
@@ -76,11 +80,16 @@ def _comments(pr: FetchedPullRequest) -> Iterable[tuple[Row, Any, Any]]:
         ("issue", pr.issue_comments, graphql_shapes.issue_comment),
         ("review", pr.review_comments, graphql_shapes.review_comment),
     ):
+        payload_format = pr.child_format(f"{kind}_comments")
         for payload in payloads:
-            shaped = to_rest(payload) if pr.payload_format == "graphql" else payload
+            shaped = to_rest(payload) if payload_format == "graphql" else payload
             comment_id = shaped.get("id") if isinstance(shaped, dict) else None
             yield (
-                {"comment_kind": kind, "comment_id": comment_id if isinstance(comment_id, int) else None},
+                {
+                    "comment_kind": kind,
+                    "comment_id": comment_id if isinstance(comment_id, int) else None,
+                    "payload_format": payload_format,
+                },
                 shaped,
                 payload,
             )
@@ -161,7 +170,9 @@ def draft_events(pr: FetchedPullRequest) -> list[tuple[str, dt.datetime]] | None
     if pr.draft_events is None:
         return None
     events = (
-        graphql_shapes.draft_events(pr.draft_events) if pr.payload_format == "graphql" else pr.draft_events
+        graphql_shapes.draft_events(pr.draft_events)
+        if pr.child_format("draft_events") == "graphql"
+        else pr.draft_events
     )
     parsed = []
     for event in events:

@@ -5,7 +5,7 @@ head-commit check runs, conversation comments, review comments, draft events).""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -95,6 +95,42 @@ def detail_urls(client: GitHubClient, listing: PullRequestListing) -> list[str]:
     ]
 
 
+CHILD_LISTS = (
+    "reviews",
+    "commits",
+    "files",
+    "check_runs",
+    "issue_comments",
+    "review_comments",
+    "draft_events",
+)
+
+
+def pull_request_lists(
+    client: GitHubClient, repo: str, number: int, head_sha: str | None, children: Iterable[str] = CHILD_LISTS
+) -> dict[str, list[Any]]:
+    """The named child lists of one pull request, one paged REST list each."""
+    pull, issue = f"repos/{repo}/pulls/{number}", f"repos/{repo}/issues/{number}"
+    readers: dict[str, Callable[[], list[Any]]] = {
+        "reviews": lambda: list(client.paginate(f"{pull}/reviews")),
+        "commits": lambda: list(client.paginate(f"{pull}/commits")),
+        "files": lambda: list(client.paginate(f"{pull}/files")),
+        "check_runs": lambda: (
+            list(client.paginate(f"repos/{repo}/commits/{head_sha}/check-runs", items_key="check_runs"))
+            if head_sha
+            else []
+        ),
+        "issue_comments": lambda: list(client.paginate(f"{issue}/comments")),
+        "review_comments": lambda: list(client.paginate(f"{pull}/comments")),
+        "draft_events": lambda: [
+            e
+            for e in client.paginate(f"{issue}/events")
+            if isinstance(e, dict) and e.get("event") in DRAFT_EVENT_NAMES
+        ],
+    }
+    return {name: readers[name]() for name in children}
+
+
 def fetch_pull_request_details(
     client: GitHubClient, listings: list[PullRequestListing], concurrency: int
 ) -> list[FetchedPullRequest]:
@@ -102,27 +138,16 @@ def fetch_pull_request_details(
         repo = listing.repo_full_name
         if listing.number is None:
             return FetchedPullRequest(repo, None, listing.updated_at, listing.item)
-        pull = f"repos/{repo}/pulls/{listing.number}"
-        issue = f"repos/{repo}/issues/{listing.number}"
-        detail = client.get(pull)
+        detail = client.get(f"repos/{repo}/pulls/{listing.number}")
         head_sha = detail.get("head", {}).get("sha") if isinstance(detail, dict) else None
-        events = list(client.paginate(f"{issue}/events"))
         return FetchedPullRequest(
             repo_full_name=repo,
             number=listing.number,
             updated_at=listing.updated_at,
             detail=detail,
-            reviews=list(client.paginate(f"{pull}/reviews")),
-            commits=list(client.paginate(f"{pull}/commits")),
-            files=list(client.paginate(f"{pull}/files")),
-            check_runs=list(
-                client.paginate(f"repos/{repo}/commits/{head_sha}/check-runs", items_key="check_runs")
-            )
-            if isinstance(head_sha, str)
-            else [],
-            issue_comments=list(client.paginate(f"{issue}/comments")),
-            review_comments=list(client.paginate(f"{pull}/comments")),
-            draft_events=[e for e in events if isinstance(e, dict) and e.get("event") in DRAFT_EVENT_NAMES],
+            **pull_request_lists(
+                client, repo, listing.number, head_sha if isinstance(head_sha, str) else None
+            ),
         )
 
     with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
