@@ -246,3 +246,34 @@ def test_a_wrong_token_fails_the_run_with_a_one_line_cause(warehouse: WarehouseR
     message = root_cause_message(failure.step_failure_data.error)
     assert message.startswith("GitHubAuthError: GitHub rejected the token (401")
     assert classify_failure(message).category == "token expired or invalid"
+
+
+def test_a_pull_request_with_more_than_250_commits(warehouse: WarehouseResource, sandbox) -> None:  # type: ignore[no-untyped-def]
+    """GitHub lists only the first 250 commits: the count comes from the pull request, the first commit from
+    the list (the oldest), and the metrics stay whole."""
+    big = [
+        (repo, pr)
+        for repo, pulls in sandbox.org.pulls_by_repo.items()
+        for pr in pulls
+        if pr.commit_count > 250
+    ]
+    if not big:
+        pytest.skip("the sandbox org has no pull request with more than 250 commits")
+    repo, pr = big[0]
+    day = pr.updated_at.date()
+    assert materialize_range(warehouse, github_resource(sandbox), day, day).success
+    with warehouse.connect() as conn:
+        row = conn.execute(
+            text(
+                "SELECT pr_id, commits_count, first_commit_at FROM analytics.pull_requests "
+                "WHERE repository = :repo AND pr_number = :n"
+            ),
+            {"repo": f"{sandbox.org.login}/{repo}", "n": pr.number},
+        ).one()
+        listed, earliest = conn.execute(
+            text("SELECT count(*), min(authored_at) FROM analytics.commits WHERE pr_id = :id"),
+            {"id": row.pr_id},
+        ).one()
+    assert row.commits_count == pr.commit_count > 250
+    assert listed == 250
+    assert row.first_commit_at == earliest == sandbox.org.commits(pr)[0].authored_at
