@@ -121,11 +121,7 @@ def build_deployment_assets(partitions: dg.PartitionsDefinition) -> dg.AssetsDef
         scope = github.scope()
         problems = ProblemLog()
         with github.client(EtagCache()) as client:
-            repos = [
-                name
-                for repo in rest_fetch.list_repositories(client, scope)
-                if isinstance(name := repo.payload.get("full_name"), str) and scope.allows(name)
-            ]
+            repos = rest_fetch.repository_names(client, scope)
             fetched = [d for repo in repos for d in fetch_deployments(client, repo, window.start, window.end)]
             usage = client.usage
         with warehouse.begin() as conn:

@@ -77,11 +77,7 @@ def fetch_window(
     log: dg.DagsterLogManager,
 ) -> tuple[list[FetchedPullRequest], int]:
     """Every pull request updated in the window with its children; and how many repositories were read."""
-    repos = [
-        name
-        for repo in rest_fetch.list_repositories(client, scope)
-        if isinstance(name := repo.payload.get("full_name"), str) and scope.allows(name)
-    ]
+    repos = rest_fetch.repository_names(client, scope)
     if github.resolved_fetch_mode() == "graphql":
         fetched = graphql_fetch.fetch_pull_requests(
             client, scope, window.start, window.end, github.max_concurrency

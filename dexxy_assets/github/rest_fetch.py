@@ -51,6 +51,15 @@ def list_repositories(client: GitHubClient, scope: GitHubScope) -> list[Reposito
     ]
 
 
+def repository_names(client: GitHubClient, scope: GitHubScope) -> list[str]:
+    """``owner/name`` of every repository in scope."""
+    return [
+        name
+        for repo in list_repositories(client, scope)
+        if isinstance(name := repo.payload.get("full_name"), str) and scope.allows(name)
+    ]
+
+
 def list_members(client: GitHubClient, org: str) -> list[Any]:
     return list(client.paginate(f"orgs/{org}/members"))
 
