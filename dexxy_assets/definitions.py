@@ -10,9 +10,11 @@ from dexxy_assets.github.deployment_assets import build_deployment_assets
 from dexxy_assets.github.pull_request_assets import build_pull_request_assets
 from dexxy_assets.github.snapshot_assets import github_members, github_repositories
 from dexxy_assets.partitions import daily_partitions, resolve_start_date
+from dexxy_assets.processing.ai_detection_asset import PR_AI_DETECTION_KEY, build_ai_detection_asset
 from resources.github import GitHubResource
 from resources.warehouse import WarehouseResource
 from sensors.run_failure_alerts import run_failure_alerts
+from sensors.stale_code_version import build_stale_code_version_sensor
 
 
 @dg.definitions
@@ -25,11 +27,13 @@ def defs() -> dg.Definitions:
             github_repositories,
             build_pull_request_assets(partitions),
             build_deployment_assets(partitions),
+            build_ai_detection_asset(partitions),
             *build_github_marts(),
         ],
         asset_checks=build_github_checks(),
         sensors=[
             run_failure_alerts,
+            build_stale_code_version_sensor(PR_AI_DETECTION_KEY),
             dg.AutomationConditionSensorDefinition(
                 "default_automation_condition_sensor",
                 target=dg.AssetSelection.all(),

@@ -23,6 +23,11 @@ from urllib.parse import parse_qsl
 
 from starlette.routing import compile_path
 
+# --- copilot (dexxy_sandbox/copilot_*.py) ---
+from dexxy_sandbox.copilot_rest import CopilotHandlers
+from dexxy_sandbox.copilot_usage import CopilotUsage
+
+# --- end copilot ---
 from dexxy_sandbox.faults import Fault, FaultDecision, FaultInjector
 from dexxy_sandbox.github_activity_payloads import GitHubActivityPayloads
 from dexxy_sandbox.github_app_auth import Credentials, GitHubApp, JwtRejected
@@ -132,6 +137,7 @@ class GitHubRestApi:
         seed: int = 7,
         credentials: Credentials | None = None,
         graphql: GraphQLEndpoint | None = None,
+        copilot: CopilotUsage | None = None,  # copilot: seats and usage reports (copilot_rest.py)
     ) -> None:
         self.org = org
         self.api_root = api_root.rstrip("/")
@@ -148,6 +154,7 @@ class GitHubRestApi:
         self._sorted: dict[tuple[str, str, str, str], list[PullRequest]] = {}
         members = org.members()
         self._token_owner_id = members[0].id if members else org.id
+        self.copilot = copilot or CopilotUsage(org)  # copilot
         self.routes = self._routes()
 
     # ----- routing -----
@@ -170,6 +177,8 @@ class GitHubRestApi:
             ("/users/{username}", (), self._user),
         ]
         table += ActivityHandlers(self.org, self.activity, self.lookup, self.api_root).routes()
+        # --- copilot: /orgs/{org}/copilot/billing/seats and the metrics reports (copilot_rest.py) ---
+        table += CopilotHandlers(self.lookup, self.payloads, self.api_root, self.copilot).routes()
         routes = [
             Route(re.sub(r":\w+}", "}", template), pattern, handler)
             for template, aliases, handler in table

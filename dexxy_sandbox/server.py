@@ -21,15 +21,22 @@ from typing import Any
 
 import uvicorn
 
+# --- copilot and groq emulators (copilot_*.py, groq_*.py) ---
+from dexxy_sandbox.copilot_rest import DOWNLOADS_PREFIX, CopilotDownloads
+from dexxy_sandbox.copilot_usage import CopilotUsage
+
+# --- end copilot and groq ---
 from dexxy_sandbox.faults import FaultConfig, FaultInjector
 from dexxy_sandbox.github_app_auth import Credentials, GitHubApp
 from dexxy_sandbox.github_rest import GitHubRestApi, Receive, Scope, Send
+from dexxy_sandbox.groq_api import DEFAULT_GROQ_MODEL, GroqApi, GroqConfig
 from dexxy_sandbox.org_generator import generate_org
 from dexxy_sandbox.org_model import SyntheticOrg
 from dexxy_sandbox.rate_limit import RateLimiter
 from dexxy_sandbox.request_log import RequestLog
 
 GITHUB_PREFIX = "/github"
+GROQ_PREFIX = "/groq"
 AsgiApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 
@@ -85,6 +92,8 @@ class SandboxServer:
         installation_id: int = 4242420,
         installation_token_ttl_seconds: float = 3600,
         clock: Callable[[], float] = time.time,
+        groq_api_key: str = "sandbox-groq-key",
+        groq: GroqConfig | None = None,
     ) -> None:
         """`clock` (epoch seconds) is what JWTs and installation tokens are checked against; tests that fake
         time for a client pass the same clock here."""
@@ -97,7 +106,7 @@ class SandboxServer:
         self._extra_mounts: dict[str, AsgiApp] = {}
         self.host = host
         self.org = org or generate_org(seed=seed, engineers=engineers, repos=repos, days=days, until=until)
-        self.rate_limiter = RateLimiter(rate_limit_per_hour, rate_limit_window_seconds)
+        self.rate_limiter = RateLimiter(rate_limit_per_hour, rate_limit_window_seconds, clock=clock)
         self.request_log = RequestLog()
         self._fault_config = faults or FaultConfig()
         self._requested_port = port
@@ -106,6 +115,11 @@ class SandboxServer:
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
         self._github: GitHubRestApi | None = None
+        # --- copilot and groq ---
+        self.copilot = CopilotUsage(self.org)  # seats and daily usage behind the Copilot endpoints
+        self.groq_api_key = groq_api_key
+        self.groq = GroqApi((groq_api_key,), groq, seed=seed, clock=clock, log=self.request_log)
+        # --- end copilot and groq ---
 
     # ----- addresses -----
     @property
@@ -130,6 +144,20 @@ class SandboxServer:
         """The GitHub REST root (what GITHUB_API_URL should be)."""
         return f"{self.url}{GITHUB_PREFIX}"
 
+    @property
+    def groq_base_url(self) -> str:
+        """The groq SDK's `base_url` (it appends `/openai/v1/...`), i.e. what GROQ_BASE_URL should be."""
+        return f"{self.url}{GROQ_PREFIX}"
+
+    @property
+    def groq_config(self) -> GroqConfig:
+        return self.groq.config
+
+    @groq_config.setter
+    def groq_config(self, config: GroqConfig | None) -> None:
+        """Switch the Groq emulator's budgets and faults on a running server (its counters restart)."""
+        self.groq.configure(config)
+
     def env_lines(self) -> list[str]:
         """Lines for a `.env` file that point the project at this sandbox."""
         return [
@@ -137,6 +165,14 @@ class SandboxServer:
             f"GITHUB_TOKEN={self.tokens[0]}",
             f"GITHUB_ORGS={self.org.login}",
             "GITHUB_FETCH_MODE=graphql",
+            *self._groq_env_lines(),
+        ]
+
+    def _groq_env_lines(self) -> list[str]:
+        return [
+            f"GROQ_BASE_URL={self.groq_base_url}",
+            f"GROQ_API_KEY={self.groq_api_key}",
+            f"GROQ_MODEL={DEFAULT_GROQ_MODEL}",
         ]
 
     # ----- GitHub App -----
@@ -171,6 +207,7 @@ class SandboxServer:
             f"GITHUB_APP_PRIVATE_KEY={written}",
             f"GITHUB_ORGS={self.org.login}",
             "GITHUB_FETCH_MODE=graphql",
+            *self._groq_env_lines(),
         ]
 
     def is_valid_token(self, token: str | None) -> bool:
@@ -229,9 +266,15 @@ class SandboxServer:
             log=self.request_log,
             seed=self.seed,
             graphql=graphql,
+            copilot=self.copilot,
         )
+        emulators: dict[str, AsgiApp] = {
+            GITHUB_PREFIX: self._github,
+            GITHUB_PREFIX + DOWNLOADS_PREFIX: CopilotDownloads(self.copilot, self.request_log),  # copilot
+            GROQ_PREFIX: self.groq,  # groq
+        }
         config = uvicorn.Config(
-            _Mounts({GITHUB_PREFIX: self._github, **self._extra_mounts}),
+            _Mounts({**emulators, **self._extra_mounts}),
             log_level="warning",
             access_log=False,
             lifespan="off",

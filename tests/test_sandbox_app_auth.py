@@ -145,10 +145,11 @@ def test_a_jwt_is_not_a_token(server: SandboxServer) -> None:
 
 
 def test_installation_tokens_expire() -> None:
-    with SandboxServer(org=ORG, installation_token_ttl_seconds=1) as short:
+    now = [time.time()]  # a fake clock: expiry is reached by moving it, not by sleeping
+    with SandboxServer(org=ORG, installation_token_ttl_seconds=1, clock=lambda: now[0]) as short:
         token = request_token(short, short.app.make_jwt()).json()["token"]
         assert get_org(short, token).status_code == 200
-        time.sleep(1.3)
+        now[0] += 1.3
         expired = get_org(short, token)
         assert expired.status_code == 401 and expired.json()["message"] == "Bad credentials"
         assert not short.is_valid_token(token)
@@ -177,6 +178,9 @@ def test_app_env_lines_write_the_key(server: SandboxServer, tmp_path: Path) -> N
         "GITHUB_TOKEN",
         "GITHUB_ORGS",
         "GITHUB_FETCH_MODE",
+        "GROQ_BASE_URL",
+        "GROQ_API_KEY",
+        "GROQ_MODEL",
     ]
 
 

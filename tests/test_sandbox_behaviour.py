@@ -272,7 +272,10 @@ def test_request_log_counts_per_template(client: httpx.Client, server: SandboxSe
 
 
 def test_spent_budget_gives_403_until_the_window_resets(org: SyntheticOrg) -> None:
-    with SandboxServer(org=org, rate_limit_per_hour=5, rate_limit_window_seconds=2) as small:
+    now = [1_900_000_000.0]  # a fake clock: the window's reset is reached by moving it, not by sleeping
+    with SandboxServer(
+        org=org, rate_limit_per_hour=5, rate_limit_window_seconds=2, clock=lambda: now[0]
+    ) as small:
         url = f"{small.github_api_url}/orgs/{org.login}"
         with httpx.Client(headers=AUTH) as http:
             remaining = [int(http.get(url).headers["x-ratelimit-remaining"]) for _ in range(5)]
@@ -282,10 +285,10 @@ def test_spent_budget_gives_403_until_the_window_resets(org: SyntheticOrg) -> No
             assert limited.json()["message"].startswith("API rate limit exceeded for user ID")
             assert limited.headers["x-ratelimit-remaining"] == "0"
             reset = int(limited.headers["x-ratelimit-reset"])
-            assert time.time() < reset <= time.time() + 3
+            assert now[0] < reset <= now[0] + 3
             assert http.get(f"{small.github_api_url}/rate_limit").json()["rate"]["remaining"] == 0  # free
             assert small.request_log.forbidden == 1
-            time.sleep(max(reset - time.time(), 0) + 0.05)
+            now[0] = reset + 0.05
             recovered = http.get(url)
             assert recovered.status_code == 200 and recovered.headers["x-ratelimit-remaining"] == "4"
 

@@ -14,5 +14,8 @@ SELECT
     ARRAY(
         SELECT trim(m[1])
         FROM regexp_matches(coalesce(c.message, ''), '^co-authored-by:[ \t]*(.+?)[ \t]*$', 'gin') AS m
-    ) AS co_authors
+    ) AS co_authors,
+    ai.is_ai_assisted,
+    ai.ai_co_authors
 FROM {{ source('staging', 'github_pr_commits') }} AS c
+LEFT JOIN {{ source('processing', 'commit_ai_detection') }} AS ai ON ai.pr_id = c.pr_id AND ai.sha = c.sha

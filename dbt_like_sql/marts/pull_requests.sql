@@ -80,7 +80,10 @@ SELECT
     {{ hours_between('p.ready_at', 'fr.first_response_at') }} AS pickup_time_hours,
     {{ hours_between('fr.first_response_at', 'p.merged_at') }} AS review_phase_hours,
     {{ hours_between('p.merged_at', 'dep.deployed_at') }} AS deploy_time_hours,
-    {{ hours_between('c.first_commit_at', 'dep.deployed_at') }} AS lead_time_hours
+    {{ hours_between('c.first_commit_at', 'dep.deployed_at') }} AS lead_time_hours,
+    ai.is_ai_assisted,
+    ai.tools AS ai_tools,
+    ai.confidence AS ai_confidence
 FROM prs AS p
 LEFT JOIN review_summary AS rs ON rs.pr_id = p.pr_id
 LEFT JOIN commit_summary AS c ON c.pr_id = p.pr_id
@@ -88,3 +91,4 @@ LEFT JOIN comment_summary AS cs ON cs.pr_id = p.pr_id
 LEFT JOIN {{ ref('int_pr_first_response') }} AS fr ON fr.pr_id = p.pr_id
 LEFT JOIN {{ ref('int_pr_review_rounds') }} AS rr ON rr.pr_id = p.pr_id
 LEFT JOIN {{ ref('int_pr_deployments') }} AS dep ON dep.pr_id = p.pr_id
+LEFT JOIN {{ source('processing', 'pr_ai_detection') }} AS ai ON ai.pr_id = p.pr_id

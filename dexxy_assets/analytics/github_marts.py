@@ -15,6 +15,7 @@ from dexxy_assets.github.pull_request_assets import (
     REVIEWS_KEY,
 )
 from dexxy_assets.github.snapshot_assets import MEMBERS_KEY
+from dexxy_assets.processing.ai_detection_asset import PR_AI_DETECTION_KEY
 
 GITHUB_MARTS = (
     MartSpec(
@@ -28,7 +29,14 @@ GITHUB_MARTS = (
         description="One row per pull request in its current state, with the delivery metrics of "
         "docs/metrics.md: cycle time, review rounds, the coding / pickup / review / deploy phases, "
         "lead time.",
-        deps=[PULL_REQUESTS_KEY, REVIEWS_KEY, COMMITS_KEY, COMMENTS_KEY, DEPLOYMENTS_KEY],
+        deps=[
+            PULL_REQUESTS_KEY,
+            REVIEWS_KEY,
+            COMMITS_KEY,
+            COMMENTS_KEY,
+            DEPLOYMENTS_KEY,
+            PR_AI_DETECTION_KEY,
+        ],
         preview_columns=["repository", "pr_number", "state", "author_login", "cycle_time_hours"],
     ),
     MartSpec(
@@ -39,8 +47,8 @@ GITHUB_MARTS = (
     ),
     MartSpec(
         name="commits",
-        description="Commits of pull requests with their Co-authored-by trailers.",
-        deps=[COMMITS_KEY],
+        description="Commits of pull requests with their Co-authored-by trailers and AI traces.",
+        deps=[COMMITS_KEY, PR_AI_DETECTION_KEY],
         preview_columns=["repository", "pr_number", "author_login", "message_headline"],
     ),
     MartSpec(
