@@ -6,6 +6,7 @@ import dagster as dg
 
 from dexxy_assets.analytics.github_checks import build_github_checks
 from dexxy_assets.analytics.github_marts import build_github_marts
+from dexxy_assets.copilot.copilot_assets import build_copilot_assets
 from dexxy_assets.github.deployment_assets import build_deployment_assets
 from dexxy_assets.github.pull_request_assets import build_pull_request_assets
 from dexxy_assets.github.snapshot_assets import github_members, github_repositories
@@ -28,6 +29,7 @@ def defs() -> dg.Definitions:
             build_pull_request_assets(partitions),
             build_deployment_assets(partitions),
             build_ai_detection_asset(partitions),
+            *build_copilot_assets(partitions),
             *build_github_marts(),
         ],
         asset_checks=build_github_checks(),

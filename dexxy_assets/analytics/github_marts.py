@@ -5,6 +5,7 @@ from __future__ import annotations
 import dagster as dg
 
 from dexxy_assets.analytics.mart_asset import MartSpec, build_mart_asset
+from dexxy_assets.copilot.copilot_assets import ORG_USAGE_KEY, USER_USAGE_KEY
 from dexxy_assets.github.deployment_assets import DEPLOYMENTS_KEY
 from dexxy_assets.github.pull_request_assets import (
     CHECK_RUNS_KEY,
@@ -78,5 +79,23 @@ GITHUB_MARTS = (
 )
 
 
+COPILOT_MARTS = (
+    MartSpec(
+        name="copilot_usage_daily",
+        description="Copilot usage per organisation and day: active users, generations, acceptances and "
+        "acceptance rate, lines, and the per IDE / feature / language breakdown.",
+        deps=[ORG_USAGE_KEY],
+        preview_columns=["org", "day", "daily_active_users", "acceptance_rate", "loc_added_sum"],
+    ),
+    MartSpec(
+        name="ai_usage_daily",
+        description="AI tool usage per team member and day (source copilot), matched by GitHub id, then "
+        "login.",
+        deps=[USER_USAGE_KEY, dg.AssetKey(["analytics", "team_members"])],
+        preview_columns=["day", "github_login", "code_acceptance_activity_count", "acceptance_rate"],
+    ),
+)
+
+
 def build_github_marts() -> list[dg.AssetsDefinition]:
-    return [build_mart_asset(spec) for spec in GITHUB_MARTS]
+    return [build_mart_asset(spec) for spec in (*GITHUB_MARTS, *COPILOT_MARTS)]

@@ -11,7 +11,8 @@ _COUNTS = text(
     SELECT (SELECT count(*) FROM analytics.pull_requests) AS pull_requests,
            (SELECT count(*) FROM analytics.pr_reviews) AS reviews,
            (SELECT count(*) FROM analytics.commits) AS commits,
-           (SELECT count(*) FROM analytics.team_members) AS team_members
+           (SELECT count(*) FROM analytics.team_members) AS team_members,
+           (SELECT count(*) FILTER (WHERE is_ai_assisted) FROM analytics.pull_requests) AS ai_assisted
     """
 )
 _WEEKLY_CYCLE_TIME = text(
@@ -40,7 +41,8 @@ def print_summary(console: Console, counts: dict[str, int], weekly: list[tuple])
     console.print(
         f"Loaded [bold]{counts['pull_requests']}[/bold] pull requests, "
         f"[bold]{counts['reviews']}[/bold] reviews, "
-        f"[bold]{counts['commits']}[/bold] commits, {counts['team_members']} team members."
+        f"[bold]{counts['commits']}[/bold] commits, {counts['team_members']} team members; "
+        f"{counts['ai_assisted']} pull requests AI-assisted."
     )
     table = Table(title="Per week of merge (non-bot pull requests)")
     table.add_column("week (Mon)")

@@ -1,0 +1,217 @@
+"""GitHub Copilot: seats (snapshot) and the daily usage reports (organization and per user)."""
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import dagster as dg
+from sqlalchemy import text
+
+from dexxy_assets import asset_metadata
+from dexxy_assets.copilot import staging_rows
+from dexxy_assets.copilot.report_fetch import fetch_report
+from dexxy_assets.github.asset_settings import DAILY_AT_0200, OWNERS, POOL
+from dexxy_assets.ingestion_report import ingestion_metadata, record_ingestion
+from dexxy_assets.partitions import partition_dates
+from dexxy_assets.problems import ProblemLog
+from resources.bulk_load import Jsonb, copy_rows, upsert
+from resources.github import GitHubResource
+from resources.sql_template import render_sql
+from resources.warehouse import WarehouseResource
+
+SEATS_KEY = dg.AssetKey(["copilot", "seats"])
+ORG_USAGE_KEY = dg.AssetKey(["copilot", "usage_org_daily"])
+USER_USAGE_KEY = dg.AssetKey(["copilot", "usage_user_daily"])
+KINDS = {"github", "postgres"}
+
+_DELETE_STAGED_DAYS = "DELETE FROM {{ table | ident }} WHERE org = ANY(:orgs) AND day = ANY(:days)"
+_DELETE_REPORT_DAYS = text(
+    "DELETE FROM raw.copilot_usage_reports WHERE report_kind = :kind AND org = ANY(:orgs) "
+    "AND partition_date = ANY(:days)"
+)
+
+
+@dg.asset(
+    key=SEATS_KEY,
+    description="Copilot seats of the synced organisations (snapshot); seats no longer listed stay in "
+    "staging with is_current = false.",
+    group_name="copilot",
+    owners=OWNERS,
+    kinds=KINDS,
+    pool=POOL,
+    automation_condition=DAILY_AT_0200,
+)
+def copilot_seats(
+    context: dg.AssetExecutionContext, github: GitHubResource, warehouse: WarehouseResource
+) -> dg.MaterializeResult:
+    started_at = dt.datetime.now(dt.UTC)
+    orgs = list(github.scope().orgs)
+    problems = ProblemLog()
+    with github.client() as client:
+        seats = [
+            (org, seat)
+            for org in orgs
+            for seat in client.paginate(f"orgs/{org}/copilot/billing/seats", items_key="seats")
+        ]
+        usage = client.usage
+    fetched_at = dt.datetime.now(dt.UTC)
+    rows = [r for org, seat in seats if (r := staging_rows.seat_row(seat, org, fetched_at, problems))]
+    with warehouse.begin() as conn:
+        conn.execute(text("DELETE FROM raw.copilot_seats WHERE org = ANY(:orgs)"), {"orgs": orgs})
+        copy_rows(
+            conn,
+            "raw.copilot_seats",
+            ["org", "user_id", "login", "fetched_at", "payload"],
+            (
+                {
+                    "org": org,
+                    "user_id": (seat.get("assignee") or {}).get("id") if isinstance(seat, dict) else None,
+                    "login": (seat.get("assignee") or {}).get("login") if isinstance(seat, dict) else None,
+                    "fetched_at": fetched_at,
+                    "payload": Jsonb(seat),
+                }
+                for org, seat in seats
+            ),
+        )
+        conn.execute(
+            text("UPDATE staging.copilot_seats SET is_current = false WHERE org = ANY(:orgs)"), {"orgs": orgs}
+        )
+        if rows:
+            upsert(conn, "staging.copilot_seats", list(rows[0]), rows, ["org", "login"])
+        record_ingestion(
+            conn,
+            run_id=context.run.run_id,
+            asset_key=SEATS_KEY,
+            partitions=[],
+            started_at=started_at,
+            rows=len(seats),
+            problems=problems,
+            usage=usage,
+        )
+        schema = asset_metadata.table_schema(conn, "staging.copilot_seats")
+    return dg.MaterializeResult(
+        metadata=ingestion_metadata(
+            rows=len(seats),
+            schema=schema,
+            problems=problems,
+            usage=usage,
+            preview=asset_metadata.preview(
+                rows, ["login", "plan_type", "last_activity_at", "last_activity_editor"]
+            ),
+        )
+    )
+
+
+def build_usage_report_asset(
+    key: dg.AssetKey,
+    kind: str,
+    staging_table: str,
+    staging_key: list[str],
+    parse: Callable[[Any, str, dt.date, dt.datetime, ProblemLog], dict | None],
+    description: str,
+    partitions: dg.PartitionsDefinition,
+) -> dg.AssetsDefinition:
+    """One factory for both report kinds: they differ only in the endpoint and the row they make."""
+
+    @dg.asset(
+        key=key,
+        description=description,
+        group_name="copilot",
+        owners=OWNERS,
+        kinds=KINDS,
+        deps=[SEATS_KEY],
+        partitions_def=partitions,
+        backfill_policy=dg.BackfillPolicy.single_run(),
+        pool=POOL,
+        automation_condition=DAILY_AT_0200,
+    )
+    def usage_report(
+        context: dg.AssetExecutionContext, github: GitHubResource, warehouse: WarehouseResource
+    ) -> dg.MaterializeResult:
+        started_at = dt.datetime.now(dt.UTC)
+        days = partition_dates(context)
+        orgs = list(github.scope().orgs)
+        problems = ProblemLog()
+        with github.client() as client:
+            reports = [(org, fetch_report(client, org, kind, day)) for org in orgs for day in days]
+            usage = client.usage
+        fetched_at = dt.datetime.now(dt.UTC)
+        raw_rows, staged = [], []
+        for org, report in reports:
+            for number, line in enumerate(report.lines, start=1):
+                raw_rows.append(
+                    {
+                        "partition_date": report.day,
+                        "org": org,
+                        "report_kind": kind,
+                        "line_number": number,
+                        "fetched_at": fetched_at,
+                        "payload": Jsonb(line),
+                    }
+                )
+                if row := parse(line, org, report.day, fetched_at, problems):
+                    staged.append(row)
+        with warehouse.begin() as conn:
+            conn.execute(_DELETE_REPORT_DAYS, {"kind": kind, "orgs": orgs, "days": days})
+            copy_rows(
+                conn,
+                "raw.copilot_usage_reports",
+                ["partition_date", "org", "report_kind", "line_number", "fetched_at", "payload"],
+                raw_rows,
+            )
+            conn.execute(
+                text(render_sql(_DELETE_STAGED_DAYS, table=staging_table)), {"orgs": orgs, "days": days}
+            )
+            if staged:
+                upsert(conn, staging_table, list(staged[0]), staged, staging_key)
+            record_ingestion(
+                conn,
+                run_id=context.run.run_id,
+                asset_key=key,
+                partitions=days,
+                started_at=started_at,
+                rows=len(raw_rows),
+                problems=problems,
+                usage=usage,
+            )
+            schema = asset_metadata.table_schema(conn, staging_table)
+        missing = {f"{org} {r.day}": r.missing_reason for org, r in reports if r.missing_reason}
+        for day_reason in missing.items():
+            context.log.info(f"no Copilot report for {day_reason[0]}: {day_reason[1]}")
+        return dg.MaterializeResult(
+            metadata=ingestion_metadata(
+                rows=len(raw_rows),
+                schema=schema,
+                problems=problems,
+                usage=usage,
+                staged_rows=len(staged),
+                days_without_report=len(missing),
+                missing_days=dg.MetadataValue.json(missing),
+            )
+        )
+
+    return usage_report
+
+
+def build_copilot_assets(partitions: dg.PartitionsDefinition) -> list[dg.AssetsDefinition]:
+    return [
+        copilot_seats,
+        build_usage_report_asset(
+            ORG_USAGE_KEY,
+            "organization-1-day",
+            "staging.copilot_usage_org_daily",
+            ["org", "day"],
+            staging_rows.org_day_row,
+            "Copilot usage per organisation and day (the organization-1-day usage-metrics report).",
+            partitions,
+        ),
+        build_usage_report_asset(
+            USER_USAGE_KEY,
+            "users-1-day",
+            "staging.copilot_usage_user_daily",
+            ["org", "day", "user_login"],
+            staging_rows.user_day_row,
+            "Copilot usage per person and day (the users-1-day usage-metrics report).",
+            partitions,
+        ),
+    ]
