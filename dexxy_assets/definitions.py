@@ -12,7 +12,9 @@ from dexxy_assets.github.pull_request_assets import build_pull_request_assets
 from dexxy_assets.github.snapshot_assets import github_members, github_repositories
 from dexxy_assets.partitions import daily_partitions, resolve_start_date
 from dexxy_assets.processing.ai_detection_asset import PR_AI_DETECTION_KEY, build_ai_detection_asset
+from dexxy_assets.processing.llm_summary_asset import PR_LLM_SUMMARIES_KEY, build_llm_summary_asset
 from resources.github import GitHubResource
+from resources.groq_llm import GroqLLMResource
 from resources.warehouse import WarehouseResource
 from sensors.run_failure_alerts import run_failure_alerts
 from sensors.stale_code_version import build_stale_code_version_sensor
@@ -29,6 +31,7 @@ def defs() -> dg.Definitions:
             build_pull_request_assets(partitions),
             build_deployment_assets(partitions),
             build_ai_detection_asset(partitions),
+            build_llm_summary_asset(partitions),
             *build_copilot_assets(partitions),
             *build_github_marts(),
         ],
@@ -36,11 +39,12 @@ def defs() -> dg.Definitions:
         sensors=[
             run_failure_alerts,
             build_stale_code_version_sensor(PR_AI_DETECTION_KEY),
+            build_stale_code_version_sensor(PR_LLM_SUMMARIES_KEY),
             dg.AutomationConditionSensorDefinition(
                 "default_automation_condition_sensor",
                 target=dg.AssetSelection.all(),
                 default_status=dg.DefaultSensorStatus.RUNNING,
             ),
         ],
-        resources={"warehouse": WarehouseResource(), "github": GitHubResource()},
+        resources={"warehouse": WarehouseResource(), "github": GitHubResource(), "llm": GroqLLMResource()},
     )

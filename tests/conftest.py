@@ -67,13 +67,19 @@ def warehouse(database_url: str) -> WarehouseResource:
 
 @pytest.fixture(autouse=True)
 def isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """No test reads the developer's GitHub settings or writes into ./.dexxy."""
+    """No test reads the developer's GitHub / Groq settings or writes into ./.dexxy."""
     for name in (
         "GITHUB_API_URL",
         "GITHUB_TOKEN",
         "GITHUB_ORGS",
         "GITHUB_REPOS",
         "GITHUB_FETCH_MODE",
+        "GITHUB_APP_ID",
+        "GITHUB_APP_PRIVATE_KEY",
+        "GITHUB_APP_INSTALLATION_ID",
+        "GROQ_API_KEY",
+        "GROQ_BASE_URL",
+        "GROQ_MODEL",
         "DATABASE_URL",
     ):
         monkeypatch.delenv(name, raising=False)

@@ -9,6 +9,7 @@ from sqlalchemy import text
 
 from dexxy_assets.definitions import defs
 from resources.github import GitHubResource
+from resources.groq_llm import GroqLLMResource
 from resources.warehouse import WarehouseResource
 
 SANDBOX_TOKEN = "sandbox-token"
@@ -27,12 +28,14 @@ def materialize_range(
     end: dt.date,
     selection: str = "*",
     instance: dg.DagsterInstance | None = None,
+    llm: GroqLLMResource | None = None,
 ) -> dg.ExecuteInProcessResult:
+    """``llm`` unset: an unconfigured Groq resource (summaries are skipped, the rest runs)."""
     definitions = defs()
     return dg.materialize(
         assets=[*definitions.assets, *definitions.asset_checks],  # type: ignore[list-item]
         selection=selection,
-        resources={"warehouse": warehouse, "github": github},
+        resources={"warehouse": warehouse, "github": github, "llm": llm or GroqLLMResource()},
         instance=instance or dg.DagsterInstance.ephemeral(),
         tags={
             "dagster/asset_partition_range_start": start.isoformat(),
@@ -59,6 +62,6 @@ def materialize_unpartitioned(warehouse: WarehouseResource, selection: str) -> d
     return dg.materialize(
         assets=list(definitions.assets),  # type: ignore[arg-type]
         selection=selection,
-        resources={"warehouse": warehouse, "github": GitHubResource()},
+        resources={"warehouse": warehouse, "github": GitHubResource(), "llm": GroqLLMResource()},
         instance=dg.DagsterInstance.ephemeral(),
     )

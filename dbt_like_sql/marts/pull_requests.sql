@@ -83,7 +83,14 @@ SELECT
     {{ hours_between('c.first_commit_at', 'dep.deployed_at') }} AS lead_time_hours,
     ai.is_ai_assisted,
     ai.tools AS ai_tools,
-    ai.confidence AS ai_confidence
+    ai.confidence AS ai_confidence,
+    llm.summary AS llm_summary,
+    llm.ai_verdict AS llm_is_ai_assisted,
+    coalesce(llm.ai_verdict, ai.is_ai_assisted) AS effective_is_ai_assisted,
+    CASE
+        WHEN coalesce(llm.ai_verdict, ai.is_ai_assisted) THEN coalesce(nullif(ai.tools, '{}'), ARRAY['generic'])
+        WHEN coalesce(llm.ai_verdict, ai.is_ai_assisted) IS NOT NULL THEN '{}'::text[]
+    END AS effective_ai_tools
 FROM prs AS p
 LEFT JOIN review_summary AS rs ON rs.pr_id = p.pr_id
 LEFT JOIN commit_summary AS c ON c.pr_id = p.pr_id
@@ -92,3 +99,4 @@ LEFT JOIN {{ ref('int_pr_first_response') }} AS fr ON fr.pr_id = p.pr_id
 LEFT JOIN {{ ref('int_pr_review_rounds') }} AS rr ON rr.pr_id = p.pr_id
 LEFT JOIN {{ ref('int_pr_deployments') }} AS dep ON dep.pr_id = p.pr_id
 LEFT JOIN {{ source('processing', 'pr_ai_detection') }} AS ai ON ai.pr_id = p.pr_id
+LEFT JOIN {{ source('processing', 'pr_llm_summaries') }} AS llm ON llm.pr_id = p.pr_id

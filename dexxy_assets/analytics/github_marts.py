@@ -17,6 +17,7 @@ from dexxy_assets.github.pull_request_assets import (
 )
 from dexxy_assets.github.snapshot_assets import MEMBERS_KEY
 from dexxy_assets.processing.ai_detection_asset import PR_AI_DETECTION_KEY
+from dexxy_assets.processing.llm_summary_asset import PR_LLM_SUMMARIES_KEY
 
 GITHUB_MARTS = (
     MartSpec(
@@ -37,6 +38,7 @@ GITHUB_MARTS = (
             COMMENTS_KEY,
             DEPLOYMENTS_KEY,
             PR_AI_DETECTION_KEY,
+            PR_LLM_SUMMARIES_KEY,
         ],
         preview_columns=["repository", "pr_number", "state", "author_login", "cycle_time_hours"],
     ),
