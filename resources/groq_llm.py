@@ -73,7 +73,9 @@ class GroqLLMResource(dg.ConfigurableResource):
     )
     max_concurrency: int = 4
     max_retries: int = 4
-    batch_poll_seconds: float = 10.0
+    batch_poll_seconds: float = Field(
+        default=60.0, description="Longest wait between batch polls (starts at 1 s)."
+    )
 
     def is_configured(self) -> bool:
         return bool(self.api_key or env_value("GROQ_API_KEY"))
@@ -164,13 +166,13 @@ class GroqLLMResource(dg.ConfigurableResource):
             input_file_id=uploaded.id, endpoint="/v1/chat/completions", completion_window="24h"
         )
         usage.batches += 1
+        poll = 1.0
         while batch.status not in ("completed", "failed", "expired", "cancelled"):
-            sleep(self.batch_poll_seconds)
+            sleep(min(poll, self.batch_poll_seconds))
+            poll *= 2  # a small batch finishes in seconds, a large one in minutes: poll soon, then back off
             batch = client.batches.retrieve(batch.id)
         if batch.status != "completed":
-            raise RuntimeError(
-                f"Groq batch {batch.id} ended {batch.status}: re-run to retry (answers so far are cached)"
-            )
+            raise RuntimeError(f"Groq batch {batch.id} ended {batch.status}: re-run the partitions to retry")
         answers: dict[str, dict[str, Any] | None] = {}
         if batch.output_file_id:
             for line in client.files.content(batch.output_file_id).text().splitlines():
