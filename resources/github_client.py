@@ -217,6 +217,25 @@ class GitHubClient:
     def _current_token(self) -> str:
         return self._token if isinstance(self._token, str) else self._token.token()
 
+    def download_text(self, url: str) -> str:
+        """GET a pre-signed URL (report downloads) without the token — it may sit on another host — with the
+        same retries as every API call."""
+        label = _path_of(url)
+        failures = 0
+        while True:
+            try:
+                response = self._http.get(url, follow_redirects=True)
+            except httpx.TransportError as exc:
+                failures = self._retry_or_raise(failures, f"{type(exc).__name__} on {label}")
+                continue
+            self.usage.record_response(response.status_code, None)
+            if response.status_code == 200:
+                return response.text
+            if response.status_code in _RETRYABLE_STATUSES:
+                failures = self._retry_or_raise(failures, f"{response.status_code} from {label}")
+                continue
+            raise GitHubError(f"download of {label} answered {response.status_code}")
+
     # --- rate limits -------------------------------------------------------------------------------
 
     def _note_limits(self, headers: httpx.Headers) -> int | None:

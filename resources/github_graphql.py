@@ -11,8 +11,6 @@ from urllib.parse import urlsplit, urlunsplit
 from resources.github_client import GitHubClient
 from resources.github_errors import GitHubError, GitHubRateLimitError
 
-PUBLIC_API = "https://api.github.com"
-
 
 def graphql_url(api_url: str) -> str:
     """The GraphQL endpoint of a REST root: api.github.com/graphql, GHES /api/v3 → /api/graphql, else

@@ -135,3 +135,22 @@ def test_an_expiring_token_stops_the_sync() -> None:
 def test_unknown_repository_is_a_clear_404(sandbox) -> None:  # type: ignore[no-untyped-def]
     with _client(sandbox) as client, pytest.raises(GitHubNotFoundError, match="404"):
         client.get(f"repos/{sandbox.org.login}/no-such-repo")
+
+
+def test_report_downloads_never_carry_the_token() -> None:
+    """Pre-signed download links may point at another host: the token must not travel there. (The sandbox
+    cannot show which headers arrived, so a transport records them.)"""
+    import httpx
+
+    seen: list[httpx.Headers] = []
+
+    def record(request: httpx.Request) -> httpx.Response:
+        seen.append(request.headers)
+        return httpx.Response(200, text='{"day": "2026-06-01"}\n')
+
+    client = GitHubClient("https://api.example.test", "ghp_secret", transport=httpx.MockTransport(record))
+    assert (
+        client.download_text("https://objects.example.test/report.ndjson?sig=abc")
+        == '{"day": "2026-06-01"}\n'
+    )
+    assert "authorization" not in seen[0]

@@ -2,7 +2,7 @@
 transaction (readers see the old rows until commit), report rows, a preview and the commented schema."""
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import dagster as dg
 from sqlalchemy import text
@@ -36,7 +36,6 @@ class MartSpec:
     description: str
     deps: Sequence[dg.AssetKey]
     preview_columns: Sequence[str]
-    checks: Sequence[dg.AssetCheckSpec] = field(default_factory=tuple)
 
 
 def build_mart_asset(spec: MartSpec) -> dg.AssetsDefinition:

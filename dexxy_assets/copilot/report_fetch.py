@@ -9,17 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import time
 from dataclasses import dataclass, field
 from typing import Any
 
-import httpx
-
 from resources.github_client import GitHubClient
-from resources.github_errors import GitHubNotFoundError, GitHubUnavailableError
-
-REPORT_KINDS = ("organization-1-day", "users-1-day")
-_DOWNLOAD_ATTEMPTS = 4
+from resources.github_errors import GitHubNotFoundError
 
 
 @dataclass
@@ -39,23 +33,8 @@ def fetch_report(client: GitHubClient, org: str, kind: str, day: dt.date) -> Day
         return DayReport(day, missing_reason="the report answer had no download_links")
     report = DayReport(day)
     for link in links:
-        report.lines += _parse_ndjson(_download(str(link)))
+        report.lines += _parse_ndjson(client.download_text(str(link)))
     return report
-
-
-def _download(url: str) -> str:
-    """GET a pre-signed URL without credentials, retrying transient failures."""
-    for attempt in range(_DOWNLOAD_ATTEMPTS):
-        try:
-            response = httpx.get(url, timeout=60.0, follow_redirects=True)
-        except httpx.TransportError:
-            response = None
-        if response is not None and response.status_code == 200:
-            return response.text
-        if response is not None and response.status_code < 500:
-            raise GitHubUnavailableError(f"Copilot report download answered {response.status_code}")
-        time.sleep(min(2**attempt, 10))
-    raise GitHubUnavailableError(f"Copilot report download failed {_DOWNLOAD_ATTEMPTS} times")
 
 
 def _parse_ndjson(text: str) -> list[Any]:
