@@ -81,3 +81,19 @@ def test_dagster_definitions_validate() -> None:
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_every_ingestion_asset_reports_bad_input_through_a_check() -> None:
+    definitions = defs()
+    checked = {
+        key.asset_key.to_user_string()
+        for checks in definitions.asset_checks or []
+        for key in checks.check_keys  # type: ignore[union-attr]
+        if key.name == "no_ingest_problems"
+    }
+    ingestion = {
+        k.to_user_string()
+        for k in definitions.resolve_asset_graph().get_all_asset_keys()
+        if k.path[0] in ("github", "copilot")
+    }
+    assert ingestion <= checked

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dagster as dg
 
 from dexxy_assets.checks.sql_checks import SqlCheck, build_sql_check, ingest_problems_check
+from dexxy_assets.copilot.copilot_assets import ORG_USAGE_KEY, SEATS_KEY, USER_USAGE_KEY
 from dexxy_assets.github.deployment_assets import DEPLOYMENTS_KEY
 from dexxy_assets.github.pull_request_assets import ENTITIES
 from dexxy_assets.github.snapshot_assets import MEMBERS_KEY, REPOSITORIES_KEY
@@ -46,6 +47,14 @@ ANALYTICS_CHECKS = (
 
 
 def build_github_checks() -> list[dg.AssetChecksDefinition]:
-    ingested = [MEMBERS_KEY, REPOSITORIES_KEY, DEPLOYMENTS_KEY, *(key for key, _, _ in ENTITIES.values())]
+    ingested = [
+        MEMBERS_KEY,
+        REPOSITORIES_KEY,
+        DEPLOYMENTS_KEY,
+        *(key for key, _, _ in ENTITIES.values()),
+        SEATS_KEY,
+        ORG_USAGE_KEY,
+        USER_USAGE_KEY,
+    ]
     ingest = [ingest_problems_check(key) for key in ingested]
     return [build_sql_check(check) for check in (*ingest, *ANALYTICS_CHECKS)]
