@@ -303,3 +303,22 @@ def test_revert_hotfix_and_jira_flags(warehouse: WarehouseResource) -> None:
     assert row["is_hotfix"] and not row["is_revert"]
     row = build(warehouse, pr(head_ref="hotfix/PAY-10-charges"))
     assert row["is_hotfix"]
+
+
+def test_a_deleted_author_breaks_no_mart(warehouse: WarehouseResource) -> None:
+    """A pull request whose author account was deleted (NULL author) still has reviews and comments by
+    others; nobody is its author, so nothing is a self-review or an author's comment."""
+    build(
+        warehouse,
+        pr(author_id=None, author_login=None, author_type=None),
+        reviews=[review(1, "bob", 4)],
+        comments=[comment(1, "carol", 2), comment(2, "bob", 3, kind="review")],
+    )
+    assert materialize_unpartitioned(
+        warehouse, "key:analytics/pr_reviews or key:analytics/pr_comments"
+    ).success
+    with warehouse.connect() as conn:
+        reviews = conn.execute(text("SELECT is_self_review FROM analytics.pr_reviews")).scalars().all()
+        comments = conn.execute(text("SELECT is_pr_author FROM analytics.pr_comments")).scalars().all()
+    assert reviews == [False]
+    assert comments == [False, False]

@@ -7,7 +7,7 @@ SELECT
     c.author_login,
     c.author_id,
     c.author_is_bot,
-    (c.author_login IS NOT NULL AND c.author_login = p.author_login) AS is_pr_author,
+    COALESCE(c.author_login = p.author_login, false) AS is_pr_author,  -- a deleted author is nobody
     c.path,
     c.line,
     c.in_reply_to_id,

@@ -11,7 +11,7 @@ SELECT
     r.state,
     r.submitted_at,
     p.created_at AS pr_created_at,
-    (r.reviewer_login IS NOT NULL AND r.reviewer_login = p.author_login) AS is_self_review,
+    COALESCE(r.reviewer_login = p.author_login, false) AS is_self_review,  -- a deleted author is nobody
     (
         NOT r.reviewer_is_bot
         AND r.submitted_at IS NOT NULL
