@@ -8,6 +8,7 @@ import dagster as dg
 from sqlalchemy import text
 
 from dexxy_assets import asset_metadata
+from dexxy_assets.automation import after_any_upstream
 from dexxy_assets.sql_models import MART_SCHEMA, render_model
 from resources.sql_template import render_sql
 from resources.warehouse import WarehouseResource
@@ -48,7 +49,7 @@ def build_mart_asset(spec: MartSpec) -> dg.AssetsDefinition:
         owners=OWNERS,
         kinds={"postgres", "sql"},
         deps=list(spec.deps),
-        automation_condition=dg.AutomationCondition.eager(),
+        automation_condition=after_any_upstream(),
     )
     def mart(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
         model_sql = render_model(spec.name)

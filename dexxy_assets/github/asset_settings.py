@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import dagster as dg
+from dexxy_assets.automation import nightly
 
 GROUP = "github"
 OWNERS = ["team:data-platform"]
 KINDS = {"github", "postgres"}
 POOL = "github_api"
-# The original system synced GitHub at 02:00 UTC; declarative automation keeps that rhythm.
-DAILY_AT_0200 = dg.AutomationCondition.on_cron("0 2 * * *", cron_timezone="UTC")
+# The original system synced GitHub at 02:00 UTC; the nightly run re-reads yesterday as well as today.
+DAILY_AT_0200 = nightly("0 2 * * *")

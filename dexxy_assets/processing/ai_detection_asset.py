@@ -11,6 +11,7 @@ import dagster as dg
 from sqlalchemy import text
 
 from dexxy_assets import asset_metadata
+from dexxy_assets.automation import after_upstream_partitions
 from dexxy_assets.github.pull_request_assets import COMMITS_KEY, PULL_REQUESTS_KEY
 from dexxy_assets.partitions import partition_dates
 from dexxy_assets.processing import ai_detection
@@ -47,7 +48,7 @@ def build_ai_detection_asset(partitions: dg.PartitionsDefinition) -> dg.AssetsDe
         partitions_def=partitions,
         backfill_policy=dg.BackfillPolicy.single_run(),
         code_version=ai_detection.PATTERN_VERSION,
-        automation_condition=dg.AutomationCondition.eager(),
+        automation_condition=after_upstream_partitions(),
     )
     def pr_ai_detection(
         context: dg.AssetExecutionContext, warehouse: WarehouseResource

@@ -9,6 +9,7 @@ import datetime as dt
 import dagster as dg
 from sqlalchemy import text
 
+from dexxy_assets.automation import nightly
 from dexxy_assets.github.pull_request_assets import COMMITS_KEY, PULL_REQUESTS_KEY
 from dexxy_assets.partitions import partition_dates
 from dexxy_assets.processing import llm_prompt
@@ -67,7 +68,7 @@ def build_llm_summary_asset(partitions: dg.PartitionsDefinition) -> dg.AssetsDef
         backfill_policy=dg.BackfillPolicy.single_run(),
         code_version=llm_prompt.PROMPT_VERSION,
         pool="groq_api",
-        automation_condition=dg.AutomationCondition.on_cron("0 4 * * *", cron_timezone="UTC"),
+        automation_condition=nightly("0 4 * * *"),
     )
     def pr_llm_summaries(
         context: dg.AssetExecutionContext, warehouse: WarehouseResource, llm: GroqLLMResource

@@ -1,0 +1,57 @@
+"""When assets refresh by themselves: the nightly syncs, and the rebuilds downstream of them.
+
+Dagster's stock conditions fit a pipeline whose only new data is in the latest partition. Ours is not one:
+a pull request merged late on day D is updated on D after the 02:00 sync has run, and a backfill fills
+old partitions while others stay missing. So:
+
+- ``nightly(cron)`` requests yesterday's *and* today's partitions at every tick (``on_cron`` requests only
+  the latest window, which with ``end_offset=1`` is today: the rest of yesterday would never be read), and
+  does not wait for upstream assets to be updated after the tick (the 04:00 LLM step reads what the 02:00
+  sync landed).
+- ``after_upstream_partitions()`` re-runs any partition of a daily derived asset whose upstream partition
+  changed, not only the latest one.
+- ``after_any_upstream()`` rebuilds an unpartitioned mart after any upstream materialization it reads,
+  even while some upstream partitions were never materialized (a partial history is still data).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import dagster as dg
+
+AC = dg.AutomationCondition
+
+# The latest window ends at tomorrow 00:00 (end_offset=1): two days back from there is yesterday and today.
+NIGHTLY_LOOKBACK = dt.timedelta(days=2)
+
+
+def nightly(cron_schedule: str) -> dg.AutomationCondition:
+    """At each tick of ``cron_schedule`` (UTC), yesterday's and today's partitions, once each."""
+    tick = AC.cron_tick_passed(cron_schedule, cron_timezone="UTC")
+    return (
+        AC.in_latest_time_window(lookback_delta=NIGHTLY_LOOKBACK)
+        & tick.since_last_handled()
+        & ~AC.any_deps_in_progress()
+        & ~AC.in_progress()
+    ).with_label(f"nightly at {cron_schedule} UTC: yesterday and today")
+
+
+def after_upstream_partitions() -> dg.AutomationCondition:
+    """A daily derived asset: each partition re-runs when its upstream partitions change; today's runs
+    as soon as it exists."""
+    return (
+        ((AC.in_latest_time_window() & AC.newly_missing()) | AC.any_deps_updated()).since_last_handled()
+        & ~AC.any_deps_missing()
+        & ~AC.any_deps_in_progress()
+        & ~AC.in_progress()
+    ).with_label("after its upstream partitions change")
+
+
+def after_any_upstream() -> dg.AutomationCondition:
+    """An unpartitioned mart: rebuilt after any upstream materialization, missing partitions or not."""
+    return (
+        (AC.newly_missing() | AC.any_deps_updated()).since_last_handled()
+        & ~AC.any_deps_in_progress()
+        & ~AC.in_progress()
+    ).with_label("after any upstream materialization")

@@ -1,0 +1,105 @@
+"""What declarative automation requests, evaluated at simulated times across several days: the nightly
+sync covers yesterday and today, derived partitions follow their upstream partitions, and marts rebuild
+after any upstream materialization even when the history is partial."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+import dagster as dg
+import pytest
+
+from dexxy_assets.definitions import defs
+
+UTC = dt.UTC
+PULL_REQUESTS = dg.AssetKey(["github", "pull_requests"])
+COMMITS = dg.AssetKey(["github", "commits"])
+REPOSITORIES = dg.AssetKey(["github", "repositories"])
+DEPLOYMENTS = dg.AssetKey(["github", "deployments"])
+AI_DETECTION = dg.AssetKey(["processing", "pr_ai_detection"])
+LLM_SUMMARIES = dg.AssetKey(["processing", "pr_llm_summaries"])
+PR_MART = dg.AssetKey(["analytics", "pull_requests"])
+
+
+class Automation:
+    """Ticks the automation conditions of the real definitions the way the sensor does, one evaluation
+    at a time, carrying the cursor from one to the next."""
+
+    def __init__(self, instance: dg.DagsterInstance) -> None:
+        self.definitions = defs()
+        self.instance = instance
+        self.cursor = None
+
+    def tick(self, at: dt.datetime) -> dict[dg.AssetKey, set[str | None]]:
+        result = dg.evaluate_automation_conditions(
+            defs=self.definitions, instance=self.instance, evaluation_time=at, cursor=self.cursor
+        )
+        self.cursor = result.cursor
+        requested: dict[dg.AssetKey, set[str | None]] = {}
+        for key in self.definitions.resolve_asset_graph().get_all_asset_keys():
+            partitions = result.get_requested_partitions(key)
+            if partitions:
+                requested[key] = set(partitions)
+        return requested
+
+    def materialized(self, keys: Iterable[dg.AssetKey], partition: str | None = None) -> None:
+        for key in keys:
+            self.instance.report_runless_asset_event(dg.AssetMaterialization(key, partition=partition))
+
+
+@pytest.fixture
+def automation() -> Automation:
+    with dg.DagsterInstance.ephemeral() as instance:
+        yield Automation(instance)
+
+
+def at(day: str, time: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(f"{day}T{time}:00+00:00")
+
+
+def test_the_nightly_sync_requests_yesterday_and_today_every_night(automation: Automation) -> None:
+    assert automation.tick(at("2026-03-10", "01:00")) == {}
+    for day, yesterday in (("2026-03-10", "2026-03-09"), ("2026-03-11", "2026-03-10")):
+        requested = automation.tick(at(day, "02:05"))
+        assert requested[PULL_REQUESTS] == {yesterday, day}
+        assert requested[DEPLOYMENTS] == {yesterday, day}
+        assert requested[REPOSITORIES] == {None}
+        # once per tick: later in the day nothing more is asked of the nightly sync
+        later = automation.tick(at(day, "13:00"))
+        assert PULL_REQUESTS not in later and REPOSITORIES not in later
+        automation.tick(at(day, "23:30"))
+
+
+def test_the_llm_step_reads_what_the_sync_landed_at_four(automation: Automation) -> None:
+    automation.tick(at("2026-03-10", "00:30"))
+    automation.tick(at("2026-03-10", "02:05"))
+    for key in (PULL_REQUESTS, COMMITS):
+        for day in ("2026-03-09", "2026-03-10"):
+            automation.materialized([key], day)
+    assert LLM_SUMMARIES not in automation.tick(at("2026-03-10", "03:00"))
+    requested = automation.tick(at("2026-03-10", "04:05"))
+    assert requested[LLM_SUMMARIES] == {"2026-03-09", "2026-03-10"}
+
+
+def test_derived_partitions_follow_any_upstream_partition_not_only_the_latest(
+    automation: Automation,
+) -> None:
+    automation.tick(at("2026-03-10", "12:00"))
+    automation.materialized([PULL_REQUESTS, COMMITS], "2026-02-01")  # e.g. a backfill of an old day
+    requested = automation.tick(at("2026-03-10", "12:05"))
+    assert requested[AI_DETECTION] == {"2026-02-01"}
+
+
+def test_marts_rebuild_after_an_upstream_materialization_with_a_partial_history(
+    automation: Automation,
+) -> None:
+    automation.tick(at("2026-03-10", "12:00"))
+    automation.materialized([PR_MART])  # built once already
+    automation.tick(at("2026-03-10", "12:01"))
+    # one day of a 69-day history: every other partition is missing
+    automation.materialized([PULL_REQUESTS], "2026-03-09")
+    requested = automation.tick(at("2026-03-10", "12:05"))
+    assert requested[PR_MART] == {None}
+    automation.materialized([PR_MART])
+    assert PR_MART not in automation.tick(at("2026-03-10", "12:10"))
