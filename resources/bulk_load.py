@@ -7,10 +7,12 @@ travel through COPY or bind parameters, never through SQL text.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import itertools
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, text
@@ -31,6 +33,8 @@ class Jsonb:
 
 
 _COPY = "COPY {{ table | ident }} ({{ columns | ident_list }}) FROM STDIN"
+# unnest yields the keys in array order, so the locks are taken in the sorted order the caller passes
+_LOCK_KEYS = "SELECT count(pg_advisory_xact_lock(key)) FROM unnest(CAST(:keys AS bigint[])) AS k(key)"
 _DELETE_PARTITIONS = "DELETE FROM {{ table | ident }} WHERE {{ column | ident }} = ANY(:values)"
 _CREATE_TEMP = """
 CREATE TEMP TABLE {{ temp | ident }} (LIKE {{ table | ident }} INCLUDING DEFAULTS) ON COMMIT DROP;
@@ -72,6 +76,19 @@ def copy_rows(conn: Connection, table: str, columns: Sequence[str], rows: Iterab
     return written
 
 
+def lock_partitions(conn: Connection, partitions: Iterable[tuple[str, Any]]) -> None:
+    """Hold a transaction-scoped advisory lock on each (table, partition value) until commit or rollback.
+
+    Two runs loading the same partition then take turns: the second one's DELETE sees the first one's
+    committed rows, so the partition ends with exactly one run's data. Locks are taken in one global order
+    (by key), so loads whose partitions overlap wait for each other instead of deadlocking; re-taking a lock
+    the transaction already holds is a no-op.
+    """
+    keys = sorted({_lock_key(table, value) for table, value in partitions})
+    if keys:
+        conn.execute(text(_LOCK_KEYS), {"keys": keys})
+
+
 def replace_partitions(
     conn: Connection,
     table: str,
@@ -79,13 +96,37 @@ def replace_partitions(
     partition_values: Sequence[Any],
     columns: Sequence[str],
     rows: Iterable[Mapping[str, Any]],
+    row_ordinal: str | None = None,
 ) -> int:
-    """Delete the given partitions of ``table`` and COPY the new rows, in the caller's transaction."""
+    """Delete the given partitions of ``table`` and COPY the new rows, in the caller's transaction.
+
+    The partitions are locked first (``lock_partitions``) so concurrent loads of one partition serialise.
+    With ``row_ordinal`` each row also gets its 1-based position within its partition in that column: raw
+    tables are keyed by (partition, ordinal), which tolerates payloads whose ids are missing or repeated.
+    """
+    lock_partitions(conn, ((table, value) for value in partition_values))
     conn.execute(
         text(render_sql(_DELETE_PARTITIONS, table=table, column=partition_column)),
         {"values": list(partition_values)},
     )
-    return copy_rows(conn, table, columns, rows)
+    if row_ordinal is None:
+        return copy_rows(conn, table, columns, rows)
+    return copy_rows(conn, table, [*columns, row_ordinal], _numbered(rows, partition_column, row_ordinal))
+
+
+def _numbered(
+    rows: Iterable[Mapping[str, Any]], partition_column: str, ordinal_column: str
+) -> Iterator[Mapping[str, Any]]:
+    seen: Counter[Any] = Counter()
+    for row in rows:
+        seen[row.get(partition_column)] += 1
+        yield {**row, ordinal_column: seen[row.get(partition_column)]}
+
+
+def _lock_key(table: str, value: Any) -> int:
+    """A stable signed 64-bit key for (table, partition value); a collision only makes two loads wait."""
+    digest = hashlib.blake2b(f"dexxy:{table}:{value}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
 
 
 def upsert(
