@@ -8,14 +8,10 @@ EXPLAIN (FORMAT JSON). docs/performance.md shows the same plans at the goal's sc
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from collections.abc import Iterator
 from typing import Any
 
-import pytest
-from sqlalchemy import Connection, create_engine, text
-from sqlalchemy.engine import make_url
-from sqlalchemy.pool import NullPool
+from sqlalchemy import Connection, text
 
 from dexxy_assets.processing import ai_detection_asset, llm_summary_asset
 from resources.warehouse import WarehouseResource
@@ -82,29 +78,6 @@ ONE_DAY = {"days": [FIRST_DAY + dt.timedelta(days=40)]}
 PR = 12_345
 
 
-@pytest.fixture(scope="module")
-def warehouse_with_history(server_url: str) -> Iterator[WarehouseResource]:
-    """One generated warehouse for the module (its rows take a few seconds to write)."""
-    name = f"dexxy_indexes_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(server_url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
-    resource = WarehouseResource(database_url=url)
-    try:
-        with resource.begin() as conn:
-            for statement in GENERATE:
-                conn.execute(text(statement), {"first_day": FIRST_DAY, "days": DAYS, "prs": PULL_REQUESTS})
-            for table in TABLES:
-                conn.exec_driver_sql(f"ANALYZE {table}")
-        yield resource
-    finally:
-        resource.engine().dispose()
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
-
-
 def _plan(conn: Connection, query: Any, params: dict[str, Any]) -> dict[str, Any]:
     statement = query.text if hasattr(query, "text") else query
     row = conn.execute(text(f"EXPLAIN (FORMAT JSON, VERBOSE) {statement}"), params).scalar_one()
@@ -128,64 +101,72 @@ def _scans(plan: dict[str, Any]) -> dict[str, set[str]]:
     return found
 
 
-def _explain(warehouse: WarehouseResource, query: Any, params: dict[str, Any]) -> dict[str, set[str]]:
-    with warehouse.connect() as conn:
-        return _scans(_plan(conn, query, params))
-
-
-def test_the_daily_ai_detection_reads_one_days_pull_requests_by_index(
-    warehouse_with_history: WarehouseResource,
-) -> None:
-    scans = _explain(warehouse_with_history, ai_detection_asset._PULL_REQUESTS, ONE_DAY)
-    assert "Seq Scan" not in scans["staging.github_pull_requests"]
-    assert "stg_github_pull_requests_partition_idx" in scans["indexes"]
-
-
-def test_the_daily_llm_step_reads_one_days_pull_requests_and_their_commits_by_index(
-    warehouse_with_history: WarehouseResource,
-) -> None:
-    scans = _explain(warehouse_with_history, llm_summary_asset._PULL_REQUESTS, ONE_DAY)
-    assert "Seq Scan" not in scans["staging.github_pull_requests"]
-    assert "Seq Scan" not in scans["staging.github_pr_commits"]
-    assert "stg_github_pull_requests_partition_idx" in scans["indexes"]
-
-
-def test_commits_after_a_review_are_read_by_pull_request_and_time(
-    warehouse_with_history: WarehouseResource,
-) -> None:
-    # the correlated subquery of int_pr_review_rounds and commits_after_first_review in the pull_requests mart
-    scans = _explain(
-        warehouse_with_history,
+SINCE = dt.datetime.combine(FIRST_DAY + dt.timedelta(days=DAYS - 7), dt.time(), dt.UTC)
+# (what reads, the query, its parameters, the big table that must not be scanned, the index it must use)
+KEY_QUERIES: list[tuple[str, Any, dict[str, Any], str, str]] = [
+    (
+        "daily AI detection: one day's pull requests",
+        ai_detection_asset._PULL_REQUESTS,
+        ONE_DAY,
+        "staging.github_pull_requests",
+        "stg_github_pull_requests_partition_idx",
+    ),
+    (
+        "daily LLM step: one day's pull requests",
+        llm_summary_asset._PULL_REQUESTS,
+        ONE_DAY,
+        "staging.github_pull_requests",
+        "stg_github_pull_requests_partition_idx",
+    ),
+    (
+        "daily LLM step: their commits",
+        llm_summary_asset._PULL_REQUESTS,
+        ONE_DAY,
+        "staging.github_pr_commits",
+        "stg_github_pr_commits_pr_committed_idx",
+    ),
+    (
+        "int_pr_review_rounds / commits_after_first_review: a pull request's commits after a time",
         "SELECT min(c.committed_at) FROM staging.github_pr_commits AS c "
         "WHERE c.pr_id = :pr AND c.committed_at > :after",
         {"pr": PR, "after": dt.datetime(2026, 1, 1, tzinfo=dt.UTC)},
-    )
-    assert scans["indexes"] == {"stg_github_pr_commits_pr_committed_idx"}
-
-
-def test_a_deployed_commit_finds_its_pull_request_by_index(warehouse_with_history: WarehouseResource) -> None:
-    # int_pr_deployments and the deployments mart: deployment commit → merged pull request
-    scans = _explain(
-        warehouse_with_history,
+        "staging.github_pr_commits",
+        "stg_github_pr_commits_pr_committed_idx",
+    ),
+    (
+        "int_pr_deployments: a deployed commit's pull request",
         "SELECT pr_id FROM staging.github_pull_requests "
         "WHERE merge_commit_sha = :sha AND repo_full_name = :repo",
         {"sha": "0" * 32, "repo": "acme/repo-1"},
-    )
-    assert "Seq Scan" not in scans["staging.github_pull_requests"]
-    assert "stg_github_pull_requests_merge_commit_idx" in scans["indexes"]
+        "staging.github_pull_requests",
+        "stg_github_pull_requests_merge_commit_idx",
+    ),
+    *(
+        (
+            f"BI: a day's pull requests joined to {child}",
+            "SELECT p.repository, count(*) FROM analytics.pull_requests AS p "  # noqa: S608 - fixed names
+            f"JOIN analytics.{child} AS c ON c.pr_id = p.pr_id "
+            "WHERE p.created_at >= :since AND p.created_at < :since + interval '1 day' "
+            "GROUP BY p.repository",
+            {"since": SINCE},
+            f"analytics.{child}",
+            f"{child}_pr_idx",
+        )
+        for child in ("pr_reviews", "pr_comments", "pr_check_runs")
+    ),
+]
 
 
-@pytest.mark.parametrize("child", ["pr_reviews", "pr_comments", "pr_check_runs"])
-def test_bi_joins_a_days_pull_requests_to_their_children_by_index(
-    warehouse_with_history: WarehouseResource, child: str
-) -> None:
-    scans = _explain(
-        warehouse_with_history,
-        f"SELECT p.repository, count(*) FROM analytics.pull_requests AS p "  # noqa: S608 - fixed names
-        f"JOIN analytics.{child} AS c ON c.pr_id = p.pr_id "
-        "WHERE p.created_at >= :since AND p.created_at < :since + interval '1 day' GROUP BY p.repository",
-        {"since": dt.datetime.combine(FIRST_DAY + dt.timedelta(days=DAYS - 7), dt.time(), dt.UTC)},
-    )
-    assert "Seq Scan" not in scans[f"analytics.{child}"]
-    assert "Seq Scan" not in scans["analytics.pull_requests"]
-    assert f"{child}_pr_idx" in scans["indexes"]
+def test_key_queries_read_through_indexes_not_all_history(warehouse: WarehouseResource) -> None:
+    with warehouse.begin() as conn:
+        for statement in GENERATE:
+            conn.execute(text(statement), {"first_day": FIRST_DAY, "days": DAYS, "prs": PULL_REQUESTS})
+        for table in TABLES:
+            conn.exec_driver_sql(f"ANALYZE {table}")
+    wrong = []
+    with warehouse.connect() as conn:
+        for reader, query, params, table, index in KEY_QUERIES:
+            scans = _scans(_plan(conn, query, params))
+            if "Seq Scan" in scans.get(table, set()) or index not in scans["indexes"]:
+                wrong.append(f"{reader}: {table} read by {scans.get(table)}, indexes {scans['indexes']}")
+    assert wrong == []
