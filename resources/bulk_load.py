@@ -20,6 +20,7 @@ from sqlalchemy import Connection, text
 from resources.sql_template import render_sql
 
 _CHUNK_ROWS = 20_000
+RAW_ROW_ORDINAL = "partition_row"  # with the partition column, the key of every raw table
 _temp_counter = itertools.count()
 
 
@@ -96,22 +97,23 @@ def replace_partitions(
     partition_values: Sequence[Any],
     columns: Sequence[str],
     rows: Iterable[Mapping[str, Any]],
-    row_ordinal: str | None = None,
 ) -> int:
     """Delete the given partitions of ``table`` and COPY the new rows, in the caller's transaction.
 
     The partitions are locked first (``lock_partitions``) so concurrent loads of one partition serialise.
-    With ``row_ordinal`` each row also gets its 1-based position within its partition in that column: raw
-    tables are keyed by (partition, ordinal), which tolerates payloads whose ids are missing or repeated.
+    Rows of a ``raw.`` table also get ``partition_row``, their 1-based position within their partition:
+    raw tables are keyed by (partition, partition_row), a key that tolerates payloads whose ids are
+    missing or repeated (migration 0010).
     """
     lock_partitions(conn, ((table, value) for value in partition_values))
     conn.execute(
         text(render_sql(_DELETE_PARTITIONS, table=table, column=partition_column)),
         {"values": list(partition_values)},
     )
-    if row_ordinal is None:
+    if not table.startswith("raw."):
         return copy_rows(conn, table, columns, rows)
-    return copy_rows(conn, table, [*columns, row_ordinal], _numbered(rows, partition_column, row_ordinal))
+    numbered = _numbered(rows, partition_column, RAW_ROW_ORDINAL)
+    return copy_rows(conn, table, [*columns, RAW_ROW_ORDINAL], numbered)
 
 
 def _numbered(

@@ -9,17 +9,20 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import shutil
 import threading
 from collections.abc import Callable, Iterator
 
 import pytest
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, Engine, create_engine, text
+from sqlalchemy.pool import NullPool
 
 from dexxy_assets.github import rest_fetch
 from dexxy_assets.github.fetched import FetchedPullRequest
 from dexxy_assets.github.pull_request_load import load_pull_requests
-from resources.bulk_load import Jsonb, replace_partitions
+from resources.bulk_load import Jsonb, copy_rows, replace_partitions
 from resources.github_client import GitHubClient
+from resources.schema_migrations import MIGRATIONS_DIR, apply_migrations
 from resources.warehouse import WarehouseResource
 from tests.sandbox_fixtures import SANDBOX_TOKEN, SANDBOX_UNTIL, running_sandbox
 
@@ -119,7 +122,6 @@ def test_two_runs_of_one_raw_partition_leave_one_runs_rows(warehouse: WarehouseR
                 [DAY],
                 RAW_PR_COLUMNS,
                 _raw_rows(run, 5),
-                row_ordinal="partition_row",
             )
 
         return write
@@ -176,3 +178,35 @@ def test_two_pull_request_loads_of_one_day_equal_one_load(warehouse: WarehouseRe
     with engine.connect() as conn:
         fetched = conn.execute(text("SELECT DISTINCT fetched_at FROM raw.github_commits")).scalars().all()
     assert fetched == [fetched_at + dt.timedelta(seconds=1)]  # all of it from the run that finished last
+
+
+def test_the_key_migration_keeps_the_newest_of_loads_written_twice(database_url: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A warehouse that already holds a partition loaded twice at once (before 0010) gets the key anyway."""
+    before_keys = tmp_path / "migrations"
+    before_keys.mkdir()
+    for migration in sorted(MIGRATIONS_DIR.glob("*.sql")):
+        if migration.name < "0010":
+            shutil.copy(migration, before_keys / migration.name)
+    engine = create_engine(database_url, poolclass=NullPool)
+    try:
+        apply_migrations(engine, before_keys)
+        first, second = dt.datetime(2026, 5, 11, tzinfo=dt.UTC), dt.datetime(2026, 5, 11, 0, 1, tzinfo=dt.UTC)
+        with engine.begin() as conn:
+            for fetched_at in (first, second):  # the same day, written by two runs
+                copy_rows(
+                    conn,
+                    "raw.github_pull_requests",
+                    RAW_PR_COLUMNS,
+                    [{**row, "fetched_at": fetched_at} for row in _raw_rows(str(fetched_at), 3)],
+                )
+        apply_migrations(engine)
+        with engine.connect() as conn:
+            rows = conn.execute(
+                text(
+                    "SELECT fetched_at, pr_number, partition_row FROM raw.github_pull_requests "
+                    "ORDER BY partition_row"
+                )
+            ).all()
+    finally:
+        engine.dispose()
+    assert [tuple(r) for r in rows] == [(second, i, i + 1) for i in range(3)]

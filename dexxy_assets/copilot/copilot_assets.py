@@ -73,7 +73,6 @@ def copilot_seats(
                 }
                 for org, seat in seats
             ),
-            row_ordinal="partition_row",
         )
         conn.execute(
             text("UPDATE staging.copilot_seats SET is_current = false WHERE org = ANY(:orgs)"), {"orgs": orgs}

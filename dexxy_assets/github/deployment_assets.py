@@ -74,7 +74,7 @@ def load_deployments(
             for sha in dict.fromkeys(change_set.get("commit_shas") or [])
         ]
     written = replace_partitions(
-        conn, "raw.github_deployments", "partition_date", days, RAW_COLUMNS, raw_rows, "partition_row"
+        conn, "raw.github_deployments", "partition_date", days, RAW_COLUMNS, raw_rows
     )
     if staged:
         upsert(

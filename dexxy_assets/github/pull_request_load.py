@@ -234,7 +234,6 @@ def load_pull_requests(
         partitions,
         [*_SHARED_RAW_COLUMNS, "payload", "draft_events"],
         raw["pull_requests"],
-        row_ordinal="partition_row",
     )
     load.counts["pull_requests"].staged_rows = _upsert_rows(
         conn,
@@ -252,7 +251,6 @@ def load_pull_requests(
             partitions,
             [*_SHARED_RAW_COLUMNS, *child.raw_key_columns, "payload"],
             raw[child.name],
-            row_ordinal="partition_row",
         )
         load.counts[child.name].staged_rows = _upsert_rows(
             conn, child.staging_table, staged[child.name], child.staging_key, ("pr_updated_at", "fetched_at")

@@ -62,7 +62,6 @@ def land_snapshot(
         orgs,
         ["org", *snapshot.raw_key_columns, "fetched_at", "payload"],
         raw_rows,
-        row_ordinal="partition_row",
     )
     rows = list(staged.values())
     if rows:
