@@ -35,6 +35,7 @@ class Jsonb:
 
 _COPY = "COPY {{ table | ident }} ({{ columns | ident_list }}) FROM STDIN"
 # unnest yields the keys in array order, so the locks are taken in the sorted order the caller passes
+_MAX_PARTITION_LOCKS = 64
 _LOCK_KEYS = "SELECT count(pg_advisory_xact_lock(key)) FROM unnest(CAST(:keys AS bigint[])) AS k(key)"
 _DELETE_PARTITIONS = "DELETE FROM {{ table | ident }} WHERE {{ column | ident }} = ANY(:values)"
 _CREATE_TEMP = """
@@ -77,17 +78,26 @@ def copy_rows(conn: Connection, table: str, columns: Sequence[str], rows: Iterab
     return written
 
 
-def lock_partitions(conn: Connection, partitions: Iterable[tuple[str, Any]]) -> None:
-    """Hold a transaction-scoped advisory lock on each (table, partition value) until commit or rollback.
+def lock_partitions(conn: Connection, table: str, partitions: Iterable[Any]) -> None:
+    """Hold transaction-scoped advisory locks on (table, partition) until commit or rollback.
 
     Two runs loading the same partition then take turns: the second one's DELETE sees the first one's
-    committed rows, so the partition ends with exactly one run's data. Locks are taken in one global order
-    (by key), so loads whose partitions overlap wait for each other instead of deadlocking; re-taking a lock
-    the transaction already holds is a no-op.
+    committed rows, so the partition ends with exactly one run's data. A load takes the table's lock shared
+    and each partition's exclusive, sorted, so loads whose partitions overlap queue instead of deadlocking.
+    A load of more than ``_MAX_PARTITION_LOCKS`` partitions (a long backfill) takes the table's lock
+    exclusive instead: PostgreSQL's lock table is shared by all sessions and sized for 64 locks per connection
+    (a transaction taking 60,000 advisory locks fails with "out of shared memory").
     """
-    keys = sorted({_lock_key(table, value) for table, value in partitions})
-    if keys:
-        conn.execute(text(_LOCK_KEYS), {"keys": keys})
+    values = set(partitions)
+    if not values:
+        return
+    table_key = _lock_key(table, None)
+    if len(values) > _MAX_PARTITION_LOCKS:
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": table_key})
+        return
+    conn.execute(text("SELECT pg_advisory_xact_lock_shared(:key)"), {"key": table_key})
+    keys = sorted(_lock_key(table, value) for value in values)
+    conn.execute(text(_LOCK_KEYS), {"keys": keys})
 
 
 def replace_partitions(
@@ -105,7 +115,7 @@ def replace_partitions(
     raw tables are keyed by (partition, partition_row), a key that tolerates payloads whose ids are
     missing or repeated (migration 0010).
     """
-    lock_partitions(conn, ((table, value) for value in partition_values))
+    lock_partitions(conn, table, partition_values)
     conn.execute(
         text(render_sql(_DELETE_PARTITIONS, table=table, column=partition_column)),
         {"values": list(partition_values)},
@@ -126,8 +136,10 @@ def _numbered(
 
 
 def _lock_key(table: str, value: Any) -> int:
-    """A stable signed 64-bit key for (table, partition value); a collision only makes two loads wait."""
-    digest = hashlib.blake2b(f"dexxy:{table}:{value}".encode(), digest_size=8).digest()
+    """A stable signed 64-bit key for (table, partition value), or for the table with ``None``; a collision
+    only makes two loads wait for each other."""
+    name = f"dexxy:{table}" if value is None else f"dexxy:{table}:{value}"
+    digest = hashlib.blake2b(name.encode(), digest_size=8).digest()
     return int.from_bytes(digest, "big", signed=True)
 
 

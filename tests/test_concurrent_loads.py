@@ -138,6 +138,36 @@ def test_two_runs_of_one_raw_partition_leave_one_runs_rows(warehouse: WarehouseR
     assert [tuple(r) for r in rows] == [("b", i, i + 1) for i in range(5)]  # B ran after A: B's rows only
 
 
+def test_a_long_backfill_takes_one_table_lock_and_still_excludes_a_daily_run(
+    warehouse: WarehouseResource,
+) -> None:
+    """PostgreSQL's lock table is shared and small: a 1,500-day load must not take 1,500 locks per table."""
+    engine = warehouse.engine()
+    days = [DAY - dt.timedelta(days=n) for n in range(1500)]
+    held: dict[str, int] = {}
+
+    def backfill(conn: Connection) -> None:
+        replace_partitions(conn, "raw.github_pull_requests", "partition_date", days, RAW_PR_COLUMNS, [])
+        replace_partitions(
+            conn, "raw.github_pull_requests", "partition_date", [DAY], RAW_PR_COLUMNS, _raw_rows("a", 3)
+        )
+        held["locks"] = conn.execute(
+            text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()")
+        ).scalar_one()
+
+    def daily(conn: Connection) -> int:
+        return replace_partitions(
+            conn, "raw.github_pull_requests", "partition_date", [DAY], RAW_PR_COLUMNS, _raw_rows("b", 2)
+        )
+
+    error = _run_concurrently(engine, backfill, daily)
+    assert error is None
+    assert held["locks"] <= 3  # the table's lock, not one per day
+    with engine.connect() as conn:
+        runs = conn.execute(text("SELECT payload->>'run' FROM raw.github_pull_requests")).scalars().all()
+    assert runs == ["b", "b"]  # the daily run waited for the backfill, then replaced the day
+
+
 def _fetch(server, count: int) -> list[FetchedPullRequest]:  # type: ignore[no-untyped-def]
     with GitHubClient(server.github_api_url, SANDBOX_TOKEN) as client:
         repo = f"{server.org.login}/{server.org.repositories[0].name}"

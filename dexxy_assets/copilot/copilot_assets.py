@@ -153,9 +153,7 @@ def build_usage_report_asset(
                 if row := parse(line, org, report.day, fetched_at, problems):
                     staged.append(row)
         with warehouse.begin() as conn:
-            lock_partitions(
-                conn, (("raw.copilot_usage_reports", (kind, org, day)) for org in orgs for day in days)
-            )
+            lock_partitions(conn, "raw.copilot_usage_reports", [(kind, org, d) for org in orgs for d in days])
             conn.execute(_DELETE_REPORT_DAYS, {"kind": kind, "orgs": orgs, "days": days})
             copy_rows(
                 conn,
