@@ -7,10 +7,12 @@ travel through COPY or bind parameters, never through SQL text.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import itertools
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, text
@@ -18,6 +20,7 @@ from sqlalchemy import Connection, text
 from resources.sql_template import render_sql
 
 _CHUNK_ROWS = 20_000
+RAW_ROW_ORDINAL = "partition_row"  # with the partition column, the key of every raw table
 _temp_counter = itertools.count()
 
 
@@ -31,6 +34,9 @@ class Jsonb:
 
 
 _COPY = "COPY {{ table | ident }} ({{ columns | ident_list }}) FROM STDIN"
+# unnest yields the keys in array order, so the locks are taken in the sorted order the caller passes
+_MAX_PARTITION_LOCKS = 64
+_LOCK_KEYS = "SELECT count(pg_advisory_xact_lock(key)) FROM unnest(CAST(:keys AS bigint[])) AS k(key)"
 _DELETE_PARTITIONS = "DELETE FROM {{ table | ident }} WHERE {{ column | ident }} = ANY(:values)"
 _CREATE_TEMP = """
 CREATE TEMP TABLE {{ temp | ident }} (LIKE {{ table | ident }} INCLUDING DEFAULTS) ON COMMIT DROP;
@@ -72,6 +78,28 @@ def copy_rows(conn: Connection, table: str, columns: Sequence[str], rows: Iterab
     return written
 
 
+def lock_partitions(conn: Connection, table: str, partitions: Iterable[Any]) -> None:
+    """Hold transaction-scoped advisory locks on (table, partition) until commit or rollback.
+
+    Two runs loading the same partition then take turns: the second one's DELETE sees the first one's
+    committed rows, so the partition ends with exactly one run's data. A load takes the table's lock shared
+    and each partition's exclusive, sorted, so loads whose partitions overlap queue instead of deadlocking.
+    A load of more than ``_MAX_PARTITION_LOCKS`` partitions (a long backfill) takes the table's lock
+    exclusive instead: PostgreSQL's lock table is shared by all sessions and sized for 64 locks per connection
+    (a transaction taking 60,000 advisory locks fails with "out of shared memory").
+    """
+    values = set(partitions)
+    if not values:
+        return
+    table_key = _lock_key(table, None)
+    if len(values) > _MAX_PARTITION_LOCKS:
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": table_key})
+        return
+    conn.execute(text("SELECT pg_advisory_xact_lock_shared(:key)"), {"key": table_key})
+    keys = sorted(_lock_key(table, value) for value in values)
+    conn.execute(text(_LOCK_KEYS), {"keys": keys})
+
+
 def replace_partitions(
     conn: Connection,
     table: str,
@@ -80,12 +108,39 @@ def replace_partitions(
     columns: Sequence[str],
     rows: Iterable[Mapping[str, Any]],
 ) -> int:
-    """Delete the given partitions of ``table`` and COPY the new rows, in the caller's transaction."""
+    """Delete the given partitions of ``table`` and COPY the new rows, in the caller's transaction.
+
+    The partitions are locked first (``lock_partitions``) so concurrent loads of one partition serialise.
+    Rows of a ``raw.`` table also get ``partition_row``, their 1-based position within their partition:
+    raw tables are keyed by (partition, partition_row), a key that tolerates payloads whose ids are
+    missing or repeated (migration 0010).
+    """
+    lock_partitions(conn, table, partition_values)
     conn.execute(
         text(render_sql(_DELETE_PARTITIONS, table=table, column=partition_column)),
         {"values": list(partition_values)},
     )
-    return copy_rows(conn, table, columns, rows)
+    if not table.startswith("raw."):
+        return copy_rows(conn, table, columns, rows)
+    numbered = _numbered(rows, partition_column, RAW_ROW_ORDINAL)
+    return copy_rows(conn, table, [*columns, RAW_ROW_ORDINAL], numbered)
+
+
+def _numbered(
+    rows: Iterable[Mapping[str, Any]], partition_column: str, ordinal_column: str
+) -> Iterator[Mapping[str, Any]]:
+    seen: Counter[Any] = Counter()
+    for row in rows:
+        seen[row.get(partition_column)] += 1
+        yield {**row, ordinal_column: seen[row.get(partition_column)]}
+
+
+def _lock_key(table: str, value: Any) -> int:
+    """A stable signed 64-bit key for (table, partition value), or for the table with ``None``; a collision
+    only makes two loads wait for each other."""
+    name = f"dexxy:{table}" if value is None else f"dexxy:{table}:{value}"
+    digest = hashlib.blake2b(name.encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
 
 
 def upsert(

@@ -14,8 +14,8 @@ class ApiUsage:
     requests: int = 0
     not_modified: int = 0
     retries: int = 0
-    rate_limit_waits: int = 0
-    waited_seconds: float = 0.0
+    throttled_waits: int = 0  # pauses for a spent primary budget or a secondary limit (Retry-After)
+    throttled_seconds: float = 0.0
     graphql_points: int = 0
     graphql_requests: int = 0
     rate_limit_remaining: int | None = None
@@ -37,8 +37,8 @@ class ApiUsage:
 
     def record_wait(self, seconds: float) -> None:
         with self._lock:
-            self.rate_limit_waits += 1
-            self.waited_seconds += seconds
+            self.throttled_waits += 1
+            self.throttled_seconds += seconds
 
     def record_graphql(self, points: int) -> None:
         with self._lock:
@@ -46,24 +46,24 @@ class ApiUsage:
             self.graphql_points += points
 
     @property
-    def rate_limited_requests(self) -> int:
-        """REST requests that counted against the REST budget (GitHub does not count 304s)."""
+    def budget_charged_requests(self) -> int:
+        """REST requests charged to the REST budget (GitHub does not charge 304s); none was throttled."""
         return self.requests - self.not_modified - self.graphql_requests
 
     @property
     def budget_points(self) -> int:
         """What the sync cost of both budgets: REST requests plus GraphQL points."""
-        return self.rate_limited_requests + self.graphql_points
+        return self.budget_charged_requests + self.graphql_points
 
     def as_metadata(self) -> dict[str, int | float]:
         return {
             "api_requests": self.requests,
             "api_requests_not_modified": self.not_modified,
-            "api_rate_limited_requests": self.rate_limited_requests,
+            "api_budget_charged_requests": self.budget_charged_requests,
             "api_graphql_requests": self.graphql_requests,
             "api_graphql_points": self.graphql_points,
             "api_budget_points": self.budget_points,
             "api_retries": self.retries,
-            "api_rate_limit_waits": self.rate_limit_waits,
-            "api_waited_seconds": round(self.waited_seconds, 1),
+            "api_throttled_waits": self.throttled_waits,
+            "api_throttled_seconds": round(self.throttled_seconds, 1),
         }

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Connection, Engine, text
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 _FILE_PATTERN = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
@@ -63,13 +63,22 @@ def apply_migrations(engine: Engine, directory: Path = MIGRATIONS_DIR) -> list[M
         for migration in available_migrations(directory):
             if migration.version in done:
                 continue
-            conn.exec_driver_sql(migration.sql)
+            _execute_script(conn, migration.sql)
             conn.execute(
                 text("INSERT INTO ops.schema_migrations (version, name, checksum) VALUES (:v, :n, :c)"),
                 {"v": migration.version, "n": migration.name, "c": migration.checksum},
             )
             applied_now.append(migration)
     return applied_now
+
+
+def _execute_script(conn: Connection, sql: str) -> None:
+    """Run a migration file as written: without parameters, so ``%`` (as in ``format('%I')``) is literal."""
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(sql)
+    finally:
+        cursor.close()
 
 
 def applied_versions(engine: Engine) -> list[int]:

@@ -54,7 +54,7 @@ def test_etag_makes_the_second_fetch_a_free_304(sandbox) -> None:  # type: ignor
         second = client.get(f"repos/{org}/{repo}/pulls/{number}")
         assert second == first
         assert client.usage.not_modified == 1
-        assert client.usage.rate_limited_requests == 1
+        assert client.usage.budget_charged_requests == 1
         assert client.usage.rate_limit_remaining == remaining_after_first  # a 304 costs nothing
 
 
@@ -68,7 +68,7 @@ def test_primary_rate_limit_waits_for_the_reset_and_finishes() -> None:
             usage = client.usage
         assert len(items) == len(server.org.pulls_by_repo[repo])
         assert usage.requests > 4
-        assert usage.rate_limit_waits >= 1
+        assert usage.throttled_waits >= 1
         assert usage.statuses.get(403, 0) == 0  # it waited before being refused
 
 
@@ -82,7 +82,7 @@ def test_a_spent_budget_answered_with_403_is_waited_out() -> None:
             repos = client.get(f"orgs/{org}/repos")
             assert len(repos) == len(server.org.repositories)
             assert client.usage.statuses[403] == 1
-            assert client.usage.rate_limit_waits == 1
+            assert client.usage.throttled_waits == 1
 
 
 def test_secondary_rate_limit_honours_retry_after() -> None:
@@ -95,7 +95,7 @@ def test_secondary_rate_limit_honours_retry_after() -> None:
             )
             usage = client.usage
     assert len(items) == len(server.org.pulls_by_repo[repo])
-    assert usage.rate_limit_waits >= 1
+    assert usage.throttled_waits >= 1
     assert all(w >= 1.0 for w in waits)  # the sandbox says Retry-After: 1
 
 

@@ -14,7 +14,7 @@ from dexxy_assets.github.asset_settings import DAILY_AT_0200, OWNERS, POOL
 from dexxy_assets.ingestion_report import ingestion_metadata, record_ingestion
 from dexxy_assets.partitions import partition_dates
 from dexxy_assets.problems import ProblemLog
-from resources.bulk_load import Jsonb, copy_rows, upsert
+from resources.bulk_load import Jsonb, copy_rows, lock_partitions, replace_partitions, upsert
 from resources.github import GitHubResource
 from resources.sql_template import render_sql
 from resources.warehouse import WarehouseResource
@@ -57,10 +57,11 @@ def copilot_seats(
     fetched_at = dt.datetime.now(dt.UTC)
     rows = [r for org, seat in seats if (r := staging_rows.seat_row(seat, org, fetched_at, problems))]
     with warehouse.begin() as conn:
-        conn.execute(text("DELETE FROM raw.copilot_seats WHERE org = ANY(:orgs)"), {"orgs": orgs})
-        copy_rows(
+        replace_partitions(
             conn,
             "raw.copilot_seats",
+            "org",
+            orgs,
             ["org", "user_id", "login", "fetched_at", "payload"],
             (
                 {
@@ -152,6 +153,7 @@ def build_usage_report_asset(
                 if row := parse(line, org, report.day, fetched_at, problems):
                     staged.append(row)
         with warehouse.begin() as conn:
+            lock_partitions(conn, "raw.copilot_usage_reports", [(kind, org, d) for org in orgs for d in days])
             conn.execute(_DELETE_REPORT_DAYS, {"kind": kind, "orgs": orgs, "days": days})
             copy_rows(
                 conn,

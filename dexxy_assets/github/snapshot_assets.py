@@ -12,17 +12,15 @@ from dexxy_assets import asset_metadata
 from dexxy_assets.github import asset_settings, rest_fetch, staging_rows
 from dexxy_assets.ingestion_report import ingestion_metadata, record_ingestion
 from dexxy_assets.problems import ProblemLog
-from resources.bulk_load import Jsonb, copy_rows, upsert
+from resources.bulk_load import Jsonb, replace_partitions, upsert
 from resources.etag_cache import EtagCache
 from resources.github import GitHubResource
 from resources.github_client import GitHubClient
-from resources.sql_template import render_sql
 from resources.warehouse import WarehouseResource
 
 MEMBERS_KEY = dg.AssetKey(["github", "members"])
 REPOSITORIES_KEY = dg.AssetKey(["github", "repositories"])
 
-_DELETE_SNAPSHOT = "DELETE FROM {{ table | ident }} WHERE org = ANY(:orgs)"
 _MARK_FORMER_MEMBERS = text(
     "UPDATE staging.github_org_members SET is_current = false "
     "WHERE org = ANY(:orgs) AND fetched_at < :fetched_at"
@@ -57,8 +55,14 @@ def land_snapshot(
         raw_rows.append({"org": org, **keys, "fetched_at": fetched_at, "payload": Jsonb(payload)})
         if row:
             staged[tuple(row[c] for c in snapshot.staging_key)] = row
-    conn.execute(text(render_sql(_DELETE_SNAPSHOT, table=snapshot.raw_table)), {"orgs": orgs})
-    copy_rows(conn, snapshot.raw_table, ["org", *snapshot.raw_key_columns, "fetched_at", "payload"], raw_rows)
+    replace_partitions(
+        conn,
+        snapshot.raw_table,
+        "org",
+        orgs,
+        ["org", *snapshot.raw_key_columns, "fetched_at", "payload"],
+        raw_rows,
+    )
     rows = list(staged.values())
     if rows:
         upsert(
