@@ -240,3 +240,20 @@ def test_the_key_migration_keeps_the_newest_of_loads_written_twice(database_url:
     finally:
         engine.dispose()
     assert [tuple(r) for r in rows] == [(second, i, i + 1) for i in range(3)]
+
+
+def test_two_rebuilds_of_one_mart_take_turns(warehouse: WarehouseResource, sandbox) -> None:  # type: ignore[no-untyped-def]
+    """A sensor and a person rebuilding analytics.pull_requests at once: both succeed, one table's rows."""
+    from dexxy_assets.analytics.mart_asset import rebuild_mart
+
+    engine = warehouse.engine()
+    with engine.begin() as conn:
+        load_pull_requests(conn, _fetch(sandbox, 3), [DAY], dt.datetime.now(dt.UTC))
+    error = _run_concurrently(
+        engine,
+        lambda conn: rebuild_mart(conn, "pull_requests"),
+        lambda conn: rebuild_mart(conn, "pull_requests"),
+    )
+    assert error is None
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM analytics.pull_requests")).scalar_one() == 3

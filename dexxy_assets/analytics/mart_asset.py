@@ -3,13 +3,15 @@ transaction (readers see the old rows until commit), report rows, a preview and 
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import dagster as dg
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 
 from dexxy_assets import asset_metadata
 from dexxy_assets.automation import after_any_upstream
 from dexxy_assets.sql_models import MART_SCHEMA, render_model
+from resources.bulk_load import lock_partitions
 from resources.sql_template import render_sql
 from resources.warehouse import WarehouseResource
 
@@ -29,6 +31,22 @@ _TABLE_COLUMNS = text(
 )
 _PREVIEW = "SELECT * FROM {{ table | ident }} ORDER BY 1 DESC LIMIT 10"
 _COUNT = "SELECT count(*) FROM {{ table | ident }}"
+
+
+def rebuild_mart(conn: Connection, name: str) -> tuple[int, list[dict[str, Any]], dg.TableSchema]:
+    """Replace ``analytics.<name>`` with its model's rows; return the row count, a sample and the schema.
+
+    Two rebuilds of one table at once (a sensor and a person) take turns on the table's advisory lock:
+    without it both DELETE, both INSERT, and the second fails on the primary key.
+    """
+    table = f"{MART_SCHEMA}.{name}"
+    lock_partitions(conn, table, ["whole table"])
+    columns = [row[0] for row in conn.execute(_TABLE_COLUMNS, {"schema": MART_SCHEMA, "table": name})]
+    # text(): SQLAlchemy escapes the models' % signs (LIKE patterns) for the driver
+    conn.execute(text(render_sql(_REPLACE, table=table, columns=columns, model=render_model(name))))
+    rows = conn.execute(text(render_sql(_COUNT, table=table))).scalar_one()
+    sample = [dict(r._mapping) for r in conn.execute(text(render_sql(_PREVIEW, table=table)))]
+    return rows, sample, asset_metadata.table_schema(conn, table)
 
 
 @dataclass(frozen=True)
@@ -52,16 +70,8 @@ def build_mart_asset(spec: MartSpec) -> dg.AssetsDefinition:
         automation_condition=after_any_upstream(),
     )
     def mart(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
-        model_sql = render_model(spec.name)
         with warehouse.begin() as conn:
-            columns = [
-                row[0] for row in conn.execute(_TABLE_COLUMNS, {"schema": MART_SCHEMA, "table": spec.name})
-            ]
-            # text(): SQLAlchemy escapes the models' % signs (LIKE patterns) for the driver
-            conn.execute(text(render_sql(_REPLACE, table=table, columns=columns, model=model_sql)))
-            rows = conn.execute(text(render_sql(_COUNT, table=table))).scalar_one()
-            sample = [dict(r._mapping) for r in conn.execute(text(render_sql(_PREVIEW, table=table)))]
-            schema = asset_metadata.table_schema(conn, table)
+            rows, sample, schema = rebuild_mart(conn, spec.name)
         context.log.info(f"{table}: {rows} rows")
         return dg.MaterializeResult(
             metadata={
