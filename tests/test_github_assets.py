@@ -277,3 +277,27 @@ def test_a_pull_request_with_more_than_250_commits(warehouse: WarehouseResource,
     assert row.commits_count == pr.commit_count > 250
     assert listed == 250
     assert row.first_commit_at == earliest == sandbox.org.commits(pr)[0].authored_at
+
+
+def test_a_member_listed_twice_is_one_membership(warehouse: WarehouseResource) -> None:
+    """Pages that shift while a listing is read can repeat a member; the snapshot still lands."""
+    from dexxy_assets.github.snapshot_assets import _record_memberships
+    from resources.bulk_load import Jsonb, replace_partitions
+
+    at = dt.datetime(2026, 5, 1, tzinfo=dt.UTC)
+    rows = [
+        {"org": "acme", "user_id": 7, "login": login, "fetched_at": at, "payload": Jsonb({"login": login})}
+        for login in ("old-name", "new-name")
+    ]
+    with warehouse.begin() as conn:
+        replace_partitions(
+            conn,
+            "raw.github_members",
+            "org",
+            ["acme"],
+            ["org", "user_id", "login", "fetched_at", "payload"],
+            rows,
+        )
+        _record_memberships(conn, ["acme"], at)
+        members = conn.execute(text("SELECT user_id, login FROM staging.github_org_members")).all()
+    assert [tuple(m) for m in members] == [(7, "new-name")]

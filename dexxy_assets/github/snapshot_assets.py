@@ -162,8 +162,10 @@ def _record_memberships(conn: Connection, orgs: list[str], fetched_at: dt.dateti
     conn.execute(
         text(
             "INSERT INTO staging.github_org_members (org, user_id, login, is_current, fetched_at) "
-            "SELECT org, user_id, login, true, fetched_at FROM raw.github_members "
+            # a listing whose pages shift can repeat a member: the last copy landed wins
+            "SELECT DISTINCT ON (org, user_id) org, user_id, login, true, fetched_at FROM raw.github_members "
             "WHERE org = ANY(:orgs) AND user_id IS NOT NULL AND login IS NOT NULL "
+            "ORDER BY org, user_id, partition_row DESC "
             "ON CONFLICT (org, user_id) DO UPDATE SET login = EXCLUDED.login, is_current = true, "
             "fetched_at = EXCLUDED.fetched_at"
         ),
