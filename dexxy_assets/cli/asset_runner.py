@@ -16,6 +16,7 @@ from rich.progress import (
     MofNCompleteColumn,
     Progress,
     SpinnerColumn,
+    TaskID,
     TextColumn,
     TimeElapsedColumn,
 )
@@ -46,7 +47,7 @@ class RunPlan:
     job_name: str
     keys: list[dg.AssetKey]
     pools: set[str]
-    partitions_total: int
+    partitions: dict[str, int]  # per asset: the partitions this run materializes (1 if unpartitioned)
     start: dt.date
     end: dt.date
 
@@ -122,7 +123,7 @@ def plan_run(definitions: dg.Definitions, select: str | None, start: dt.date, en
         job_name=job_for_groups(node.group_name for node in nodes),
         keys=keys,
         pools={pool for node in nodes for pool in node.pools or ()},
-        partitions_total=sum(days if node.partitions_def else 1 for node in nodes),
+        partitions={node.key.to_user_string(): days if node.partitions_def else 1 for node in nodes},
         start=start,
         end=end,
     )
@@ -172,9 +173,12 @@ def run_assets(
             MofNCompleteColumn(),
             TimeElapsedColumn(),
             console=console,
-            transient=False,
+            transient=True,  # the summary lines printed afterwards are what stays on screen
         ) as progress:
-            task = progress.add_task(f"{plan.job_name} {plan.start}..{plan.end}", total=plan.partitions_total)
+            overall = progress.add_task(
+                f"{plan.job_name} {plan.start}..{plan.end}", total=sum(plan.partitions.values())
+            )
+            per_asset: dict[str, TaskID] = {}
             worker.start()
             while True:
                 worker.join(timeout=_POLL_SECONDS)
@@ -182,17 +186,12 @@ def run_assets(
                 if follower is not None:
                     follower.poll()
                     waits = pool_waits(instance, follower.run_id, plan.pools) if worker.is_alive() else []
-                    if waits != shown_waits and waits:
+                    if waits and waits != shown_waits:
                         progress.console.print("; ".join(waits))
                     shown_waits = waits
-                    progress.update(
-                        task,
-                        completed=follower.partitions_done(),
-                        description="; ".join(waits) or _describe(follower, plan),
-                    )
+                    _show(progress, overall, per_asset, follower, plan, waits)
                 if not worker.is_alive():
                     break
-            progress.update(task, description="done" if outcome.get("success") else "failed")
     except KeyboardInterrupt:
         follower = follower or _follow(instance, token)
         if follower is not None:
@@ -233,9 +232,21 @@ def _follow(instance: dg.DagsterInstance, token: str) -> RunFollower | None:
     return RunFollower(instance, records[0].dagster_run.run_id) if records else None
 
 
-def _describe(follower: RunFollower, plan: RunPlan) -> str:
-    if follower.latest is None:
-        return f"{plan.job_name} starting"
-    total = plan.end.toordinal() - plan.start.toordinal() + 1
-    done = len(follower.done[follower.latest])
-    return f"{follower.latest} {done}/{total if None not in follower.done[follower.latest] else 1}"
+def _show(
+    progress: Progress,
+    overall: TaskID,
+    per_asset: dict[str, TaskID],
+    follower: RunFollower,
+    plan: RunPlan,
+    waits: list[str],
+) -> None:
+    """Partitions done per asset (a row appears when an asset starts landing) and for the whole run."""
+    for key, partitions in follower.done.items():
+        if key not in per_asset:
+            per_asset[key] = progress.add_task(f"  {key}", total=plan.partitions.get(key, len(partitions)))
+        progress.update(per_asset[key], completed=len(partitions))
+    progress.update(
+        overall,
+        completed=follower.partitions_done(),
+        description="; ".join(waits) or f"{plan.job_name} {plan.start}..{plan.end}",
+    )
