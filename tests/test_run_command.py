@@ -206,7 +206,7 @@ def _interrupt_when_blocked(signum: int) -> list[str]:
     reader.start()
     seen: list[str] = []
     try:
-        while "waiting for pool github_api (1/1 slots taken)" not in "".join(seen):
+        while "waiting for pool github_api (1/1 slots taken by run another-)" not in "".join(seen):
             seen.append(lines.get(timeout=120))
         process.send_signal(signum)
         assert process.wait(timeout=60) == 130
