@@ -40,9 +40,7 @@ def check_database(url: str) -> None:
         engine.dispose()
 
 
-def execute_range(
-    start: dt.date, end: dt.date, select: str | None, console: Console, verbose: bool = False
-) -> RunOutcome:
+def execute_range(start: dt.date, end: dt.date, select: str | None, console: Console) -> RunOutcome:
     """Validate everything that can be validated, then run."""
     try:
         definitions = defs()
@@ -60,7 +58,7 @@ def execute_range(
             f"{str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__}"
         ) from None
     with instance:
-        return run_assets(definitions, plan, instance, console, verbose)
+        return run_assets(definitions, plan, instance, console)
 
 
 def _interrupt_on_sigterm() -> None:
@@ -87,7 +85,7 @@ def run(start: dt.datetime, end: dt.datetime, select: str | None, verbose: bool)
     console = Console(stderr=True, soft_wrap=True)
     _interrupt_on_sigterm()
     try:
-        outcome = execute_range(start.date(), end.date(), select, console, verbose)
+        outcome = execute_range(start.date(), end.date(), select, console)
     except RunInterrupted as interrupted:
         console.print(
             f"[red]interrupted:[/red] run {interrupted.run_id or '(not started)'} marked canceled, "
