@@ -74,6 +74,9 @@ def test_range_is_checked_before_anything_runs(monkeypatch: pytest.MonkeyPatch) 
     tomorrow = dt.datetime.now(dt.UTC).date() + dt.timedelta(days=1)
     code, lines = invoke("--start", DAY, "--end", tomorrow.isoformat(), "--select", "key:github/repositories")
     assert code == 1 and len(lines) == 1 and "after today's partition" in lines[0]
+    monkeypatch.setenv("DEXXY_START_DATE", "last spring")
+    code, lines = invoke("--start", DAY, "--end", DAY)
+    assert code == 1 and len(lines) == 1 and "DEXXY_START_DATE='last spring' is not a date" in lines[0]
 
 
 def test_unreachable_database_url_is_one_line_naming_it(monkeypatch: pytest.MonkeyPatch) -> None:
