@@ -10,6 +10,7 @@ from dexxy_assets.copilot.copilot_assets import build_copilot_assets
 from dexxy_assets.github.deployment_assets import build_deployment_assets
 from dexxy_assets.github.pull_request_assets import build_pull_request_assets
 from dexxy_assets.github.snapshot_assets import github_members, github_repositories
+from dexxy_assets.jobs import build_jobs
 from dexxy_assets.partitions import daily_partitions, resolve_start_date
 from dexxy_assets.processing.ai_detection_asset import PR_AI_DETECTION_KEY, build_ai_detection_asset
 from dexxy_assets.processing.llm_summary_asset import PR_LLM_SUMMARIES_KEY, build_llm_summary_asset
@@ -36,6 +37,7 @@ def defs() -> dg.Definitions:
             *build_github_marts(),
         ],
         asset_checks=build_github_checks(),
+        jobs=build_jobs(),
         sensors=[
             run_failure_alerts,
             build_stale_code_version_sensor(PR_AI_DETECTION_KEY),

@@ -1,5 +1,9 @@
 """Alert on failed runs with a classified cause. Without alert channels configured, the alert goes to the
-sensor's log (DESIGN.md: none → log only)."""
+sensor's log (DESIGN.md: none → log only).
+
+It watches every run of the instance, not only runs launched through this code location: `dexxy run`
+executes the location's named jobs in its own process, so its runs carry no code-location origin and a
+location-scoped run-status sensor would never see them fail."""
 
 import dagster as dg
 
@@ -17,7 +21,9 @@ def failure_message(context: dg.RunFailureSensorContext) -> str:
 
 @dg.run_failure_sensor(
     name="run_failure_alerts",
-    description="Classifies the cause of every failed run and raises an alert.",
+    description="Classifies the cause of every failed run (UI, schedules, sensors, `dexxy run`) and "
+    "raises an alert.",
+    monitor_all_code_locations=True,
     default_status=dg.DefaultSensorStatus.RUNNING,
 )
 def run_failure_alerts(context: dg.RunFailureSensorContext) -> None:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 
 import dagster as dg
@@ -33,6 +36,8 @@ def test_run_records_partitions_in_the_dagster_instance(sandbox_env, monkeypatch
     with dg.DagsterInstance.get() as instance:  # DAGSTER_HOME was set by the command
         partitions = instance.get_materialized_partitions(dg.AssetKey(["github", "pull_requests"]))
         assert type(instance.run_storage).__name__ == "PostgresRunStorage"
+        (run,) = instance.get_runs(limit=1)
+        assert run.job_name == "dexxy_all"  # a named job of the code location, not __ephemeral_asset_job__
     assert partitions == {(start + dt.timedelta(days=i)).isoformat() for i in range(5)}
 
 
@@ -64,3 +69,29 @@ def test_warehouse_commands(database_url: str, monkeypatch: pytest.MonkeyPatch) 
     assert migrated.exit_code == 0 and "schema version" in migrated.output
     shown = runner.invoke(cli, ["warehouse", "url"], catch_exceptions=False)
     assert shown.output.strip().startswith("postgresql+psycopg2://")
+
+
+RUN_TYPO = ("run", "--select", "group:githb", "--start")
+
+
+def test_dexxy_prints_no_dagster_warnings() -> None:
+    """A real process, as a person runs it: Dagster's beta/preview warnings on loading the definitions used
+    to come first on every command."""
+    day = SANDBOX_UNTIL.isoformat()
+    completed = subprocess.run(
+        [sys.executable, "-c", "from dexxy_assets.cli.main import cli; cli()", *RUN_TYPO, day, "--end", day],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": os.getcwd()},
+        timeout=120,
+    )
+    assert completed.returncode == 1
+    assert completed.stderr.splitlines() == [
+        "Error: --select 'group:githb': matches no asset; did you mean 'group:github'?"
+    ]
+
+
+def test_sandbox_serve_help_lists_its_options() -> None:
+    shown = CliRunner().invoke(cli, ["sandbox", "serve", "--help"], catch_exceptions=False).output
+    for option in ("--seed", "--engineers", "--repos", "--days", "--faults", "--rate-limit", "--token"):
+        assert option in shown

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import warnings
+
 import click
+import dagster as dg
 from dotenv import load_dotenv
 
 from dexxy_assets.cli.bench import bench
@@ -16,20 +19,30 @@ from dexxy_assets.cli.warehouse_commands import warehouse
 def cli() -> None:
     """Dexxy: engineering analytics on Dagster (GitHub, Copilot, Jira → PostgreSQL)."""
     load_dotenv(".env", override=False)  # as `dagster dev` does; the real environment wins
+    # Dagster flags APIs we use on purpose (`backfill_policy=`, selection strings) as beta/preview on every
+    # definition load; nothing a person running `dexxy` can act on.
+    warnings.filterwarnings("ignore", category=dg.BetaWarning)
+    warnings.filterwarnings("ignore", category=dg.PreviewWarning)
 
 
-@cli.group()
+class SandboxGroup(click.Group):
+    """Loads the sandbox's own commands only when asked for, so `dexxy sandbox serve --help` shows their
+    real options and other commands never import the sandbox (CLI wiring only: the product never does)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return ["serve"]
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name != "serve":
+            return None
+        from dexxy_sandbox.cli import serve
+
+        return serve
+
+
+@cli.group(cls=SandboxGroup)
 def sandbox() -> None:
     """Local emulators of GitHub (and later Jira, Groq) over a synthetic organisation."""
-
-
-@sandbox.command("serve", context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
-@click.pass_context
-def sandbox_serve(ctx: click.Context) -> None:
-    """Run the emulators; print the env lines that point Dexxy at them (see --help)."""
-    from dexxy_sandbox.cli import serve  # CLI wiring only: the product never imports the sandbox
-
-    serve.main(args=ctx.args, prog_name="dexxy sandbox serve", standalone_mode=True)
 
 
 cli.add_command(bench)
