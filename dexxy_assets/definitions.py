@@ -12,8 +12,8 @@ from dexxy_assets.github.pull_request_assets import build_pull_request_assets
 from dexxy_assets.github.snapshot_assets import github_members, github_repositories
 from dexxy_assets.jobs import build_jobs
 from dexxy_assets.partitions import daily_partitions, resolve_start_date
-from dexxy_assets.processing.ai_detection_asset import PR_AI_DETECTION_KEY, build_ai_detection_asset
-from dexxy_assets.processing.llm_summary_asset import PR_LLM_SUMMARIES_KEY, build_llm_summary_asset
+from dexxy_assets.processing.ai_detection_asset import build_ai_detection_asset
+from dexxy_assets.processing.llm_summary_asset import build_llm_summary_asset
 from resources.github import GitHubResource
 from resources.groq_llm import GroqLLMResource
 from resources.warehouse import WarehouseResource
@@ -25,14 +25,16 @@ from sensors.stale_code_version import build_stale_code_version_sensor
 def defs() -> dg.Definitions:
     """Built when Dagster loads the code location, not at import, so the environment is read then."""
     partitions = daily_partitions(resolve_start_date())
+    ai_detection = build_ai_detection_asset(partitions)
+    llm_summaries = build_llm_summary_asset(partitions)
     return dg.Definitions(
         assets=[
             github_members,
             github_repositories,
             build_pull_request_assets(partitions),
             build_deployment_assets(partitions),
-            build_ai_detection_asset(partitions),
-            build_llm_summary_asset(partitions),
+            ai_detection,
+            llm_summaries,
             *build_copilot_assets(partitions),
             *build_github_marts(),
         ],
@@ -40,8 +42,8 @@ def defs() -> dg.Definitions:
         jobs=build_jobs(),
         sensors=[
             run_failure_alerts,
-            build_stale_code_version_sensor(PR_AI_DETECTION_KEY),
-            build_stale_code_version_sensor(PR_LLM_SUMMARIES_KEY),
+            build_stale_code_version_sensor(ai_detection),
+            build_stale_code_version_sensor(llm_summaries),
             dg.AutomationConditionSensorDefinition(
                 "default_automation_condition_sensor",
                 target=dg.AssetSelection.all(),

@@ -11,8 +11,9 @@ import pytest
 from sqlalchemy import text
 
 from dexxy_assets.definitions import defs
-from dexxy_assets.processing import ai_detection
+from dexxy_assets.processing import ai_detection, ai_detection_asset
 from resources.warehouse import WarehouseResource
+from sensors.stale_code_version import RANGE_END_TAG, RANGE_START_TAG, contiguous_ranges
 from tests.github_runs import github_resource, materialize_range
 from tests.sandbox_fixtures import SANDBOX_UNTIL, running_sandbox
 
@@ -79,9 +80,12 @@ def test_a_pattern_change_reruns_exactly_the_stale_partitions(
     sensor = next(s for s in definitions.sensors if s.name == "rerun_stale_processing_pr_ai_detection")
     result = sensor(dg.build_sensor_context(instance=instance, definitions=definitions))
     assert isinstance(result, dg.SensorResult) and len(result.run_requests) == 1
-    subset = result.run_requests[0].asset_graph_subset
-    requested = {k.partition_key for k in subset.iterate_asset_partitions()}
-    assert requested == {d.isoformat() for d in DAYS[:3]}  # exactly the stale partitions
+    request = result.run_requests[0]  # one single-run backfill of the contiguous stale range
+    assert request.asset_selection == [ai_detection_asset.PR_AI_DETECTION_KEY]
+    assert (request.tags[RANGE_START_TAG], request.tags[RANGE_END_TAG]) == (
+        DAYS[0].isoformat(),
+        DAYS[2].isoformat(),
+    )  # exactly the stale partitions
 
     assert materialize_range(
         warehouse, github, DAYS[0], DAYS[2], selection=DETECTION, instance=instance
@@ -89,3 +93,13 @@ def test_a_pattern_change_reruns_exactly_the_stale_partitions(
     assert all(versions == {ai_detection.PATTERN_VERSION} for versions in _versions(warehouse).values())
     again = sensor(dg.build_sensor_context(instance=instance, definitions=definitions))
     assert isinstance(again, dg.SkipReason)
+
+
+def test_stale_partitions_are_requested_as_one_run_per_contiguous_range() -> None:
+    days = dg.DailyPartitionsDefinition(start_date="2026-03-01", end_date="2026-03-10")
+    stale = ["2026-03-02", "2026-03-03", "2026-03-05", "2026-03-09"]
+    assert contiguous_ranges(stale, days) == [
+        ("2026-03-02", "2026-03-03"),
+        ("2026-03-05", "2026-03-05"),
+        ("2026-03-09", "2026-03-09"),
+    ]
