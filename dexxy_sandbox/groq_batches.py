@@ -6,6 +6,10 @@ stays so): that is when the input is run. Each valid line (`{"custom_id", "metho
 {"status_code": 200, "request_id", "body": <chat completion>}, "error": null}`; a malformed one an error-file
 line `{"id", "custom_id", "response": null, "error": {"code", "message", "line"}}`. `request_counts` count
 both. Ids are deterministic from the server's seed and the order of creation.
+
+Uploads over Groq's limits ("The Files API supports JSONL files up to 50,000 lines and 200MB in size",
+console.groq.com/docs/batch) are refused with a 400, as Groq does; the limits are `max_lines` / `max_bytes`
+(`GroqConfig.batch_max_lines` / `batch_max_bytes`, shrunk by tests).
 """
 
 from __future__ import annotations
@@ -103,6 +107,8 @@ class GroqBatches:
         self.seed = seed
         self.clock = clock
         self.complete = complete
+        self.max_lines = 50_000
+        self.max_bytes = 200_000_000
         self.files: dict[str, StoredFile] = {}
         self.batches: dict[str, Batch] = {}
         self._issued = 0
@@ -129,6 +135,19 @@ class GroqBatches:
             )
         if not filename.lower().endswith(".jsonl"):
             raise GroqError(400, "file must have a .jsonl extension", code="invalid_file")
+        if len(content) > self.max_bytes:
+            raise GroqError(
+                400,
+                f"file is too large: {len(content)} bytes, the maximum is {self.max_bytes} bytes",
+                code="file_too_large",
+            )
+        lines = len(_lines(content))
+        if lines > self.max_lines:
+            raise GroqError(
+                400,
+                f"file has too many lines: {lines}, the maximum is {self.max_lines} lines",
+                code="too_many_lines",
+            )
         stored = StoredFile(self.new_id("file"), filename, purpose, content, int(self.clock()))
         self.files[stored.id] = stored
         return stored

@@ -24,12 +24,14 @@ from resources.warehouse import WarehouseResource
 
 PR_LLM_SUMMARIES_KEY = dg.AssetKey(["processing", "pr_llm_summaries"])
 
+# Commits in a total order (committer time, then sha): rebased commits share a timestamp, and ties left to the
+# database come back in whatever order it stores them, which changes the prompt and misses the cache.
 _PULL_REQUESTS = text(
     "SELECT p.pr_id, p.title, p.body, p.head_ref, p.labels, p.partition_date, "
-    "coalesce(array_agg(c.message ORDER BY c.committed_at) FILTER (WHERE c.sha IS NOT NULL), '{}') "
+    "coalesce(array_agg(c.message ORDER BY c.committed_at, c.sha) FILTER (WHERE c.sha IS NOT NULL), '{}') "
     "AS messages "
     "FROM staging.github_pull_requests p LEFT JOIN staging.github_pr_commits c ON c.pr_id = p.pr_id "
-    "WHERE p.partition_date = ANY(:days) GROUP BY p.pr_id"
+    "WHERE p.partition_date = ANY(:days) GROUP BY p.pr_id ORDER BY p.pr_id"
 )
 _CACHED = text(
     "SELECT pr_id, content_hash, answer, created_at FROM ops.llm_cache "
