@@ -48,6 +48,7 @@ class GroqConfig:
     batch_max_lines: int = 50_000
     batch_max_bytes: int = 200_000_000
     batch_poll_status: int | None = None  # GET /batches/{id} answers this (e.g. 503): an outage while polling
+    batch_polls_to_complete: int = 2  # a batch completes at this GET of it (a long-running batch: more)
 
     def __post_init__(self) -> None:
         if self.rate_limit_every_n is not None and self.rate_limit_every_n < 1:
@@ -110,6 +111,7 @@ class GroqApi:
         self.config = config or GroqConfig()
         self.batches.max_lines = self.config.batch_max_lines
         self.batches.max_bytes = self.config.batch_max_bytes
+        self.batches.polls_to_complete = self.config.batch_polls_to_complete
         self._requests = _Budget(self.config.requests_per_day, 86_400)
         self._tokens = _Budget(self.config.tokens_per_minute, 60)
         self._count = 0

@@ -168,14 +168,26 @@ class GroqLLMResource(dg.ConfigurableResource):
         usage: LlmUsage,
         ledger: BatchLedger | None = None,
     ) -> dict[str, dict[str, Any] | None]:
-        """Answers by custom_id (None for an answer that was not a JSON object; absent when no answer came):
-        the Batch API above the threshold, bounded-concurrency calls below it. With a ``ledger`` the batch
-        path resumes the unfinished batches it recorded and may return answers for other custom ids too."""
+        """Answers by custom_id (None for an answer that was not a JSON object; absent when no answer came).
+
+        With a ``ledger``, unfinished batches recorded earlier that hold any of these requests are collected
+        first (and may answer other custom ids too). The rest goes through the Batch API above the threshold,
+        as bounded-concurrency calls below it."""
         if not requests:
             return {}
-        if len(requests) > self.batch_threshold:
-            return self._batch(requests, schema, usage, ledger or _MemoryLedger())
+        ledger = ledger or _MemoryLedger()
         client = self.client()
+        answers, running = self._resume(client, requests, ledger, usage)
+        remaining = [r for r in requests if r.custom_id not in answers and r.custom_id not in running]
+        if len(remaining) > self.batch_threshold:
+            answers.update(self._batch(client, remaining, schema, usage, ledger))
+        elif remaining:
+            answers.update(self._ask_each(client, remaining, schema, usage))
+        return answers
+
+    def _ask_each(
+        self, client: Any, requests: Sequence[JsonRequest], schema: dict[str, Any], usage: LlmUsage
+    ) -> dict[str, dict[str, Any] | None]:
         model, response_format = self.resolved_model(), self.response_format(schema)
 
         def one(request: JsonRequest) -> tuple[str, dict[str, Any] | None]:
@@ -222,25 +234,43 @@ class GroqLLMResource(dg.ConfigurableResource):
             for r in requests
         ]
 
+    def _resume(
+        self,
+        client: Any,
+        requests: Sequence[JsonRequest],
+        ledger: BatchLedger,
+        usage: LlmUsage,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> tuple[dict[str, dict[str, Any] | None], set[str]]:
+        """Collect the recorded batches holding any of these requests: their answers, and the custom ids of
+        the ones still running (not to be asked again while Groq works on them)."""
+        wanted = {r.custom_id for r in requests}
+        answers: dict[str, dict[str, Any] | None] = {}
+        running: set[str] = set()
+        for batch in ledger.pending():
+            if not wanted.intersection(batch.custom_ids):
+                continue
+            usage.batches_resumed += 1
+            collected = self._collect(client, batch, ledger, usage, sleep)
+            if collected is None:
+                running.update(batch.custom_ids)
+            else:
+                answers.update(collected)
+        return answers, running
+
     def _batch(
         self,
+        client: Any,
         requests: Sequence[JsonRequest],
         schema: dict[str, Any],
         usage: LlmUsage,
         ledger: BatchLedger,
         sleep: Callable[[float], None] = time.sleep,
     ) -> dict[str, dict[str, Any] | None]:
-        """Collect the recorded batches that hold any of these requests, then submit the rest in files
-        within Groq's limits (all submitted before any is waited for: Groq runs them side by side)."""
-        client = self.client()
-        wanted = {r.custom_id for r in requests}
-        answers: dict[str, dict[str, Any] | None] = {}
-        resumed = [b for b in ledger.pending() if wanted.intersection(b.custom_ids)]
-        usage.batches_resumed += len(resumed)
-        for batch in resumed:
-            answers.update(self._collect(client, batch, ledger, usage, sleep))
-        remaining = [r for r in requests if r.custom_id not in answers]
-        lines = self.batch_lines(remaining, schema)
+        """Submit the requests in files within Groq's limits, each recorded in the ledger as soon as Groq
+        accepts it, then collect them (all are submitted before any is waited for: Groq runs them side by
+        side)."""
+        lines = self.batch_lines(requests, schema)
         submitted = []
         for chunk in split_batch_lines(lines, self.batch_max_lines, self.batch_max_bytes):
             content = b"".join(lines[i] + b"\n" for i in chunk)
@@ -248,12 +278,13 @@ class GroqLLMResource(dg.ConfigurableResource):
             created = client.batches.create(
                 input_file_id=uploaded.id, endpoint="/v1/chat/completions", completion_window="24h"
             )
-            batch = SubmittedBatch(created.id, uploaded.id, tuple(remaining[i].custom_id for i in chunk))
+            batch = SubmittedBatch(created.id, uploaded.id, tuple(requests[i].custom_id for i in chunk))
             ledger.submitted(batch)
             usage.batches += 1
             submitted.append(batch)
+        answers: dict[str, dict[str, Any] | None] = {}
         for batch in submitted:
-            answers.update(self._collect(client, batch, ledger, usage, sleep))
+            answers.update(self._collect(client, batch, ledger, usage, sleep) or {})
         return answers
 
     def _collect(
@@ -263,9 +294,10 @@ class GroqLLMResource(dg.ConfigurableResource):
         ledger: BatchLedger,
         usage: LlmUsage,
         sleep: Callable[[float], None],
-    ) -> dict[str, dict[str, Any] | None]:
-        """Wait for one batch (at most ``batch_max_wait_seconds``) and read its output and error files. An
-        expired or cancelled batch still has the answers it finished; the rest are asked again next run."""
+    ) -> dict[str, dict[str, Any] | None] | None:
+        """Wait for one batch (at most ``batch_max_wait_seconds``) and read its output and error files; None
+        while it still runs. An expired or cancelled batch still has the answers it finished; the others are
+        asked again."""
         deadline = time.monotonic() + self.batch_max_wait_seconds
         poll = 1.0
         while True:
@@ -276,7 +308,7 @@ class GroqLLMResource(dg.ConfigurableResource):
             poll *= 2  # a small batch finishes in seconds, a large one in minutes: poll soon, then back off
         if state.status not in BATCH_TERMINAL_STATUSES:
             usage.batches_pending += 1  # stays in the ledger: the next run collects it
-            return {}
+            return None
         answers: dict[str, dict[str, Any] | None] = {}
         if state.output_file_id:
             for line in client.files.content(state.output_file_id).text().splitlines():

@@ -196,23 +196,35 @@ def test_a_run_that_crashed_while_polling_is_resumed_not_resubmitted(
     assert limited.groq.completions_served == served
 
 
-def test_batches_still_running_when_the_wait_ends_are_collected_next_run(
+def test_batches_still_running_when_the_wait_ends_are_collected_later(
     warehouse: WarehouseResource, limited
 ) -> None:  # type: ignore[no-untyped-def]
     prs = _staged_prs(warehouse, limited)
     github = github_resource(limited)
     batches_before = len(limited.groq.batches.batches)
-    impatient = materialize_range(
-        warehouse, github, *DAYS, selection=SUMMARIES, llm=_llm(limited, batch_max_wait_seconds=0.0)
-    )
-    assert impatient.success  # no crash: the summaries come later
-    metadata = _metadata(impatient)
+    limited.groq_config = dataclasses.replace(limited.groq_config, batch_polls_to_complete=3)  # slow batches
+    impatient = _llm(limited, batch_max_wait_seconds=0.0)
+    first = materialize_range(warehouse, github, *DAYS, selection=SUMMARIES, llm=impatient)
+    assert first.success  # no crash: the summaries come later
+    metadata = _metadata(first)
     pending = math.ceil(prs / LINES)
     assert metadata["llm_batches_pending"] == metadata["llm_batches"] == pending
     assert metadata["dagster/row_count"] == 0
     assert metadata["problems_by_kind"] == {"llm.answer_missing": prs}
 
-    patient = _metadata(materialize_range(warehouse, github, *DAYS, selection=SUMMARIES, llm=_llm(limited)))
-    assert patient["llm_batches_resumed"] == pending and patient["llm_batches"] == 0
-    assert patient["dagster/row_count"] == prs and patient["problems"] == 0
+    # Still running at the next run: polled, not submitted again.
+    second = _metadata(materialize_range(warehouse, github, *DAYS, selection=SUMMARIES, llm=impatient))
+    assert second["llm_batches_resumed"] == second["llm_batches_pending"] == pending
+    assert second["llm_batches"] == 0 and len(limited.groq.batches.batches) == batches_before + pending
+
+    # Finished by the third: collected, even by a run below the batch threshold (which would ask one by one).
+    chat = limited.request_log.by_template["/groq/openai/v1/chat/completions"]
+    third = _metadata(
+        materialize_range(
+            warehouse, github, *DAYS, selection=SUMMARIES, llm=_llm(limited, batch_threshold=10_000)
+        )
+    )
+    assert third["llm_batches_resumed"] == pending and third["llm_batches"] == 0
+    assert third["dagster/row_count"] == prs and third["problems"] == 0
+    assert limited.request_log.by_template["/groq/openai/v1/chat/completions"] == chat
     assert len(limited.groq.batches.batches) == batches_before + pending
