@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import text
 
 from dexxy_sandbox.groq_api import GroqConfig
+from resources.github import GitHubResource
 from resources.groq_llm import GROQ_BATCH_MAX_BYTES, GROQ_BATCH_MAX_LINES, GroqLLMResource, split_batch_lines
 from resources.warehouse import WarehouseResource
 from tests.github_runs import github_resource, materialize_range
@@ -76,6 +77,11 @@ def _staged_prs(warehouse: WarehouseResource, sandbox) -> int:  # type: ignore[n
     prs = _count(warehouse, "SELECT count(*) FROM staging.github_pull_requests")
     assert prs > 2 * LINES  # enough pull requests for three batch files or more
     return prs
+
+
+def _staged(warehouse: WarehouseResource, sandbox) -> tuple[int, GitHubResource, int]:  # type: ignore[no-untyped-def]
+    """Pull requests staged, the GitHub resource, and how many batches the sandbox already holds."""
+    return _staged_prs(warehouse, sandbox), github_resource(sandbox), len(sandbox.groq.batches.batches)
 
 
 def test_groqs_documented_limits_are_the_defaults() -> None:
@@ -169,9 +175,7 @@ def _requests(warehouse: WarehouseResource) -> list:
 def test_a_run_that_crashed_while_polling_is_resumed_not_resubmitted(
     warehouse: WarehouseResource, limited
 ) -> None:  # type: ignore[no-untyped-def]
-    prs = _staged_prs(warehouse, limited)
-    github = github_resource(limited)
-    batches_before = len(limited.groq.batches.batches)
+    prs, github, batches_before = _staged(warehouse, limited)
     limited.groq_config = dataclasses.replace(limited.groq_config, batch_poll_status=503)  # Groq down
     crashed = materialize_range(
         warehouse, github, *DAYS, selection=SUMMARIES, llm=_llm(limited, max_retries=0)
@@ -199,9 +203,7 @@ def test_a_run_that_crashed_while_polling_is_resumed_not_resubmitted(
 def test_batches_still_running_when_the_wait_ends_are_collected_later(
     warehouse: WarehouseResource, limited
 ) -> None:  # type: ignore[no-untyped-def]
-    prs = _staged_prs(warehouse, limited)
-    github = github_resource(limited)
-    batches_before = len(limited.groq.batches.batches)
+    prs, github, batches_before = _staged(warehouse, limited)
     limited.groq_config = dataclasses.replace(limited.groq_config, batch_polls_to_complete=3)  # slow batches
     impatient = _llm(limited, batch_max_wait_seconds=0.0)
     first = materialize_range(warehouse, github, *DAYS, selection=SUMMARIES, llm=impatient)
