@@ -177,10 +177,11 @@ class GroqLLMResource(dg.ConfigurableResource):
             return {}
         ledger = ledger or _MemoryLedger()
         client = self.client()
-        answers, running = self._resume(client, requests, ledger, usage)
+        deadline = time.monotonic() + self.batch_max_wait_seconds  # one wait for all of this run's batches
+        answers, running = self._resume(client, requests, ledger, usage, deadline)
         remaining = [r for r in requests if r.custom_id not in answers and r.custom_id not in running]
         if len(remaining) > self.batch_threshold:
-            answers.update(self._batch(client, remaining, schema, usage, ledger))
+            answers.update(self._batch(client, remaining, schema, usage, ledger, deadline))
         elif remaining:
             answers.update(self._ask_each(client, remaining, schema, usage))
         return answers
@@ -240,6 +241,7 @@ class GroqLLMResource(dg.ConfigurableResource):
         requests: Sequence[JsonRequest],
         ledger: BatchLedger,
         usage: LlmUsage,
+        deadline: float,
         sleep: Callable[[float], None] = time.sleep,
     ) -> tuple[dict[str, dict[str, Any] | None], set[str]]:
         """Collect the recorded batches holding any of these requests: their answers, and the custom ids of
@@ -251,7 +253,7 @@ class GroqLLMResource(dg.ConfigurableResource):
             if not wanted.intersection(batch.custom_ids):
                 continue
             usage.batches_resumed += 1
-            collected = self._collect(client, batch, ledger, usage, sleep)
+            collected = self._collect(client, batch, ledger, usage, deadline, sleep)
             if collected is None:
                 running.update(batch.custom_ids)
             else:
@@ -265,6 +267,7 @@ class GroqLLMResource(dg.ConfigurableResource):
         schema: dict[str, Any],
         usage: LlmUsage,
         ledger: BatchLedger,
+        deadline: float,
         sleep: Callable[[float], None] = time.sleep,
     ) -> dict[str, dict[str, Any] | None]:
         """Submit the requests in files within Groq's limits, each recorded in the ledger as soon as Groq
@@ -284,7 +287,7 @@ class GroqLLMResource(dg.ConfigurableResource):
             submitted.append(batch)
         answers: dict[str, dict[str, Any] | None] = {}
         for batch in submitted:
-            answers.update(self._collect(client, batch, ledger, usage, sleep) or {})
+            answers.update(self._collect(client, batch, ledger, usage, deadline, sleep) or {})
         return answers
 
     def _collect(
@@ -293,12 +296,12 @@ class GroqLLMResource(dg.ConfigurableResource):
         batch: SubmittedBatch,
         ledger: BatchLedger,
         usage: LlmUsage,
+        deadline: float,
         sleep: Callable[[float], None],
     ) -> dict[str, dict[str, Any] | None] | None:
-        """Wait for one batch (at most ``batch_max_wait_seconds``) and read its output and error files; None
-        while it still runs. An expired or cancelled batch still has the answers it finished; the others are
-        asked again."""
-        deadline = time.monotonic() + self.batch_max_wait_seconds
+        """Wait for one batch (until the run's ``deadline``, polled once at least) and read its output and
+        error files; None while it still runs. An expired or cancelled batch still has the answers it
+        finished; the others are asked again."""
         poll = 1.0
         while True:
             state = client.batches.retrieve(batch.batch_id)
