@@ -3,7 +3,8 @@ and it appends `/openai/v1/...`.
 
 `POST /openai/v1/chat/completions` (answers from `groq_chat`, `model: "sandbox"` whatever is asked), the Files
 API (`POST /files` multipart, `GET /files`, `GET|DELETE /files/{id}`, `GET /files/{id}/content`) and the Batch
-API (`POST /batches`, `GET /batches[/{id}]`, `POST /batches/{id}/cancel`, see `groq_batches`). Every call
+API (`POST /batches`, `GET /batches[/{id}]`, `POST /batches/{id}/cancel`, see `groq_batches`; input files
+over Groq's limits, 50,000 lines or 200 MB, are refused at upload as Groq does). Every call
 needs `Authorization: Bearer <key>` (401 `invalid_api_key` otherwise) and gets Groq's `x-ratelimit-*`
 headers: requests per day and tokens per minute. A spent budget, or the `rate_limit_every_n` switch, is a
 429 `rate_limit_exceeded` with `retry-after`.
@@ -43,10 +44,17 @@ class GroqConfig:
     tokens_per_minute: int = 300_000
     rate_limit_every_n: int | None = None  # every n-th request (n, 2n, ...) answers 429, retry-after: 1
     latency_ms: int = 0
+    # Groq's Files API: "JSONL files up to 50,000 lines and 200MB in size" (console.groq.com/docs/batch).
+    batch_max_lines: int = 50_000
+    batch_max_bytes: int = 200_000_000
+    batch_poll_status: int | None = None  # GET /batches/{id} answers this (e.g. 503): an outage while polling
+    batch_polls_to_complete: int = 2  # a batch completes at this GET of it (a long-running batch: more)
 
     def __post_init__(self) -> None:
         if self.rate_limit_every_n is not None and self.rate_limit_every_n < 1:
             raise ValueError("rate_limit_every_n must be >= 1")
+        if self.batch_max_lines < 1 or self.batch_max_bytes < 1:
+            raise ValueError("batch_max_lines and batch_max_bytes must be >= 1")
 
 
 def _duration(seconds: float) -> str:
@@ -94,12 +102,16 @@ class GroqApi:
         self.clock = clock
         self.log = log
         self.batches = GroqBatches(seed, clock, self.completion)
+        self.completions_served = 0  # chat completions answered, directly or as batch lines
         self._lock = threading.Lock()
         self.configure(config)
 
     def configure(self, config: GroqConfig | None) -> None:
         """Switch budgets and faults (on a running server too); the counters restart."""
         self.config = config or GroqConfig()
+        self.batches.max_lines = self.config.batch_max_lines
+        self.batches.max_bytes = self.config.batch_max_bytes
+        self.batches.polls_to_complete = self.config.batch_polls_to_complete
         self._requests = _Budget(self.config.requests_per_day, 86_400)
         self._tokens = _Budget(self.config.tokens_per_minute, 60)
         self._count = 0
@@ -131,6 +143,7 @@ class GroqApi:
             if kind == "json_schema" and not isinstance((response_format.get("json_schema") or {}), dict):
                 raise GroqError(400, "'response_format.json_schema' must be an object")
         content = groq_chat.answer(body)
+        self.completions_served += 1
         prompt_tokens = groq_chat.count_tokens(text) + 7 * len(messages)
         completion_tokens = groq_chat.count_tokens(content)
         canonical = json.dumps([messages, response_format], sort_keys=True, ensure_ascii=False)
@@ -193,6 +206,10 @@ class GroqApi:
             if found[2] and method == "POST":
                 return 200, store.cancel(found[1]).payload()
             if not found[2] and method == "GET":
+                if self.config.batch_poll_status is not None:
+                    raise GroqError(
+                        self.config.batch_poll_status, "Service Unavailable", "internal_server_error"
+                    )
                 return 200, store.poll(found[1]).payload()
         raise GroqError(404, "Unknown request URL", code="unknown_url")
 
@@ -243,7 +260,12 @@ class GroqApi:
             return
         method, path = scope["method"], scope["path"]
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
-        body = await _read_body(receive) if method in ("POST", "PUT", "PATCH") else b""
+        limit = max(MAX_BODY, self.config.batch_max_bytes + (1 << 20))  # a too-large file gets Groq's 400
+        body, refused = b"", None
+        try:
+            body = await _read_body(receive, limit) if method in ("POST", "PUT", "PATCH") else b""
+        except GroqError as error:  # answered (after the key check) instead of dropping the connection
+            refused = error
         if self.config.latency_ms:
             await asyncio.sleep(self.config.latency_ms / 1000)
         extra: list[tuple[bytes, bytes]] = []
@@ -253,6 +275,8 @@ class GroqApi:
             try:
                 if scheme.lower() != "bearer" or key.strip() not in self.api_keys:
                     raise GroqError(401, "Invalid API Key", "invalid_request_error", "invalid_api_key")
+                if refused is not None:
+                    raise refused
                 limited = self._rate_limited(path, body)
                 if limited is not None:
                     error, wait = limited
@@ -322,7 +346,7 @@ def _multipart(content_type: str, body: bytes) -> tuple[str, str, bytes]:
     return filename, purpose, content
 
 
-async def _read_body(receive: Any) -> bytes:
+async def _read_body(receive: Any, limit: int = MAX_BODY) -> bytes:
     chunks: list[bytes] = []
     size = 0
     while True:
@@ -331,7 +355,7 @@ async def _read_body(receive: Any) -> bytes:
             break
         chunk = message.get("body", b"")
         size += len(chunk)
-        if size > MAX_BODY:
+        if size > limit:
             raise GroqError(413, "request entity too large")
         chunks.append(chunk)
         if not message.get("more_body", False):

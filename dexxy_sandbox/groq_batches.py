@@ -1,11 +1,15 @@
 """Groq's Files and Batch APIs (OpenAI's shapes): uploaded JSONL, batches that advance as they are polled.
 
-A batch is `validating` when created, `in_progress` at its first GET and `completed` at its second (then
-stays so): that is when the input is run. Each valid line (`{"custom_id", "method": "POST", "url":
-"/v1/chat/completions", "body": {...}}`) becomes an output line `{"id", "custom_id", "response":
-{"status_code": 200, "request_id", "body": <chat completion>}, "error": null}`; a malformed one an error-file
-line `{"id", "custom_id", "response": null, "error": {"code", "message", "line"}}`. `request_counts` count
-both. Ids are deterministic from the server's seed and the order of creation.
+A batch is `validating` when created, `in_progress` at its first GET and `completed` at its second (or at
+the `polls_to_complete`-th; then stays so): that is when the input is run. Each valid line (`{"custom_id",
+"method": "POST", "url": "/v1/chat/completions", "body": {...}}`) becomes an output line `{"id", "custom_id",
+"response": {"status_code": 200, "request_id", "body": <chat completion>}, "error": null}`; a malformed one an
+error-file line `{"id", "custom_id", "response": null, "error": {"code", "message", "line"}}`.
+`request_counts` count both. Ids are deterministic from the server's seed and the order of creation.
+
+Uploads over Groq's limits ("The Files API supports JSONL files up to 50,000 lines and 200MB in size",
+console.groq.com/docs/batch) are refused with a 400, as Groq does; the limits are `max_lines` / `max_bytes`
+(`GroqConfig.batch_max_lines` / `batch_max_bytes`, shrunk by tests).
 """
 
 from __future__ import annotations
@@ -103,6 +107,9 @@ class GroqBatches:
         self.seed = seed
         self.clock = clock
         self.complete = complete
+        self.max_lines = 50_000
+        self.polls_to_complete = 2
+        self.max_bytes = 200_000_000
         self.files: dict[str, StoredFile] = {}
         self.batches: dict[str, Batch] = {}
         self._issued = 0
@@ -129,6 +136,19 @@ class GroqBatches:
             )
         if not filename.lower().endswith(".jsonl"):
             raise GroqError(400, "file must have a .jsonl extension", code="invalid_file")
+        if len(content) > self.max_bytes:
+            raise GroqError(
+                400,
+                f"file is too large: {len(content)} bytes, the maximum is {self.max_bytes} bytes",
+                code="file_too_large",
+            )
+        lines = len(_lines(content))
+        if lines > self.max_lines:
+            raise GroqError(
+                400,
+                f"file has too many lines: {lines}, the maximum is {self.max_lines} lines",
+                code="too_many_lines",
+            )
         stored = StoredFile(self.new_id("file"), filename, purpose, content, int(self.clock()))
         self.files[stored.id] = stored
         return stored
@@ -171,7 +191,8 @@ class GroqBatches:
         return found
 
     def poll(self, batch_id: str) -> Batch:
-        """GET /batches/{id}: validating -> in_progress (1st GET) -> completed (2nd GET)."""
+        """GET /batches/{id}: validating -> in_progress (1st GET) -> completed (at GET `polls_to_complete`,
+        the 2nd by default)."""
         batch = self.batch(batch_id)
         now = int(self.clock())
         batch.polls += 1
@@ -179,7 +200,7 @@ class GroqBatches:
             batch.status = "in_progress"
             batch.times["in_progress_at"] = now
             batch.counts["total"] = len(_lines(self.files[batch.input_file_id].content))
-        elif batch.status == "in_progress":
+        elif batch.status == "in_progress" and batch.polls >= self.polls_to_complete:
             self._run(batch)
             batch.times["finalizing_at"] = now
             batch.times["completed_at"] = now

@@ -1,8 +1,10 @@
 """LLM summaries through the official groq SDK against the sandbox: structured answers, a 429 then
-success, the cache (a re-run makes no request), the Batch API, and the skip without a key."""
+success, the cache (a re-run makes no request, even when commits share a timestamp), the Batch API, and the
+skip without a key."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterator
 
@@ -13,7 +15,7 @@ from dexxy_assets.processing import llm_prompt
 from dexxy_sandbox.groq_api import GroqConfig
 from resources.groq_llm import GroqLLMResource, JsonRequest, LlmUsage
 from resources.warehouse import WarehouseResource
-from tests.github_runs import github_resource, materialize_range
+from tests.github_runs import github_resource, materialize_range, table_rows
 from tests.sandbox_fixtures import SANDBOX_UNTIL, running_sandbox
 
 DAYS = (SANDBOX_UNTIL - dt.timedelta(days=3), SANDBOX_UNTIL - dt.timedelta(days=1))
@@ -95,6 +97,52 @@ def test_summaries_are_cached_and_a_rerun_asks_nothing(warehouse: WarehouseResou
     assert again["dagster/row_count"] == prs
 
 
+def _groq_http_requests(server) -> int:  # type: ignore[no-untyped-def]
+    return sum(n for template, n in server.request_log.by_template.items() if template.startswith("/groq"))
+
+
+def test_commits_sharing_a_timestamp_keep_the_cache_warm(warehouse: WarehouseResource) -> None:
+    """Every commit of a pull request carries the same committer time (as after a rebase): a re-run must build
+    the same prompt whatever order the database keeps the tied commits in, and ask Groq nothing."""
+    with running_sandbox(seed=12, days=10) as server:
+        generate = server.org.commit_factory
+
+        def rebased(org, pr):  # type: ignore[no-untyped-def]
+            commits = generate(org, pr)
+            at = max((c.committed_at for c in commits), default=None)
+            return tuple(dataclasses.replace(c, committed_at=at) for c in commits)
+
+        server.org.commit_factory = rebased
+        server.org._commit_cache.clear()
+        github, llm = github_resource(server), _llm(server)
+        assert materialize_range(warehouse, github, *DAYS, selection=SUMMARIES, llm=llm).success
+        with warehouse.begin() as conn:
+            tied = conn.execute(
+                text(
+                    "SELECT count(*) FROM (SELECT pr_id FROM staging.github_pr_commits GROUP BY pr_id "
+                    "HAVING count(*) > 1 AND count(DISTINCT committed_at) = 1) t"
+                )
+            ).scalar_one()
+            # Store each tied group in another physical order (as a re-stage, VACUUM FULL or a restore may):
+            # the row stored first moves behind the others.
+            conn.execute(
+                text(
+                    "UPDATE staging.github_pr_commits SET fetched_at = fetched_at WHERE ctid IN ("
+                    "SELECT DISTINCT ON (pr_id) ctid FROM staging.github_pr_commits ORDER BY pr_id, ctid)"
+                )
+            )
+        assert tied >= 3  # the test data has pull requests whose commits share a timestamp
+        summaries = table_rows(warehouse, "processing.pr_llm_summaries", "pr_id")
+        completions, http = server.groq.completions_served, _groq_http_requests(server)
+        again = materialize_range(
+            warehouse, github, *DAYS, selection="key:processing/pr_llm_summaries", llm=llm
+        )
+        metadata = _summaries_metadata(again)
+        assert metadata["llm_requests"] == 0 and metadata["cache_hits"] == len(summaries)
+        assert server.groq.completions_served == completions and _groq_http_requests(server) == http
+        assert table_rows(warehouse, "processing.pr_llm_summaries", "pr_id") == summaries  # same warehouse
+
+
 def test_large_runs_go_through_the_batch_api(warehouse: WarehouseResource, sandbox) -> None:  # type: ignore[no-untyped-def]
     llm = _llm(sandbox, batch_threshold=0, batch_poll_seconds=0.0)
     result = materialize_range(warehouse, github_resource(sandbox), *DAYS, selection=SUMMARIES, llm=llm)
@@ -130,3 +178,11 @@ def test_a_spent_request_budget_is_waited_for() -> None:
     headers = {"x-ratelimit-remaining-requests": "0", "x-ratelimit-reset-requests": "1.5s"}
     GroqLLMResource(api_key="k")._respect_budget(headers, usage, sleep=waits.append)
     assert waits == [1.5] and usage.budget_waits == 1
+
+
+def test_the_prompt_does_not_depend_on_label_order() -> None:
+    def digest(labels: list[str]) -> str:
+        return llm_prompt.content_hash(llm_prompt.build_messages("t", "b", "br", labels, ["one", "two"]))
+
+    assert digest(["bug", "area/api", "size/S"]) == digest(["size/S", "bug", "area/api"])
+    assert digest(["bug"]) != digest(["feature"])

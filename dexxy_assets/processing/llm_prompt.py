@@ -1,5 +1,9 @@
 """The pull-request summary prompt. ``PROMPT_VERSION`` hashes everything here that shapes an answer, and is
-the code version of ``processing/pr_llm_summaries``: changing the prompt re-summarises, nothing else does."""
+the code version of ``processing/pr_llm_summaries``: changing the prompt re-summarises, nothing else does.
+
+The prompt, and so its ``content_hash`` (a key of ``ops.llm_cache``), must be a pure function of the stored
+pull request: labels are sorted here, and the caller passes commits in a total order (time, then sha), never
+in whatever order the database or the API happened to return them."""
 
 from __future__ import annotations
 
@@ -54,9 +58,10 @@ def build_messages(
     labels: Sequence[str],
     commit_messages: Sequence[str],
 ) -> list[dict[str, str]]:
+    """The chat messages for one pull request; ``commit_messages`` oldest first, ties broken by sha."""
     commits = "\n".join(f"- {(m or '').strip()[:500]}" for m in list(commit_messages)[:MAX_COMMITS])
     user = (
-        f"Title: {title or ''}\nBranch: {branch or ''}\nLabels: {', '.join(labels)}\n\n"
+        f"Title: {title or ''}\nBranch: {branch or ''}\nLabels: {', '.join(sorted(labels))}\n\n"
         f"Description:\n{(body or '')[:MAX_BODY_CHARS]}\n\nCommits:\n{commits}\n\n"
         "Reply in JSON."
     )
@@ -64,4 +69,5 @@ def build_messages(
 
 
 def content_hash(messages: list[dict[str, str]]) -> str:
+    """sha256 of the messages as canonical JSON (sorted keys, ASCII escapes): equal prompts, equal hashes."""
     return hashlib.sha256(json.dumps(messages, sort_keys=True).encode()).hexdigest()
