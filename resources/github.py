@@ -12,6 +12,7 @@ from resources.etag_cache import EtagCache
 from resources.github_app_auth import AppCredentials, InstallationTokens
 from resources.github_client import GitHubClient, RetryPolicy
 from resources.github_errors import GitHubConfigError
+from resources.github_names import validate_orgs, validate_repos
 
 DEFAULT_API_URL = "https://api.github.com"
 SUPPORTED_FETCH_MODES = ("graphql", "rest")
@@ -54,15 +55,15 @@ class GitHubResource(dg.ConfigurableResource):
         return (self.api_url or env_value("GITHUB_API_URL") or DEFAULT_API_URL).rstrip("/")
 
     def scope(self) -> GitHubScope:
+        """The validated scope: a name that breaks GitHub's naming rules stops the run with one line."""
         orgs = tuple(self.orgs if self.orgs is not None else env_list("GITHUB_ORGS"))
         repos = tuple(self.repos if self.repos is not None else env_list("GITHUB_REPOS"))
         if not orgs and not repos:
             raise GitHubConfigError(
                 "GITHUB_ORGS is not set: list the organisations to sync, e.g. GITHUB_ORGS=acme"
             )
-        bad = [r for r in repos if r.count("/") != 1]
-        if bad:
-            raise GitHubConfigError(f"GITHUB_REPOS entries must be owner/name, got {', '.join(bad)}")
+        validate_orgs(orgs, "GITHUB_ORGS" if self.orgs is None else "the github resource's orgs")
+        validate_repos(repos, "GITHUB_REPOS" if self.repos is None else "the github resource's repos")
         return GitHubScope(orgs, repos)
 
     def resolved_fetch_mode(self) -> str:
