@@ -80,7 +80,12 @@ class GitHubResource(dg.ConfigurableResource):
             self.app_installation_id or env_value("GITHUB_APP_INSTALLATION_ID"),
         ]
         if all(app):
-            return InstallationTokens(AppCredentials.from_values(*app), self.resolved_api_url())  # type: ignore[arg-type]
+            return InstallationTokens(
+                AppCredentials.from_values(*app),  # type: ignore[arg-type]
+                self.resolved_api_url(),
+                timeout_seconds=self.timeout_seconds,
+                retry=self.retry_policy(),
+            )
         if any(app):
             raise GitHubConfigError(
                 "GitHub App auth needs GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY and GITHUB_APP_INSTALLATION_ID "
@@ -94,11 +99,15 @@ class GitHubResource(dg.ConfigurableResource):
             )
         return token
 
+    def retry_policy(self) -> RetryPolicy:
+        """One policy for every request, the installation-token request included."""
+        return RetryPolicy(max_retries=self.max_retries)
+
     def client(self, etag_cache: EtagCache | None = None) -> GitHubClient:
         return GitHubClient(
             self.resolved_api_url(),
             self.credentials(),
             timeout_seconds=self.timeout_seconds,
-            retry=RetryPolicy(max_retries=self.max_retries),
+            retry=self.retry_policy(),
             etag_cache=etag_cache,
         )
