@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import socket
 
 import pytest
@@ -10,6 +11,8 @@ from resources.github import GitHubResource
 from resources.github_app_auth import AppCredentials, InstallationTokens
 from resources.github_client import GitHubClient
 from resources.github_errors import GitHubUnreachableError
+from sensors.failure_classification import root_cause_message
+from tests.github_runs import materialize_range
 from tests.test_github_app_auth import _pem
 
 
@@ -61,3 +64,13 @@ def test_a_credential_in_the_url_is_not_shown(dead_url: str) -> None:
         with pytest.raises(GitHubUnreachableError) as raised:
             client.get("rate_limit")
     assert "hunter2" not in str(raised.value) and dead_url in str(raised.value)
+
+
+def test_a_run_against_a_dead_api_blames_github_api_url_not_copilot(warehouse, dead_url: str) -> None:  # type: ignore[no-untyped-def]
+    github = GitHubResource(api_url=dead_url, token="t", orgs=["acme"])
+    day = dt.date(2026, 6, 1)
+    result = materialize_range(warehouse, github, day, day, selection="key:copilot/seats")
+    assert not result.success  # not "Copilot unavailable": nothing answered at all
+    [failure] = [event for event in result.all_events if event.is_step_failure]
+    cause = root_cause_message(failure.step_failure_data.error)
+    assert cause.startswith(f"GitHubUnreachableError: GITHUB_API_URL={dead_url} is unreachable")
