@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import text
 
+from dexxy_assets.cli.main import cli
 from dexxy_assets.copilot.copilot_access import CHECK_NAME, UNAVAILABLE_STATUS, unavailable_reason
 from dexxy_sandbox.cli import serve
 from resources.github_errors import GitHubAuthError, GitHubError, GitHubUnreachableError
@@ -150,3 +151,21 @@ def test_the_sandbox_answers_like_github_for_an_org_without_copilot(status: int)
 def test_sandbox_serve_has_the_switches() -> None:
     help_text = CliRunner().invoke(serve, ["--help"]).output
     assert "--copilot [on|404|403|422]" in help_text and "--app-token-failures" in help_text
+
+
+def test_dexxy_run_exits_0_for_an_org_without_copilot(
+    database_url: str, warehouse: WarehouseResource, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with running_sandbox(engineers=4, repos=1, days=20) as server:
+        server.copilot_unavailable_status = 404
+        monkeypatch.setenv("DATABASE_URL", database_url)
+        monkeypatch.setenv("GITHUB_API_URL", server.github_api_url)
+        monkeypatch.setenv("GITHUB_TOKEN", SANDBOX_TOKEN)
+        monkeypatch.setenv("GITHUB_ORGS", server.org.login)
+        monkeypatch.delenv("DAGSTER_HOME", raising=False)
+        day = SANDBOX_UNTIL.isoformat()
+        result = CliRunner().invoke(cli, ["run", "--start", day, "--end", day])
+    assert result.exit_code == 0, result.output
+    assert _count(warehouse, "SELECT count(*) FROM staging.github_repositories") > 0
+    unavailable = "SELECT count(*) FROM ops.sync_log WHERE status = 'copilot_unavailable'"
+    assert UNAVAILABLE_STATUS == "copilot_unavailable" and _count(warehouse, unavailable) == 3
