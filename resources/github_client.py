@@ -52,7 +52,9 @@ class ApiResponse:
 @dataclass(frozen=True)
 class RetryPolicy:
     """How hard to try. Backoff is exponential with full jitter, capped. A connection that cannot be made
-    at all (refused, unknown host) gets only ``connect_retries`` quick retries: no server is there."""
+    at all (refused, unknown host) before the API ever answered gets only ``connect_retries`` quick retries:
+    no server is there, most likely a wrong GITHUB_API_URL. Once it has answered, a refusal is a blip and
+    gets the full backoff."""
 
     max_retries: int = 5
     connect_retries: int = 2
@@ -94,6 +96,7 @@ class GitHubClient:
         self._remaining: int | None = None
         self._reset_at: float | None = None
         self._token = token
+        self._answered = False  # whether the API origin ever answered (then a refusal is a blip)
         self._http = httpx.Client(
             headers={
                 "Accept": "application/vnd.github+json",
@@ -171,11 +174,15 @@ class GitHubClient:
             try:
                 response = self._http.request(method, url, headers=headers, json=json)
             except _CONNECT_ERRORS as exc:  # refused, unknown host: nothing answers there
-                connect_failures = self._retry_connect_or_raise(connect_failures, url, exc)
+                if not self._answered:
+                    connect_failures = self._retry_connect_or_raise(connect_failures, url, exc)
+                    continue
+                failures = self._retry_or_raise(failures, f"{type(exc).__name__} on {label}")
                 continue
             except httpx.TransportError as exc:  # reset, timed out, truncated
                 failures = self._retry_or_raise(failures, f"{type(exc).__name__} on {label}")
                 continue
+            self._answered = True
             self.usage.record_response(response.status_code, self._note_limits(response.headers))
             status = response.status_code
             if status == 304 and cached is not None:

@@ -9,10 +9,11 @@ import pytest
 
 from resources.github import GitHubResource
 from resources.github_app_auth import AppCredentials, InstallationTokens
-from resources.github_client import GitHubClient
-from resources.github_errors import GitHubUnreachableError
+from resources.github_client import GitHubClient, RetryPolicy
+from resources.github_errors import GitHubUnavailableError, GitHubUnreachableError
 from sensors.failure_classification import root_cause_message
-from tests.github_runs import materialize_range
+from tests.github_runs import SANDBOX_TOKEN, materialize_range
+from tests.sandbox_fixtures import running_sandbox
 from tests.test_github_app_auth import _pem
 
 
@@ -74,3 +75,14 @@ def test_a_run_against_a_dead_api_blames_github_api_url_not_copilot(warehouse, d
     [failure] = [event for event in result.all_events if event.is_step_failure]
     cause = root_cause_message(failure.step_failure_data.error)
     assert cause.startswith(f"GitHubUnreachableError: GITHUB_API_URL={dead_url} is unreachable")
+
+
+def test_a_refusal_after_the_api_answered_is_a_blip_with_the_full_backoff() -> None:
+    waits: list[float] = []
+    with running_sandbox() as server:
+        policy = RetryPolicy(max_retries=3)
+        client = GitHubClient(server.github_api_url, SANDBOX_TOKEN, retry=policy, sleep=waits.append)
+        assert client.get(f"orgs/{server.org.login}")
+    with client, pytest.raises(GitHubUnavailableError) as raised:  # the server is gone now
+        client.get(f"orgs/{server.org.login}")
+    assert not isinstance(raised.value, GitHubUnreachableError) and len(waits) == 3
