@@ -45,7 +45,7 @@ def _count(warehouse: WarehouseResource, sql: str) -> int:
 
 
 def test_the_default_run_loads_github_when_the_org_has_no_copilot(warehouse: WarehouseResource) -> None:
-    with running_sandbox() as server:
+    with running_sandbox(engineers=4, repos=1, days=20) as server:
         server.copilot_unavailable_status = 404
         result = materialize_range(warehouse, github_resource(server), *DAYS)  # every asset, as `dexxy run`
         report_requests = server.request_log.by_template
