@@ -26,6 +26,8 @@ def record_ingestion(
     rows: int,
     problems: ProblemLog,
     usage: ApiUsage | None,
+    status: str = "success",
+    detail: dict[str, Any] | None = None,
 ) -> None:
     key = asset_key.to_user_string()
     problems.save(conn, key, list(partitions) or None)
@@ -38,6 +40,8 @@ def record_ingestion(
         rows=rows,
         problems=problems.total,
         usage=usage,
+        status=status,
+        detail=detail,
     )
 
 

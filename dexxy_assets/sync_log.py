@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import Connection, text
 
@@ -31,7 +32,9 @@ def record_sync(
     problems: int,
     usage: ApiUsage | None = None,
     status: str = "success",
+    detail: dict[str, Any] | None = None,
 ) -> None:
+    """``detail`` adds to the API usage in the row's detail (e.g. why a source was unavailable)."""
     conn.execute(
         _INSERT,
         {
@@ -45,6 +48,6 @@ def record_sync(
             "requests": usage.requests if usage else 0,
             "points": usage.graphql_points if usage else 0,
             "problems": problems,
-            "detail": json.dumps(usage.as_metadata() if usage else {}),
+            "detail": json.dumps({**(usage.as_metadata() if usage else {}), **(detail or {})}),
         },
     )

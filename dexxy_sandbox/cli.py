@@ -52,6 +52,22 @@ def _parse_faults(ctx: click.Context, param: click.Parameter, value: str | None)
     help="Authenticate as the sandbox's GitHub App: write its private key here and print "
     "GITHUB_APP_* lines instead of GITHUB_TOKEN.",
 )
+@click.option(
+    "--copilot",
+    "copilot",
+    type=click.Choice(["on", "404", "403", "422"]),
+    default="on",
+    show_default=True,
+    help="An org without Copilot: every Copilot endpoint answers 404 (no Copilot), 403 (token without the "
+    "Copilot scope) or 422 (Copilot not enabled), as GitHub does.",
+)
+@click.option(
+    "--app-token-failures",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Fail the first N GitHub App installation-token requests (dropped, 502, secondary rate limit, ...).",
+)
 def serve(
     seed: int,
     engineers: int,
@@ -64,6 +80,8 @@ def serve(
     rate_limit: int,
     tokens: tuple[str, ...],
     app_key_file: str | None,
+    copilot: str,
+    app_token_failures: int,
 ) -> None:
     """Serve a synthetic GitHub organisation until Ctrl-C; the env lines go to stdout, the rest to stderr."""
     server = SandboxServer(
@@ -77,6 +95,8 @@ def serve(
         faults=faults,
         host=host,
         port=port,
+        copilot_unavailable_status=None if copilot == "on" else int(copilot),
+        app_token_failures=app_token_failures,
     )
     org = server.org
     pulls = sum(len(org.pulls(repo.name)) for repo in org.repositories)
@@ -84,7 +104,7 @@ def serve(
     click.echo(
         f"# Dexxy sandbox: org {org.login}, {len(org.engineers)} engineers, {len(org.repositories)} repos, "
         f"{pulls} pull requests from {org.start} to {org.as_of:%Y-%m-%d %H:%M} UTC; "
-        f"faults: {faults.describe()}",
+        f"faults: {faults.describe()}; copilot: {copilot}",
         err=True,
     )
     click.echo("# Paste these into .env (Ctrl-C stops the sandbox):", err=True)

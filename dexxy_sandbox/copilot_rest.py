@@ -5,7 +5,8 @@ A report endpoint answers `{"download_links": [...], "report_day": "YYYY-MM-DD"}
 sandbox (`{root}/_downloads/copilot/{org}/{kind}/{day}/{part}.ndjson?sig=...`), where `CopilotDownloads`,
 mounted beside the REST app, serves NDJSON without authentication: like GitHub's signed URLs, the signature
 is the credential. Days before 2025-10-10, days not complete at the org's `as_of` and "policy off" days are
-GitHub's 404.
+GitHub's 404. An org without Copilot (`CopilotUsage.unavailable_status`) answers every Copilot endpoint with
+404, 403 or 422, the ways GitHub says "no Copilot here" or "not with this token".
 """
 
 from __future__ import annotations
@@ -43,6 +44,19 @@ def _secret(usage: CopilotUsage) -> bytes:
 def sign(usage: CopilotUsage, path: str) -> str:
     """The `sig` of a download path (below the downloads prefix), e.g. /copilot/org/users-1-day/D/1.ndjson."""
     return hmac.new(_secret(usage), path.encode(), hashlib.sha256).hexdigest()[:40]
+
+
+COPILOT_UNAVAILABLE = {
+    404: ApiError(404, "Not Found"),
+    403: ApiError(403, "Resource not accessible by personal access token"),
+    422: ApiError(422, "Copilot Business is not enabled for this organization."),
+}
+
+
+def check_available(usage: CopilotUsage) -> None:
+    """Raise the configured "no Copilot" answer, if any."""
+    if usage.unavailable_status is not None:
+        raise COPILOT_UNAVAILABLE[usage.unavailable_status]
 
 
 def parse_day(raw: str | None) -> dt.date:
@@ -106,6 +120,7 @@ class CopilotHandlers:
 
     def seats(self, request: RestRequest) -> Listing:
         self.lookup.check_org(request.params)
+        check_available(self.usage)
         request.query.setdefault("per_page", str(SEATS_PER_PAGE))  # this endpoint pages by 50 by default
         as_of = self.org.as_of
         visible = [seat for seat in self.usage.seats if seat.created_at <= as_of]
@@ -122,6 +137,7 @@ class CopilotHandlers:
 
     def _report(self, request: RestRequest, kind: str) -> Json:
         self.lookup.check_org(request.params)
+        check_available(self.usage)
         day = parse_day(request.query.get("day"))
         if not self.usage.report_available(day):
             raise NOT_FOUND
@@ -149,7 +165,8 @@ class CopilotDownloads:
         if method not in ("GET", "HEAD"):
             return 405, b'{"message":"Method Not Allowed"}', b"application/json"
         found = _DOWNLOAD_PATH.match(path)
-        if found is None or found["org"].lower() != self.usage.org.login.lower():
+        off = self.usage.unavailable_status is not None
+        if found is None or off or found["org"].lower() != self.usage.org.login.lower():
             return 404, b'{"message":"Not Found"}', b"application/json"
         canonical = f"/copilot/{self.usage.org.login}/{found['kind']}/{found['day']}/{found['part']}.ndjson"
         signature = dict(parse_qsl(query)).get("sig", "")

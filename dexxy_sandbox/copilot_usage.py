@@ -130,9 +130,12 @@ class PullRequestDay:
 class CopilotUsage:
     """Seats and daily usage of one org; reports exist for complete days from 2025-10-10 on."""
 
-    def __init__(self, org: SyntheticOrg) -> None:
+    def __init__(self, org: SyntheticOrg, unavailable_status: int | None = None) -> None:
         self.org = org
         self.seed = org.seed
+        # None: Copilot is on. 404 / 403 / 422: every Copilot endpoint answers that, as GitHub does for an org
+        # without Copilot, a token without the Copilot scope, or Copilot (metrics) not enabled.
+        self.unavailable_status = unavailable_status
         self._authored = self._authored_languages()
         self.seats = self._seats()
         self._by_login = {seat.login.lower(): seat for seat in self.seats}

@@ -5,7 +5,8 @@ than now plus clock skew, `exp` at most ten minutes after `iat` and still in the
 installation access token (`ghs_...`, one hour by default) at POST /app/installations/{id}/access_tokens. The
 REST (and GraphQL) endpoints then accept that token until it expires, and the static tokens the server was
 started with; a JWT itself is not accepted there. GitHub's error messages are reproduced, since clients and
-runbooks match on them.
+runbooks match on them. A fault switch fails the next n token requests in turn with a dropped connection,
+a 502 and a secondary rate limit (403 with Retry-After): the transient failures a client must retry.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.api_jws import PyJWS
 
+from dexxy_sandbox.faults import Fault, FaultDecision
+
 JWT_DECODE_ERROR = "A JSON web token could not be decoded"
 JWT_EXP_ERROR = (
     "'Expiration time' claim ('exp') must be a numeric value representing the future time at which the "
@@ -31,6 +34,11 @@ JWT_EXP_ERROR = (
 JWT_EXP_TOO_FAR_ERROR = "'Expiration time' claim ('exp') is too far in the future"
 JWT_IAT_ERROR = (
     "'Issued at' claim ('iat') must be an Integer representing the time that the assertion was issued"
+)
+TOKEN_REQUEST_FAULTS = (  # what the n failing token requests get, in turn
+    FaultDecision(Fault.DROP, 0),
+    FaultDecision(Fault.SERVER_ERROR, 502),
+    FaultDecision(Fault.SECONDARY_RATE_LIMIT, 403),
 )
 MAX_JWT_LIFETIME_SECONDS = 600
 CLOCK_SKEW_SECONDS = 60
@@ -84,11 +92,14 @@ class GitHubApp:
         installation_id: int = 4242420,
         token_ttl_seconds: float = 3600,
         clock: Callable[[], float] = time.time,
+        token_request_failures: int = 0,
     ) -> None:
         self.app_id = app_id
         self.installation_id = installation_id
         self.token_ttl_seconds = token_ttl_seconds
         self._clock = clock
+        self._fault_lock = threading.Lock()
+        self.fail_token_requests(token_request_failures)
         self._key = _private_key()
         self.private_key_pem = self._key.private_bytes(
             serialization.Encoding.PEM,
@@ -96,6 +107,23 @@ class GitHubApp:
             serialization.NoEncryption(),
         ).decode()
         self._public_key = self._key.public_key()
+
+    def fail_token_requests(self, count: int) -> None:
+        """Fail the next `count` token requests (dropped, 502, secondary rate limit, dropped, ...)."""
+        if count < 0:
+            raise ValueError("the number of failing token requests must not be negative")
+        with self._fault_lock:
+            self._failures_left = count
+            self._failures_done = 0
+
+    def token_request_fault(self) -> FaultDecision | None:
+        """The fault for this token request, if the switch still has failures to hand out."""
+        with self._fault_lock:
+            if self._failures_left <= 0:
+                return None
+            self._failures_left -= 1
+            self._failures_done += 1
+            return TOKEN_REQUEST_FAULTS[(self._failures_done - 1) % len(TOKEN_REQUEST_FAULTS)]
 
     def make_jwt(
         self, issued_at: float | None = None, lifetime_seconds: float = 540, **claims: object

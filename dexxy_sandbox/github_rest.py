@@ -439,6 +439,8 @@ class GitHubRestApi:
         if config.latency_ms:
             await asyncio.sleep(config.latency_ms / 1000)
         decision = self.faults.draw()
+        if route is not None and route.app_jwt:  # the token endpoint's own fault switch (github_app_auth.py)
+            decision = self.credentials.app.token_request_fault() or decision
         if decision.fault is Fault.DROP:
             self.log.record(method, path, query_string, template, DROPPED, decision.fault.value)
             await _drop_connection(send)

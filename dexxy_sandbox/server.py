@@ -22,7 +22,7 @@ from typing import Any
 import uvicorn
 
 # --- copilot and groq emulators (copilot_*.py, groq_*.py) ---
-from dexxy_sandbox.copilot_rest import DOWNLOADS_PREFIX, CopilotDownloads
+from dexxy_sandbox.copilot_rest import COPILOT_UNAVAILABLE, DOWNLOADS_PREFIX, CopilotDownloads
 from dexxy_sandbox.copilot_usage import CopilotUsage
 
 # --- end copilot and groq ---
@@ -35,6 +35,7 @@ from dexxy_sandbox.org_model import SyntheticOrg
 from dexxy_sandbox.rate_limit import RateLimiter
 from dexxy_sandbox.request_log import RequestLog
 
+COPILOT_UNAVAILABLE_STATUSES = (None, *sorted(COPILOT_UNAVAILABLE))
 GITHUB_PREFIX = "/github"
 GROQ_PREFIX = "/groq"
 AsgiApp = Callable[[Scope, Receive, Send], Awaitable[None]]
@@ -94,14 +95,23 @@ class SandboxServer:
         clock: Callable[[], float] = time.time,
         groq_api_key: str = "sandbox-groq-key",
         groq: GroqConfig | None = None,
+        copilot_unavailable_status: int | None = None,
+        app_token_failures: int = 0,
     ) -> None:
         """`clock` (epoch seconds) is what JWTs and installation tokens are checked against; tests that fake
-        time for a client pass the same clock here."""
+        time for a client pass the same clock here. `copilot_unavailable_status` (404, 403 or 422) makes an
+        org without Copilot; `app_token_failures` fails that many installation-token requests first."""
         if not tokens:
             raise ValueError("at least one token is needed")
         self.seed = seed
         self.tokens = tuple(tokens)
-        self.app = GitHubApp(app_id, installation_id, installation_token_ttl_seconds, clock=clock)
+        self.app = GitHubApp(
+            app_id,
+            installation_id,
+            installation_token_ttl_seconds,
+            clock=clock,
+            token_request_failures=app_token_failures,
+        )
         self.credentials = Credentials(self.tokens, self.app, clock=clock)
         self._extra_mounts: dict[str, AsgiApp] = {}
         self.host = host
@@ -117,6 +127,7 @@ class SandboxServer:
         self._github: GitHubRestApi | None = None
         # --- copilot and groq ---
         self.copilot = CopilotUsage(self.org)  # seats and daily usage behind the Copilot endpoints
+        self.copilot_unavailable_status = copilot_unavailable_status
         self.groq_api_key = groq_api_key
         self.groq = GroqApi((groq_api_key,), groq, seed=seed, clock=clock, log=self.request_log)
         # --- end copilot and groq ---
@@ -174,6 +185,18 @@ class SandboxServer:
             f"GROQ_API_KEY={self.groq_api_key}",
             f"GROQ_MODEL={DEFAULT_GROQ_MODEL}",
         ]
+
+    # ----- Copilot -----
+    @property
+    def copilot_unavailable_status(self) -> int | None:
+        return self.copilot.unavailable_status
+
+    @copilot_unavailable_status.setter
+    def copilot_unavailable_status(self, status: int | None) -> None:
+        """None: Copilot on. 404 / 403 / 422: every Copilot endpoint answers that (also while running)."""
+        if status not in COPILOT_UNAVAILABLE_STATUSES:
+            raise ValueError(f"copilot_unavailable_status must be one of {COPILOT_UNAVAILABLE_STATUSES}")
+        self.copilot.unavailable_status = status
 
     # ----- GitHub App -----
     @property

@@ -12,6 +12,7 @@ from resources.etag_cache import EtagCache
 from resources.github_app_auth import AppCredentials, InstallationTokens
 from resources.github_client import GitHubClient, RetryPolicy
 from resources.github_errors import GitHubConfigError
+from resources.github_names import validate_orgs, validate_repos
 
 DEFAULT_API_URL = "https://api.github.com"
 SUPPORTED_FETCH_MODES = ("graphql", "rest")
@@ -54,15 +55,15 @@ class GitHubResource(dg.ConfigurableResource):
         return (self.api_url or env_value("GITHUB_API_URL") or DEFAULT_API_URL).rstrip("/")
 
     def scope(self) -> GitHubScope:
+        """The validated scope: a name that breaks GitHub's naming rules stops the run with one line."""
         orgs = tuple(self.orgs if self.orgs is not None else env_list("GITHUB_ORGS"))
         repos = tuple(self.repos if self.repos is not None else env_list("GITHUB_REPOS"))
         if not orgs and not repos:
             raise GitHubConfigError(
                 "GITHUB_ORGS is not set: list the organisations to sync, e.g. GITHUB_ORGS=acme"
             )
-        bad = [r for r in repos if r.count("/") != 1]
-        if bad:
-            raise GitHubConfigError(f"GITHUB_REPOS entries must be owner/name, got {', '.join(bad)}")
+        validate_orgs(orgs, "GITHUB_ORGS" if self.orgs is None else "the github resource's orgs")
+        validate_repos(repos, "GITHUB_REPOS" if self.repos is None else "the github resource's repos")
         return GitHubScope(orgs, repos)
 
     def resolved_fetch_mode(self) -> str:
@@ -79,7 +80,12 @@ class GitHubResource(dg.ConfigurableResource):
             self.app_installation_id or env_value("GITHUB_APP_INSTALLATION_ID"),
         ]
         if all(app):
-            return InstallationTokens(AppCredentials.from_values(*app), self.resolved_api_url())  # type: ignore[arg-type]
+            return InstallationTokens(
+                AppCredentials.from_values(*app),  # type: ignore[arg-type]
+                self.resolved_api_url(),
+                timeout_seconds=self.timeout_seconds,
+                retry=self.retry_policy(),
+            )
         if any(app):
             raise GitHubConfigError(
                 "GitHub App auth needs GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY and GITHUB_APP_INSTALLATION_ID "
@@ -93,11 +99,15 @@ class GitHubResource(dg.ConfigurableResource):
             )
         return token
 
+    def retry_policy(self) -> RetryPolicy:
+        """One policy for every request, the installation-token request included."""
+        return RetryPolicy(max_retries=self.max_retries)
+
     def client(self, etag_cache: EtagCache | None = None) -> GitHubClient:
         return GitHubClient(
             self.resolved_api_url(),
             self.credentials(),
             timeout_seconds=self.timeout_seconds,
-            retry=RetryPolicy(max_retries=self.max_retries),
+            retry=self.retry_policy(),
             etag_cache=etag_cache,
         )

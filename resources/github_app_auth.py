@@ -1,5 +1,9 @@
 """GitHub App authentication: a short-lived RS256 JWT buys an installation token, which is cached and
-renewed before its hour ends. Thread-safe: the per-PR fetch threads share one provider."""
+renewed before its hour ends. Thread-safe: the per-PR fetch threads share one provider.
+
+The token request goes through the GitHub client like every other request, so a 5xx, a secondary rate
+limit or a dropped connection is retried by the same policy; only GitHub refusing the app (401, or a 403
+that is not a rate limit) is an authentication error."""
 
 from __future__ import annotations
 
@@ -12,8 +16,12 @@ from pathlib import Path
 
 import httpx
 import jwt
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
-from resources.github_errors import GitHubAuthError, GitHubConfigError
+from resources.github_client import GitHubClient, RetryPolicy
+from resources.github_errors import GitHubAuthError, GitHubConfigError, GitHubError, GitHubNotFoundError
+from resources.github_names import api_path
 
 JWT_BACKDATE_SECONDS = 60  # GitHub's advice: iat in the past, against clock drift
 JWT_LIFETIME_SECONDS = 540  # exp - now; GitHub refuses more than 10 minutes
@@ -35,7 +43,21 @@ class AppCredentials:
             if not path.is_file():
                 raise GitHubConfigError("GITHUB_APP_PRIVATE_KEY is neither a PEM key nor a readable key file")
             pem = path.read_text().strip()
+        _check_private_key(pem)
         return cls(str(app_id).strip(), pem + "\n", str(installation_id).strip())
+
+
+def _check_private_key(pem: str) -> None:
+    """Fail at configuration time, in one line naming the variable, not later inside a JWT library."""
+    try:
+        key = load_pem_private_key(pem.encode(), password=None)
+    except (ValueError, TypeError):
+        raise GitHubConfigError(
+            "GITHUB_APP_PRIVATE_KEY is not a readable PEM private key: paste the .pem file GitHub generated "
+            "for the app (or its path), unencrypted"
+        ) from None
+    if not isinstance(key, rsa.RSAPrivateKey):
+        raise GitHubConfigError("GITHUB_APP_PRIVATE_KEY is not an RSA key: GitHub Apps sign with RS256")
 
 
 def app_jwt(credentials: AppCredentials, now: float) -> str:
@@ -47,8 +69,8 @@ def app_jwt(credentials: AppCredentials, now: float) -> str:
     }
     try:
         return jwt.encode(claims, credentials.private_key_pem, algorithm="RS256")
-    except (ValueError, TypeError) as exc:
-        raise GitHubConfigError("GITHUB_APP_PRIVATE_KEY is not a valid RSA private key (PEM)") from exc
+    except (ValueError, TypeError, jwt.PyJWTError):
+        raise GitHubConfigError("GITHUB_APP_PRIVATE_KEY is not a valid RSA private key (PEM)") from None
 
 
 class InstallationTokens:
@@ -63,12 +85,17 @@ class InstallationTokens:
         clock: Callable[[], float] = time.time,
         transport: httpx.BaseTransport | None = None,
         timeout_seconds: float = 30.0,
+        retry: RetryPolicy | None = None,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.credentials = credentials
-        self.url = f"{api_url.rstrip('/')}/app/installations/{credentials.installation_id}/access_tokens"
+        self.api_url = api_url.rstrip("/")
+        self.path = api_path("app", "installations", credentials.installation_id, "access_tokens")
         self._clock = clock
         self._transport = transport
         self._timeout = timeout_seconds
+        self._retry = retry or RetryPolicy()
+        self.sleep = sleep  # how retries wait (tests pass a recorder)
         self._lock = threading.Lock()
         self._token: str | None = None
         self._expires_at = 0.0
@@ -86,33 +113,46 @@ class InstallationTokens:
             self._token = None
 
     def _fetch(self) -> tuple[str, float]:
-        headers = {
-            "Authorization": f"Bearer {app_jwt(self.credentials, self._clock())}",
-            "Accept": "application/vnd.github+json",
-            "X-GitHub-Api-Version": "2022-11-28",
-            "User-Agent": "dexxy",
-        }
-        with httpx.Client(transport=self._transport, timeout=self._timeout) as http:
-            response = http.post(self.url, headers=headers)
-        if response.status_code == 404:
-            raise GitHubAuthError(
-                f"GitHub has no installation {self.credentials.installation_id} for app "
-                f"{self.credentials.app_id} (404): check GITHUB_APP_INSTALLATION_ID"
-            )
-        if response.status_code != 201:
-            message = _message(response)
-            raise GitHubAuthError(
-                f"GitHub rejected the GitHub App credentials ({response.status_code} {message}): "
-                "check GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY"
-            )
-        body = response.json()
-        expires = dt.datetime.fromisoformat(str(body["expires_at"]).replace("Z", "+00:00")).timestamp()
-        return str(body["token"]), expires
+        jwt_source = _AppJwt(self.credentials, self._clock)
+        with GitHubClient(
+            self.api_url,
+            jwt_source,
+            timeout_seconds=self._timeout,
+            retry=self._retry,
+            sleep=self.sleep,
+            transport=self._transport,
+        ) as client:
+            try:
+                body = client.request("POST", self.path).data
+            except GitHubNotFoundError:
+                raise GitHubAuthError(
+                    f"GitHub has no installation {self.credentials.installation_id} for app "
+                    f"{self.credentials.app_id} (404): check GITHUB_APP_INSTALLATION_ID",
+                    status=404,
+                ) from None
+            except GitHubAuthError as exc:
+                raise GitHubAuthError(
+                    f"GitHub rejected the GitHub App credentials ({exc.status} {exc.github_message}): "
+                    "check GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY",
+                    status=exc.status,
+                ) from None
+        try:
+            expires_at = str(body["expires_at"]).replace("Z", "+00:00")
+            return str(body["token"]), dt.datetime.fromisoformat(expires_at).timestamp()
+        except (KeyError, TypeError, ValueError):
+            raise GitHubError("GitHub's installation token answer has no token and expires_at") from None
 
 
-def _message(response: httpx.Response) -> str:
-    try:
-        body = response.json()
-    except ValueError:
-        return response.reason_phrase
-    return str(body.get("message", "")) if isinstance(body, dict) else ""
+class _AppJwt:
+    """The token source of the token request itself: a fresh JWT for every attempt, since a retry after a
+    secondary rate limit can outlive a JWT's nine minutes."""
+
+    def __init__(self, credentials: AppCredentials, clock: Callable[[], float]) -> None:
+        self._credentials = credentials
+        self._clock = clock
+
+    def token(self) -> str:
+        return app_jwt(self._credentials, self._clock())
+
+    def invalidate(self) -> None:
+        """Nothing cached: the next attempt signs a new JWT anyway."""

@@ -23,6 +23,7 @@ from resources.github_errors import (
     GitHubNotFoundError,
     GitHubRateLimitError,
     GitHubUnavailableError,
+    GitHubUnreachableError,
 )
 from resources.github_usage import ApiUsage
 
@@ -30,6 +31,7 @@ log = logging.getLogger(__name__)
 
 API_VERSION = "2022-11-28"
 _RETRYABLE_STATUSES = frozenset({500, 502, 503, 504})
+_CONNECT_ERRORS = (httpx.ConnectError, httpx.ConnectTimeout)  # no connection made: no server there
 
 
 class TokenSource(Protocol):
@@ -49,9 +51,14 @@ class ApiResponse:
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    """How hard to try. Backoff is exponential with full jitter, capped."""
+    """How hard to try. Backoff is exponential with full jitter, capped. A connection that cannot be made
+    at all (refused, unknown host) before the API ever answered gets only ``connect_retries`` quick retries:
+    no server is there, most likely a wrong GITHUB_API_URL. Once it has answered, a refusal is a blip and
+    gets the full backoff."""
 
     max_retries: int = 5
+    connect_retries: int = 2
+    connect_backoff_seconds: float = 0.5
     backoff_base_seconds: float = 1.0
     backoff_cap_seconds: float = 60.0
     secondary_backoff_seconds: float = 60.0
@@ -89,6 +96,7 @@ class GitHubClient:
         self._remaining: int | None = None
         self._reset_at: float | None = None
         self._token = token
+        self._answered = False  # whether the API origin ever answered (then a refusal is a blip)
         self._http = httpx.Client(
             headers={
                 "Accept": "application/vnd.github+json",
@@ -154,6 +162,7 @@ class GitHubClient:
         url = self.url_for(path, params)
         label = _path_of(url)
         failures = 0
+        connect_failures = 0
         limit_pauses = 0
         renewed_token = False
         while True:
@@ -164,9 +173,16 @@ class GitHubClient:
                 headers["If-None-Match"] = cached.etag
             try:
                 response = self._http.request(method, url, headers=headers, json=json)
-            except httpx.TransportError as exc:  # refused, reset, timed out, truncated
+            except _CONNECT_ERRORS as exc:  # refused, unknown host: nothing answers there
+                if not self._answered:
+                    connect_failures = self._retry_connect_or_raise(connect_failures, url, exc)
+                    continue
                 failures = self._retry_or_raise(failures, f"{type(exc).__name__} on {label}")
                 continue
+            except httpx.TransportError as exc:  # reset, timed out, truncated
+                failures = self._retry_or_raise(failures, f"{type(exc).__name__} on {label}")
+                continue
+            self._answered = True
             self.usage.record_response(response.status_code, self._note_limits(response.headers))
             status = response.status_code
             if status == 304 and cached is not None:
@@ -189,7 +205,9 @@ class GitHubClient:
             if status == 401:
                 raise GitHubAuthError(
                     f"GitHub rejected the token (401 {_message(response)}) on {label}: "
-                    "set a valid GITHUB_TOKEN or GitHub App credentials and re-run"
+                    "set a valid GITHUB_TOKEN or GitHub App credentials and re-run",
+                    status=401,
+                    github_message=_message(response),
                 )
             if status in (403, 429):
                 wait = self._rate_limit_wait(response, limit_pauses)
@@ -203,16 +221,23 @@ class GitHubClient:
                     continue
                 raise GitHubAuthError(
                     f"GitHub refused {label} (403 {_message(response)}): "
-                    "the token lacks a scope or permission (needs repo and read:org)"
+                    "the token lacks a scope or permission (needs repo and read:org)",
+                    status=403,
+                    github_message=_message(response),
                 )
             if status == 404:
                 raise GitHubNotFoundError(
-                    f"GitHub has no {label} (404): check GITHUB_ORGS / GITHUB_REPOS and the token's access"
+                    f"GitHub has no {label} (404): check GITHUB_ORGS / GITHUB_REPOS and the token's access",
+                    status=404,
+                    github_message=_message(response),
                 )
             if status in _RETRYABLE_STATUSES:
                 failures = self._retry_or_raise(failures, f"{status} from {label}")
                 continue
-            raise GitHubError(f"GitHub answered {status} for {label}: {_message(response)}")
+            message = _message(response)
+            raise GitHubError(
+                f"GitHub answered {status} for {label}: {message}", status=status, github_message=message
+            )
 
     def _current_token(self) -> str:
         return self._token if isinstance(self._token, str) else self._token.token()
@@ -221,10 +246,13 @@ class GitHubClient:
         """GET a pre-signed URL (report downloads) without the token — it may sit on another host — with the
         same retries as every API call."""
         label = _path_of(url)
-        failures = 0
+        failures = connect_failures = 0
         while True:
             try:
                 response = self._http.get(url, follow_redirects=True)
+            except _CONNECT_ERRORS as exc:
+                connect_failures = self._retry_connect_or_raise(connect_failures, url, exc)
+                continue
             except httpx.TransportError as exc:
                 failures = self._retry_or_raise(failures, f"{type(exc).__name__} on {label}")
                 continue
@@ -284,6 +312,22 @@ class GitHubClient:
         self.usage.record_wait(seconds)
         self._sleep(seconds)
 
+    def _retry_connect_or_raise(self, failures: int, url: str, exc: Exception) -> int:
+        """A couple of quick retries for a blip, then one line naming what points at the dead address
+        (instead of a minute of backoff that ends up blaming whichever endpoint came first)."""
+        if failures >= self.retry.connect_retries:
+            cause = f"is unreachable ({_connect_reason(exc)}, {failures + 1} attempts)"
+            if _origin(url) == self._origin:
+                raise GitHubUnreachableError(
+                    f"GITHUB_API_URL={_without_userinfo(self.api_url)} {cause}: check the URL and the network"
+                )
+            raise GitHubUnreachableError(f"{_without_userinfo(_origin(url))} {cause}")
+        self.usage.record_retry()
+        delay = self.retry.connect_backoff_seconds * 2**failures
+        log.info("retrying in %.2fs: %s did not accept a connection", delay, _origin(url))
+        self._sleep(delay)
+        return failures + 1
+
     def _retry_or_raise(self, failures: int, cause: str) -> int:
         if failures >= self.retry.max_retries:
             raise GitHubUnavailableError(f"GitHub failed {failures + 1} times: {cause}")
@@ -292,6 +336,22 @@ class GitHubClient:
         log.info("retrying in %.2fs after %s", delay, cause)
         self._sleep(delay)
         return failures + 1
+
+
+def _connect_reason(exc: Exception) -> str:
+    """The OS's words ("Connection refused", "Name or service not known") without the errno prefix."""
+    if isinstance(exc, httpx.ConnectTimeout):
+        return "connecting timed out"
+    text = str(exc).strip() or type(exc).__name__
+    return text.split("] ", 1)[-1] if text.startswith("[Errno") else text
+
+
+def _without_userinfo(url: str) -> str:
+    """The URL as it may be shown: a ``user:password@`` inside it never reaches a message."""
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    return parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]).geturl()
 
 
 def _origin(url: str) -> str:

@@ -1,4 +1,7 @@
-"""GitHub Copilot: seats (snapshot) and the daily usage reports (organization and per user)."""
+"""GitHub Copilot: seats (snapshot) and the daily usage reports (organization and per user).
+
+Copilot is optional (copilot_access.py): for an org without it, these assets write nothing, keep what was
+loaded before, and say why in their metadata, ops.sync_log and the `copilot_available` WARN check."""
 
 import datetime as dt
 from collections.abc import Callable
@@ -8,14 +11,18 @@ import dagster as dg
 from sqlalchemy import text
 
 from dexxy_assets import asset_metadata
-from dexxy_assets.copilot import staging_rows
-from dexxy_assets.copilot.report_fetch import fetch_report
+from dexxy_assets.copilot import copilot_access, staging_rows
+from dexxy_assets.copilot.copilot_access import CopilotAvailability, unavailable_reason
+from dexxy_assets.copilot.report_fetch import DayReport, fetch_org_reports
 from dexxy_assets.github.asset_settings import DAILY_AT_0200, OWNERS, POOL
 from dexxy_assets.ingestion_report import ingestion_metadata, record_ingestion
 from dexxy_assets.partitions import partition_dates
 from dexxy_assets.problems import ProblemLog
 from resources.bulk_load import Jsonb, copy_rows, lock_partitions, replace_partitions, upsert
 from resources.github import GitHubResource
+from resources.github_client import GitHubClient
+from resources.github_errors import GitHubError
+from resources.github_names import api_path
 from resources.sql_template import render_sql
 from resources.warehouse import WarehouseResource
 
@@ -40,20 +47,19 @@ _DELETE_REPORT_DAYS = text(
     kinds=KINDS,
     pool=POOL,
     automation_condition=DAILY_AT_0200,
+    check_specs=[copilot_access.check_spec(SEATS_KEY)],
 )
 def copilot_seats(
     context: dg.AssetExecutionContext, github: GitHubResource, warehouse: WarehouseResource
 ) -> dg.MaterializeResult:
     started_at = dt.datetime.now(dt.UTC)
-    orgs = list(github.scope().orgs)
     problems = ProblemLog()
+    availability = CopilotAvailability()
+    in_scope = list(github.scope().orgs)
     with github.client() as client:
-        seats = [
-            (org, seat)
-            for org in orgs
-            for seat in client.paginate(f"orgs/{org}/copilot/billing/seats", items_key="seats")
-        ]
+        seats = _fetch_seats(client, in_scope, availability, context.log)
         usage = client.usage
+    orgs = availability.answered(in_scope)  # an org without Copilot keeps its old rows
     fetched_at = dt.datetime.now(dt.UTC)
     rows = [r for org, seat in seats if (r := staging_rows.seat_row(seat, org, fetched_at, problems))]
     with warehouse.begin() as conn:
@@ -88,6 +94,8 @@ def copilot_seats(
             rows=len(seats),
             problems=problems,
             usage=usage,
+            status=availability.sync_status,
+            detail=availability.sync_detail(),
         )
         schema = asset_metadata.table_schema(conn, "staging.copilot_seats")
     return dg.MaterializeResult(
@@ -99,8 +107,27 @@ def copilot_seats(
             preview=asset_metadata.preview(
                 rows, ["login", "plan_type", "last_activity_at", "last_activity_editor"]
             ),
-        )
+            **availability.metadata(),
+        ),
+        check_results=[availability.check_result()],
     )
+
+
+def _fetch_seats(
+    client: GitHubClient, orgs: list[str], availability: CopilotAvailability, log: Any
+) -> list[tuple[str, Any]]:
+    """Every org's seats; an org whose Copilot endpoints answer "not here" adds none and its reason."""
+    seats: list[tuple[str, Any]] = []
+    for org in orgs:
+        try:
+            path = api_path("orgs", org, "copilot", "billing", "seats")
+            seats += [(org, seat) for seat in client.paginate(path, items_key="seats")]
+        except GitHubError as exc:
+            reason = unavailable_reason(org, exc)
+            if reason is None:
+                raise
+            availability.add(org, reason, log)
+    return seats
 
 
 def build_usage_report_asset(
@@ -125,17 +152,25 @@ def build_usage_report_asset(
         backfill_policy=dg.BackfillPolicy.single_run(),
         pool=POOL,
         automation_condition=DAILY_AT_0200,
+        check_specs=[copilot_access.check_spec(key)],
     )
     def usage_report(
         context: dg.AssetExecutionContext, github: GitHubResource, warehouse: WarehouseResource
     ) -> dg.MaterializeResult:
         started_at = dt.datetime.now(dt.UTC)
         days = partition_dates(context)
-        orgs = list(github.scope().orgs)
         problems = ProblemLog()
+        availability = CopilotAvailability()
+        reports: list[tuple[str, DayReport]] = []
+        in_scope = list(github.scope().orgs)
         with github.client() as client:
-            reports = [(org, fetch_report(client, org, kind, day)) for org in orgs for day in days]
+            for org in in_scope:
+                org_reports, reason = fetch_org_reports(client, org, kind, days)
+                reports += [(org, report) for report in org_reports]
+                if reason is not None:
+                    availability.add(org, reason, context.log)
             usage = client.usage
+        orgs = availability.answered(in_scope)  # an org without Copilot keeps its old rows
         fetched_at = dt.datetime.now(dt.UTC)
         raw_rows, staged = [], []
         for org, report in reports:
@@ -175,6 +210,8 @@ def build_usage_report_asset(
                 rows=len(raw_rows),
                 problems=problems,
                 usage=usage,
+                status=availability.sync_status,
+                detail=availability.sync_detail(),
             )
             schema = asset_metadata.table_schema(conn, staging_table)
         missing = {f"{org} {r.day}": r.missing_reason for org, r in reports if r.missing_reason}
@@ -189,7 +226,9 @@ def build_usage_report_asset(
                 staged_rows=len(staged),
                 days_without_report=len(missing),
                 missing_days=dg.MetadataValue.json(missing),
-            )
+                **availability.metadata(),
+            ),
+            check_results=[availability.check_result()],
         )
 
     return usage_report

@@ -14,6 +14,7 @@ from dexxy_assets.github.fetched import FetchedPullRequest
 from dexxy_assets.payload_fields import parse_timestamp
 from resources.github import GitHubScope
 from resources.github_client import GitHubClient
+from resources.github_names import api_path, repo_path
 
 Payload = dict[str, Any]
 DRAFT_EVENT_NAMES = frozenset({"ready_for_review", "convert_to_draft"})
@@ -41,13 +42,13 @@ def list_repositories(client: GitHubClient, scope: GitHubScope) -> list[Reposito
     if scope.repos:
         found = []
         for full_name in scope.repos:
-            payload = client.get(f"repos/{full_name}")
+            payload = client.get(repo_path(full_name))
             found.append(RepositoryPayload(full_name.split("/")[0], payload))
         return found
     return [
         RepositoryPayload(org, payload)
         for org in scope.orgs
-        for payload in client.paginate(f"orgs/{org}/repos", {"type": "all", "sort": "full_name"})
+        for payload in client.paginate(api_path("orgs", org, "repos"), {"type": "all", "sort": "full_name"})
     ]
 
 
@@ -61,7 +62,7 @@ def repository_names(client: GitHubClient, scope: GitHubScope) -> list[str]:
 
 
 def list_members(client: GitHubClient, org: str) -> list[Any]:
-    return list(client.paginate(f"orgs/{org}/members"))
+    return list(client.paginate(api_path("orgs", org, "members")))
 
 
 def fetch_user_details(client: GitHubClient, logins: list[str], concurrency: int) -> list[Any]:
