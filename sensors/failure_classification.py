@@ -14,8 +14,14 @@ class FailureCause:
 
 
 _RULES: tuple[tuple[re.Pattern[str], FailureCause], ...] = (
+    (  # first: the URL may contain anything, e.g. a port that looks like a status code
+        re.compile(r"GitHubUnreachableError|is unreachable", re.I),
+        FailureCause("GitHub API unreachable", "check GITHUB_API_URL and the network, then re-run"),
+    ),
     (
-        re.compile(r"GitHubAuthError|rejected the token|401|Bad credentials", re.I),
+        re.compile(
+            r"GitHubAuthError|rejected the (?:token|GitHub App)|Bad credentials|\b401 Unauthorized", re.I
+        ),
         FailureCause(
             "token expired or invalid", "re-authenticate: set a valid GITHUB_TOKEN / GitHub App key"
         ),

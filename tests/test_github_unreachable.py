@@ -86,3 +86,13 @@ def test_a_refusal_after_the_api_answered_is_a_blip_with_the_full_backoff() -> N
     with client, pytest.raises(GitHubUnavailableError) as raised:  # the server is gone now
         client.get(f"orgs/{server.org.login}")
     assert not isinstance(raised.value, GitHubUnreachableError) and len(waits) == 3
+
+
+def test_an_unreachable_api_is_classified_as_such_whatever_the_port() -> None:
+    from sensors.failure_classification import classify_failure
+
+    message = (
+        "GitHubUnreachableError: GITHUB_API_URL=http://127.0.0.1:40123/github is unreachable "
+        "(Connection refused, 3 attempts): check the URL and the network"
+    )
+    assert classify_failure(message).category == "GitHub API unreachable"
