@@ -30,6 +30,9 @@ class FetchedPullRequest:
     payload_format: str = "rest"
     # children re-read over REST because their GraphQL connection overflowed: those lists are REST-shaped
     rest_children: frozenset[str] = frozenset()
+    # what answered 404 (deleted or transferred between listing and detail): kept as far as fetched, not
+    # staged, counted as a problem of this pull request; None when fetched whole
+    vanished: str | None = None
 
     def child_format(self, child: str) -> str:
         return "rest" if child in self.rest_children else self.payload_format
