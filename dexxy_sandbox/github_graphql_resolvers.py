@@ -122,7 +122,15 @@ def _search(root: Any, info: GraphQLResolveInfo, query: str, type: str, **args: 
     found: list[PullRequest] = []
     if type == "ISSUE":
         found = data.cache.get(("search", query), lambda: search_pulls(data.org, query))
-    return SearchResults(found, args, type)
+    # a vanished pull request is still indexed: its hit resolves to null with a NOT_FOUND error
+    hits = [_unresolvable(pr) if data.vanished(pr.repo, pr.number) else pr for pr in found]
+    return SearchResults(hits, args, type)
+
+
+def _unresolvable(pr: PullRequest) -> GitHubGraphQLError:
+    """Returned in place of a node, it becomes that item's null and its error (graphql-core raises it)."""
+    message = f"Could not resolve to a node with the global id of '{pr.node_id}'"
+    return GitHubGraphQLError("NOT_FOUND", message)
 
 
 QUERY: dict[str, Resolver] = {
@@ -231,7 +239,7 @@ def _pull_requests(repo: Repository, info: GraphQLResolveInfo, **args: Any) -> C
 
 def _pull_request(repo: Repository, info: GraphQLResolveInfo, number: int) -> PullRequest:
     pr = _data(info).org.pull(repo.name, number)
-    if pr is None:
+    if pr is None or _data(info).vanished(repo.name, number):
         raise GitHubGraphQLError(
             "NOT_FOUND", f"Could not resolve to a PullRequest with the number of {number}."
         )

@@ -150,7 +150,7 @@ class GitHubRestApi:
         self.log = log
         self._seed = seed
         self._request_count = 0
-        self.lookup = OrgLookup(org)
+        self.lookup = OrgLookup(org, lambda repo, number: self.faults.vanished(repo, number))
         self._sorted: dict[tuple[str, str, str, str], list[PullRequest]] = {}
         members = org.members()
         self._token_owner_id = members[0].id if members else org.id

@@ -13,9 +13,8 @@ from resources.warehouse import WarehouseResource
 from tests.github_runs import github_resource, materialize_range
 from tests.sandbox_fixtures import running_sandbox
 
-PR_ASSETS = " or ".join(
-    f"key:github/{name}" for name in ("pull_requests", "reviews", "commits", "files", "check_runs", "comments")
-)
+PR_ENTITIES = ("pull_requests", "reviews", "commits", "files", "check_runs", "comments")
+PR_ASSETS = " or ".join(f"key:github/{name}" for name in PR_ENTITIES)
 
 
 @pytest.fixture(scope="module")

@@ -192,9 +192,13 @@ def load_pull_requests(
     for pr in fetched:
         day = pr.partition_date
         detail = graphql_shapes.pull_request(pr.detail) if pr.payload_format == "graphql" else pr.detail
-        pr_row = staging_rows.pull_request_row(
-            detail, pr.repo_full_name, day, fetched_at, load.problems["pull_requests"], draft_events(pr)
-        )
+        if pr.vanished is not None:  # deleted or transferred mid-fetch: raw keeps what came, staging its past
+            load.problems["pull_requests"].add("pull_request.vanished", day, pr.vanished)
+            pr_row = None
+        else:
+            pr_row = staging_rows.pull_request_row(
+                detail, pr.repo_full_name, day, fetched_at, load.problems["pull_requests"], draft_events(pr)
+            )
         pr_id = (
             pr_row["pr_id"]
             if pr_row
@@ -222,8 +226,9 @@ def load_pull_requests(
             for child_keys, shaped, payload in child.items(pr):
                 raw[child.name].append({**keys, **child_keys, "payload": Jsonb(payload)})
                 load.counts[child.name].per_partition[day] += 1
-                if pr_row is None:  # a child of an unkeyable pull request stays in raw only
-                    load.problems[child.name].add(f"{child.name}.parent_unkeyed", day)
+                if pr_row is None:  # a child of an unkeyable or vanished pull request stays in raw only
+                    reason = "parent_vanished" if pr.vanished is not None else "parent_unkeyed"
+                    load.problems[child.name].add(f"{child.name}.{reason}", day)
                 elif row := child.parse(shaped, child_keys, pr_row, fetched_at, load.problems[child.name]):
                     staged[child.name].append(row)
 

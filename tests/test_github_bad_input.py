@@ -1,0 +1,148 @@
+"""Bad input from GitHub through the sandbox's fault switches, in both fetch modes: pull requests that vanish
+between listing and detail, and bad Unicode on the wire. Each is kept in raw, counted as a problem (ops,
+metadata, the ``no_ingest_problems`` check), and everything else loads."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+import dagster as dg
+import pytest
+from sqlalchemy import text
+
+from dexxy_assets.github import graphql_fetch
+from dexxy_assets.github.pull_request_load import load_pull_requests
+from dexxy_sandbox.faults import FaultConfig
+from resources.github_client import GitHubClient
+from resources.warehouse import WarehouseResource
+from tests.github_runs import SANDBOX_TOKEN, github_resource, materialize_range
+from tests.sandbox_fixtures import SANDBOX_UNTIL, running_sandbox
+
+START = SANDBOX_UNTIL - dt.timedelta(days=6)
+PR_ENTITIES = ("pull_requests", "reviews", "commits", "files", "check_runs", "comments")
+PR_ASSETS = " or ".join(f"key:github/{name}" for name in PR_ENTITIES)
+
+
+@pytest.fixture(scope="module")
+def sandbox() -> Iterator:
+    with running_sandbox() as server:
+        yield server
+
+
+@pytest.fixture
+def faults(sandbox):  # type: ignore[no-untyped-def]
+    """Set the sandbox's faults for one test; switched off afterwards."""
+
+    def switch(config: FaultConfig) -> None:
+        sandbox.faults = config
+
+    yield switch
+    sandbox.faults = FaultConfig()
+
+
+def _in_window(server, start: dt.date, end: dt.date) -> set[tuple[str, int]]:  # type: ignore[no-untyped-def]
+    return {
+        (f"{server.org.login}/{repo}", pr.number)
+        for repo, pulls in server.org.pulls_by_repo.items()
+        for pr in pulls
+        if start <= pr.updated_at.date() <= end
+    }
+
+
+def _vanished(server, prs: set[tuple[str, int]]) -> set[tuple[str, int]]:  # type: ignore[no-untyped-def]
+    injector = server._github.faults
+    return {(repo, number) for repo, number in prs if injector.vanished(repo.split("/")[1], number)}
+
+
+def _problems(warehouse: WarehouseResource, asset_key: str) -> dict[str, int]:
+    with warehouse.connect() as conn:
+        rows = conn.execute(
+            text(
+                "SELECT problem, sum(occurrences)::int FROM ops.ingest_problems WHERE asset_key = :k "
+                "GROUP BY problem"
+            ),
+            {"k": asset_key},
+        )
+        return {row[0]: row[1] for row in rows}
+
+
+def _staged(warehouse: WarehouseResource) -> set[tuple[str, int]]:
+    with warehouse.connect() as conn:
+        rows = conn.execute(text("SELECT repo_full_name, pr_number FROM staging.github_pull_requests"))
+        return {(row[0], row[1]) for row in rows}
+
+
+def _metadata(result: dg.ExecuteInProcessResult, key: str) -> dict:
+    for event in result.asset_materializations_for_node("github_pull_requests"):
+        if event.asset_key.to_user_string() == key:
+            return {k: v.value for k, v in event.metadata.items()}
+    raise AssertionError(f"no materialization of {key}")
+
+
+def _check_passed(result: dg.ExecuteInProcessResult, key: str) -> bool:
+    for evaluation in result.get_asset_check_evaluations():
+        if evaluation.asset_key.to_user_string() == key and evaluation.check_name == "no_ingest_problems":
+            return evaluation.passed
+    raise AssertionError(f"no no_ingest_problems evaluation for {key}")
+
+
+# ----- a pull request that vanishes between listing and detail -----
+@pytest.mark.parametrize("mode", ["rest", "graphql"])
+def test_a_vanished_pull_request_is_a_problem_of_its_own_and_the_rest_loads(
+    sandbox,  # type: ignore[no-untyped-def]
+    faults,  # type: ignore[no-untyped-def]
+    warehouse: WarehouseResource,
+    mode: str,
+) -> None:
+    faults(FaultConfig(vanish_rate=0.2))
+    listed = _in_window(sandbox, START, SANDBOX_UNTIL)
+    gone = _vanished(sandbox, listed)
+    assert gone and len(gone) < len(listed), "the fault makes some, not all, pull requests vanish"
+
+    result = materialize_range(
+        warehouse, github_resource(sandbox, fetch_mode=mode), START, SANDBOX_UNTIL, selection=PR_ASSETS
+    )
+
+    assert result.success
+    assert _staged(warehouse) == listed - gone
+    assert _problems(warehouse, "github/pull_requests")["pull_request.vanished"] == len(gone)
+    assert _metadata(result, "github/pull_requests")["problems"] >= len(gone)
+    assert not _check_passed(result, "github/pull_requests")
+    with warehouse.connect() as conn:
+        kept = conn.execute(
+            text("SELECT count(*) FROM raw.github_pull_requests WHERE pr_id IS NULL OR pr_id <> ALL(:ids)"),
+            {"ids": [row[0] for row in conn.execute(text("SELECT pr_id FROM staging.github_pull_requests"))]},
+        ).scalar_one()
+    assert kept == len(gone), "each vanished pull request is kept in raw as far as it was fetched"
+
+
+def test_a_pull_request_that_vanishes_before_its_rest_reread_keeps_its_graphql_node(
+    sandbox,  # type: ignore[no-untyped-def]
+    faults,  # type: ignore[no-untyped-def]
+    warehouse: WarehouseResource,
+) -> None:
+    """GraphQL mode re-reads an overflowing connection over REST; a 404 there is that pull request's
+    problem."""
+    pulls = sandbox.org.pulls_by_repo.items()
+    repo, pr = next((repo, pr) for repo, prs in pulls for pr in prs if pr.commit_count > 100)
+    full_name = f"{sandbox.org.login}/{repo}"
+    start = pr.updated_at.replace(microsecond=0) - dt.timedelta(seconds=1)
+    end = pr.updated_at + dt.timedelta(seconds=1)
+    with GitHubClient(sandbox.github_api_url, SANDBOX_TOKEN) as client:
+        graphql = graphql_fetch.GitHubGraphQL(client)
+        total = next(graphql_fetch.windows_within_cap(graphql, f"repo:{full_name}", start, end))[2]
+        node = next(
+            n
+            for n in graphql_fetch.search_nodes(graphql, f"repo:{full_name}", start, end, total)
+            if n["number"] == pr.number
+        )
+        faults(FaultConfig(vanish_rate=1.0))  # gone between the search and the REST re-read
+        fetched = graphql_fetch.complete(client, graphql, full_name, node, pr.updated_at)
+    assert fetched.vanished == f"repos/{full_name}/pulls/{pr.number}/commits"
+    assert fetched.detail is node  # the GraphQL node as it came
+    with warehouse.begin() as conn:
+        load = load_pull_requests(conn, [fetched], [pr.updated_at.date()], dt.datetime.now(dt.UTC))
+    assert load.problems["pull_requests"].by_problem() == {"pull_request.vanished": 1}
+    assert load.counts["pull_requests"].raw_rows == 1
+    assert load.counts["pull_requests"].staged_rows == 0
