@@ -27,9 +27,13 @@ class FaultConfig:
     # share of pull requests deleted between listing and detail: still listed (REST list pages), but every
     # read by number answers 404 and a GraphQL search hit comes back null with a NOT_FOUND error
     vanish_rate: float = 0.0
+    # share of pull requests whose title and body carry text PostgreSQL cannot store (a lone surrogate, NUL in
+    # a string and in an object key, bytes that are not UTF-8) in every answer that holds them: bad_unicode.py
+    bad_unicode_rate: float = 0.0
 
     def __post_init__(self) -> None:
-        for name in ("error_rate", "secondary_rate_limit_rate", "drop_rate", "malformed_rate", "vanish_rate"):
+        rates = ("error_rate", "secondary_rate_limit_rate", "drop_rate", "malformed_rate")
+        for name in (*rates, "vanish_rate", "bad_unicode_rate"):
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
                 raise ValueError(f"{name} must be within [0, 1], got {value}")

@@ -13,6 +13,7 @@ from sqlalchemy import text
 
 from dexxy_assets.github import graphql_fetch
 from dexxy_assets.github.pull_request_load import load_pull_requests
+from dexxy_sandbox.bad_unicode import chosen_pull_requests
 from dexxy_sandbox.faults import FaultConfig
 from resources.github_client import GitHubClient
 from resources.warehouse import WarehouseResource
@@ -146,3 +147,73 @@ def test_a_pull_request_that_vanishes_before_its_rest_reread_keeps_its_graphql_n
     assert load.problems["pull_requests"].by_problem() == {"pull_request.vanished": 1}
     assert load.counts["pull_requests"].raw_rows == 1
     assert load.counts["pull_requests"].staged_rows == 0
+
+
+# ----- bad Unicode on the wire -----
+@pytest.mark.parametrize("mode", ["rest", "graphql"])
+def test_bad_unicode_is_repaired_in_the_record_counted_and_the_rest_loads(
+    sandbox,  # type: ignore[no-untyped-def]
+    faults,  # type: ignore[no-untyped-def]
+    warehouse: WarehouseResource,
+    mode: str,
+) -> None:
+    faults(FaultConfig(bad_unicode_rate=0.3))
+    listed = _in_window(sandbox, START, SANDBOX_UNTIL)
+    broken = [
+        pr
+        for pr in chosen_pull_requests(sandbox.org, sandbox.seed, 0.3)
+        if (f"{sandbox.org.login}/{pr.repo}", pr.number) in listed
+    ]
+    assert broken and len(broken) < len(listed), "the fault breaks some, not all, pull requests"
+
+    result = materialize_range(
+        warehouse, github_resource(sandbox, fetch_mode=mode), START, SANDBOX_UNTIL, selection=PR_ASSETS
+    )
+
+    assert result.success
+    assert _staged(warehouse) == listed
+    with warehouse.connect() as conn:
+        for pr in broken:
+            key = {"repo": f"{sandbox.org.login}/{pr.repo}", "n": pr.number}
+            title, body = conn.execute(
+                text(
+                    "SELECT title, body FROM staging.github_pull_requests "
+                    "WHERE repo_full_name = :repo AND pr_number = :n"
+                ),
+                key,
+            ).one()
+            assert title == pr.title + "\ufffd"  # the lone surrogate
+            assert body == pr.body + "\ufffd" * 3  # the NUL and the two bytes that are not UTF-8
+            raw_title, has_key = conn.execute(
+                text(
+                    "SELECT payload->>'title', payload ? :k FROM raw.github_pull_requests "
+                    "WHERE repo_full_name = :repo AND pr_number = :n"
+                ),
+                {**key, "k": "sandbox\ufffdnote"},
+            ).one()
+            assert (raw_title, has_key) == (pr.title + "\ufffd", True)  # kept in raw, repaired as little
+    repairs = {
+        f"pull_request.text_repaired_{kind}": len(broken)
+        for kind in ("lone_surrogate", "nul", "invalid_utf8", "nul_in_key")
+    }
+    assert _problems(warehouse, "github/pull_requests") == repairs
+    assert _metadata(result, "github/pull_requests")["problems"] == 4 * len(broken)
+    assert not _check_passed(result, "github/pull_requests")
+    assert _check_passed(result, "github/reviews")
+
+
+def test_copy_stores_text_postgres_rejects_for_every_loader(warehouse: WarehouseResource) -> None:
+    """The last line of defence under loaders that do not repair first: NUL in a jsonb key and value, a lone
+    surrogate in jsonb and in text become U+FFFD instead of failing the COPY."""
+    from resources.bulk_load import Jsonb, copy_rows
+
+    with warehouse.begin() as conn:
+        conn.execute(text("CREATE TABLE bad_text (note text, payload jsonb)"))
+        copy_rows(
+            conn,
+            "bad_text",
+            ["note", "payload"],
+            [{"note": "a\ud800b\x00", "payload": Jsonb({"k\x00": ["x\udcff", "\x00"]})}],
+        )
+        row = conn.execute(text("SELECT note, payload FROM bad_text")).one()
+    assert row == ("a\ufffdb\ufffd", {"k\ufffd": ["x\ufffd", "\ufffd"]})
