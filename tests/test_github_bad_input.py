@@ -217,3 +217,31 @@ def test_copy_stores_text_postgres_rejects_for_every_loader(warehouse: Warehouse
         )
         row = conn.execute(text("SELECT note, payload FROM bad_text")).one()
     assert row == ("a\ufffdb\ufffd", {"k\ufffd": ["x\ufffd", "\ufffd"]})
+
+
+def test_a_rerun_meets_and_counts_the_same_bad_unicode(
+    sandbox,  # type: ignore[no-untyped-def]
+    faults,  # type: ignore[no-untyped-def]
+    warehouse: WarehouseResource,
+) -> None:
+    """A repaired answer is not kept in the ETag cache, so a re-run (304s for everything else) counts the same
+    problems and leaves the same warehouse."""
+    faults(FaultConfig(bad_unicode_rate=0.3))
+    github = github_resource(sandbox, fetch_mode="rest")
+    states = []
+    for _ in range(2):
+        result = materialize_range(warehouse, github, START, SANDBOX_UNTIL, selection=PR_ASSETS)
+        assert result.success
+        states.append((_problems(warehouse, "github/pull_requests"), _staged_text(warehouse)))
+    assert states[0][0]  # there were repairs to count
+    assert states[1] == states[0]
+
+
+def _staged_text(warehouse: WarehouseResource) -> list[tuple]:
+    with warehouse.connect() as conn:
+        return [
+            tuple(row)
+            for row in conn.execute(
+                text("SELECT pr_id, title, body, updated_at FROM staging.github_pull_requests ORDER BY pr_id")
+            )
+        ]
