@@ -88,6 +88,7 @@ class GitHubClient:
         self._sleep = sleep
         self._rng = random.Random()
         self._limit_lock = threading.Lock()
+        self._suspect_bodies = 0  # bodies holding text PostgreSQL cannot store (see ``decode_body``)
         self._remaining: int | None = None
         self._reset_at: float | None = None
         self._token = token
@@ -119,6 +120,13 @@ class GitHubClient:
     def list_url(self, path: str, params: dict[str, Any] | None = None) -> str:
         """The URL of a list endpoint's first page, as ``pages`` requests it."""
         return self.url_for(path, {"per_page": 100, **(params or {})})
+
+    @property
+    def suspect_bodies(self) -> int:
+        """How many answers so far held text the loaders must repair: none during a fetch lets them skip
+        looking."""
+        with self._limit_lock:
+            return self._suspect_bodies
 
     def get(self, path: str, params: dict[str, Any] | None = None) -> Any:
         return self.request("GET", path, params=params).data
@@ -179,6 +187,9 @@ class GitHubClient:
                 except ValueError:
                     failures = self._retry_or_raise(failures, f"malformed JSON from {label}")
                     continue
+                if needs_repair:
+                    with self._limit_lock:
+                        self._suspect_bodies += 1
                 next_url = response.links.get("next", {}).get("url")
                 etag = response.headers.get("etag")
                 if method == "GET" and etag and not needs_repair:

@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from dexxy_assets.github import graphql_queries, rest_fetch
-from dexxy_assets.github.fetched import FetchedPullRequest
+from dexxy_assets.github.fetched import FetchedPullRequest, text_checked
 from dexxy_assets.payload_fields import parse_timestamp
 from resources.github import GitHubScope
 from resources.github_client import GitHubClient
@@ -219,6 +219,7 @@ def fetch_pull_requests(
     client: GitHubClient, scope: GitHubScope, start: dt.datetime, end: dt.datetime, concurrency: int
 ) -> list[FetchedPullRequest]:
     graphql = GitHubGraphQL(client)
+    bad_text_before = client.suspect_bodies
     fetched: list[FetchedPullRequest] = []
     found: list[tuple[str, dict[str, Any], dt.datetime]] = []
     for search_scope in search_scopes(scope):
@@ -241,4 +242,4 @@ def fetch_pull_requests(
                 found.append((repo, node, updated_at))
     with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
         fetched += pool.map(lambda item: complete(client, graphql, *item), found)
-    return fetched
+    return text_checked(fetched, client.suspect_bodies > bad_text_before)

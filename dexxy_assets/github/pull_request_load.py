@@ -220,7 +220,8 @@ def load_pull_requests(
     raw: dict[str, list[Row]] = {name: [] for name in ENTITY_NAMES}
     staged: dict[str, list[Row]] = {name: [] for name in ENTITY_NAMES}
     for pr in fetched:
-        pr = repaired(pr, load.problems)
+        if pr.may_hold_bad_text:
+            pr = repaired(pr, load.problems)
         day = pr.partition_date
         detail = graphql_shapes.pull_request(pr.detail) if pr.payload_format == "graphql" else pr.detail
         if pr.vanished is not None:  # deleted or transferred mid-fetch: raw keeps what came, staging its past

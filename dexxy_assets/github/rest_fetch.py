@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from dexxy_assets.github.fetched import FetchedPullRequest
+from dexxy_assets.github.fetched import FetchedPullRequest, text_checked
 from dexxy_assets.payload_fields import parse_timestamp
 from resources.github import GitHubScope
 from resources.github_client import GitHubClient
@@ -184,8 +184,10 @@ def fetch_pull_request_details(
             vanished=vanished,
         )
 
+    bad_text_before = client.suspect_bodies
     with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
-        return list(pool.map(fetch, listings))
+        fetched = list(pool.map(fetch, listings))
+    return text_checked(fetched, client.suspect_bodies > bad_text_before)
 
 
 def _listings(
