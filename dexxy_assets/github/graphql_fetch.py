@@ -88,7 +88,11 @@ def search_nodes(
         )
         search = data["search"]
         nodes = search.get("nodes") or []
-        errors = {e["path"][-1]: e for e in unresolved if e["path"][:2] == ["search", "nodes"]}
+        errors = {
+            e["path"][2]: e
+            for e in unresolved
+            if len(e["path"]) == 3 and e["path"][:2] == ["search", "nodes"]
+        }
         for index, node in enumerate(nodes):
             yield UnresolvedHit(errors[index]) if node is None and index in errors else node
         remaining -= len(nodes)
