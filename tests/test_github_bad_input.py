@@ -14,15 +14,14 @@ from sqlalchemy import text
 from dexxy_assets.github import graphql_fetch
 from dexxy_assets.github.pull_request_load import load_pull_requests
 from dexxy_sandbox.bad_unicode import chosen_pull_requests
-from dexxy_sandbox.faults import FaultConfig
+from dexxy_sandbox.faults import FaultConfig, FaultInjector
 from resources.github_client import GitHubClient
 from resources.warehouse import WarehouseResource
 from tests.github_runs import SANDBOX_TOKEN, github_resource, materialize_range
 from tests.sandbox_fixtures import SANDBOX_UNTIL, running_sandbox
+from tests.test_github_assets import PULL_REQUEST_ASSETS, _sandbox_pulls_updated_between
 
 START = SANDBOX_UNTIL - dt.timedelta(days=6)
-PR_ENTITIES = ("pull_requests", "reviews", "commits", "files", "check_runs", "comments")
-PR_ASSETS = " or ".join(f"key:github/{name}" for name in PR_ENTITIES)
 
 
 @pytest.fixture(scope="module")
@@ -42,17 +41,25 @@ def faults(sandbox):  # type: ignore[no-untyped-def]
     sandbox.faults = FaultConfig()
 
 
-def _in_window(server, start: dt.date, end: dt.date) -> set[tuple[str, int]]:  # type: ignore[no-untyped-def]
-    return {
-        (f"{server.org.login}/{repo}", pr.number)
-        for repo, pulls in server.org.pulls_by_repo.items()
-        for pr in pulls
-        if start <= pr.updated_at.date() <= end
-    }
+def _run(sandbox, warehouse: WarehouseResource, mode: str) -> dg.ExecuteInProcessResult:  # type: ignore[no-untyped-def]
+    """The pull request assets over the test window."""
+    github = github_resource(sandbox, fetch_mode=mode)
+    return materialize_range(warehouse, github, START, SANDBOX_UNTIL, selection=PULL_REQUEST_ASSETS)
 
 
-def _vanished(server, prs: set[tuple[str, int]]) -> set[tuple[str, int]]:  # type: ignore[no-untyped-def]
-    injector = server._github.faults
+@pytest.fixture(params=["rest", "graphql"])
+def run_with(request, sandbox, faults, warehouse: WarehouseResource):  # type: ignore[no-untyped-def]
+    """In each fetch mode: switch the sandbox's faults on, then run the pull request assets."""
+
+    def run(config: FaultConfig) -> dg.ExecuteInProcessResult:
+        faults(config)
+        return _run(sandbox, warehouse, request.param)
+
+    return run
+
+
+def _vanished(server, config: FaultConfig, prs: set[tuple[str, int]]) -> set[tuple[str, int]]:  # type: ignore[no-untyped-def]
+    injector = FaultInjector(config, server.seed)
     return {(repo, number) for repo, number in prs if injector.vanished(repo.split("/")[1], number)}
 
 
@@ -89,21 +96,16 @@ def _check_passed(result: dg.ExecuteInProcessResult, key: str) -> bool:
 
 
 # ----- a pull request that vanishes between listing and detail -----
-@pytest.mark.parametrize("mode", ["rest", "graphql"])
 def test_a_vanished_pull_request_is_a_problem_of_its_own_and_the_rest_loads(
-    sandbox,  # type: ignore[no-untyped-def]
-    faults,  # type: ignore[no-untyped-def]
+    sandbox,
     warehouse: WarehouseResource,
-    mode: str,
+    run_with,  # type: ignore[no-untyped-def]
 ) -> None:
-    faults(FaultConfig(vanish_rate=0.2))
-    listed = _in_window(sandbox, START, SANDBOX_UNTIL)
-    gone = _vanished(sandbox, listed)
+    listed = _sandbox_pulls_updated_between(sandbox, START, SANDBOX_UNTIL)
+    gone = _vanished(sandbox, FaultConfig(vanish_rate=0.2), listed)
     assert gone and len(gone) < len(listed), "the fault makes some, not all, pull requests vanish"
 
-    result = materialize_range(
-        warehouse, github_resource(sandbox, fetch_mode=mode), START, SANDBOX_UNTIL, selection=PR_ASSETS
-    )
+    result = run_with(FaultConfig(vanish_rate=0.2))
 
     assert result.success
     assert _staged(warehouse) == listed - gone
@@ -150,15 +152,12 @@ def test_a_pull_request_that_vanishes_before_its_rest_reread_keeps_its_graphql_n
 
 
 # ----- bad Unicode on the wire -----
-@pytest.mark.parametrize("mode", ["rest", "graphql"])
 def test_bad_unicode_is_repaired_in_the_record_counted_and_the_rest_loads(
-    sandbox,  # type: ignore[no-untyped-def]
-    faults,  # type: ignore[no-untyped-def]
+    sandbox,
     warehouse: WarehouseResource,
-    mode: str,
+    run_with,  # type: ignore[no-untyped-def]
 ) -> None:
-    faults(FaultConfig(bad_unicode_rate=0.3))
-    listed = _in_window(sandbox, START, SANDBOX_UNTIL)
+    listed = _sandbox_pulls_updated_between(sandbox, START, SANDBOX_UNTIL)
     broken = [
         pr
         for pr in chosen_pull_requests(sandbox.org, sandbox.seed, 0.3)
@@ -166,9 +165,7 @@ def test_bad_unicode_is_repaired_in_the_record_counted_and_the_rest_loads(
     ]
     assert broken and len(broken) < len(listed), "the fault breaks some, not all, pull requests"
 
-    result = materialize_range(
-        warehouse, github_resource(sandbox, fetch_mode=mode), START, SANDBOX_UNTIL, selection=PR_ASSETS
-    )
+    result = run_with(FaultConfig(bad_unicode_rate=0.3))
 
     assert result.success
     assert _staged(warehouse) == listed
@@ -227,11 +224,9 @@ def test_a_rerun_meets_and_counts_the_same_bad_unicode(
     """A repaired answer is not kept in the ETag cache, so a re-run (304s for everything else) counts the same
     problems and leaves the same warehouse."""
     faults(FaultConfig(bad_unicode_rate=0.3))
-    github = github_resource(sandbox, fetch_mode="rest")
     states = []
     for _ in range(2):
-        result = materialize_range(warehouse, github, START, SANDBOX_UNTIL, selection=PR_ASSETS)
-        assert result.success
+        assert _run(sandbox, warehouse, "rest").success
         states.append((_problems(warehouse, "github/pull_requests"), _staged_text(warehouse)))
     assert states[0][0]  # there were repairs to count
     assert states[1] == states[0]

@@ -12,9 +12,7 @@ from sqlalchemy import text
 from resources.warehouse import WarehouseResource
 from tests.github_runs import github_resource, materialize_range
 from tests.sandbox_fixtures import running_sandbox
-
-PR_ENTITIES = ("pull_requests", "reviews", "commits", "files", "check_runs", "comments")
-PR_ASSETS = " or ".join(f"key:github/{name}" for name in PR_ENTITIES)
+from tests.test_github_assets import PULL_REQUEST_ASSETS
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +56,7 @@ def test_graphql_mode_gets_the_head_check_runs_of_a_pull_request_with_more_than_
     for mode in ("rest", "graphql"):
         warehouse = WarehouseResource(database_url=make_database())
         github = github_resource(sandbox, fetch_mode=mode)
-        assert materialize_range(warehouse, github, day, day, selection=PR_ASSETS).success, mode
+        assert materialize_range(warehouse, github, day, day, selection=PULL_REQUEST_ASSETS).success, mode
         runs[mode] = _check_runs(warehouse, full_name, pr.number)
     assert runs["rest"], "REST mode reads the head commit's check runs"
     assert {row[1] for row in runs["rest"]} == {pr.head_sha}
