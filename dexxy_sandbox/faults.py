@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import hashlib
 import random
 from dataclasses import dataclass
 
@@ -23,9 +24,16 @@ class FaultConfig:
     drop_rate: float = 0.0  # connection closed without a response
     malformed_rate: float = 0.0  # 200 with a truncated, invalid JSON body
     token_expires_after_requests: int | None = None  # then every request with that token gets 401
+    # share of pull requests deleted between listing and detail: still listed (REST list pages), but every
+    # read by number answers 404 and a GraphQL search hit comes back null with a NOT_FOUND error
+    vanish_rate: float = 0.0
+    # share of pull requests whose title and body carry text PostgreSQL cannot store (a lone surrogate, NUL in
+    # a string and in an object key, bytes that are not UTF-8) in every answer that holds them: bad_unicode.py
+    bad_unicode_rate: float = 0.0
 
     def __post_init__(self) -> None:
-        for name in ("error_rate", "secondary_rate_limit_rate", "drop_rate", "malformed_rate"):
+        rates = ("error_rate", "secondary_rate_limit_rate", "drop_rate", "malformed_rate")
+        for name in (*rates, "vanish_rate", "bad_unicode_rate"):
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
                 raise ValueError(f"{name} must be within [0, 1], got {value}")
@@ -96,6 +104,7 @@ class FaultInjector:
 
     def __init__(self, config: FaultConfig | None, seed: int) -> None:
         self.config = config or FaultConfig()
+        self._seed = seed
         self._rng = random.Random(seed * 7_919 + 104_729)
         self._token_uses: dict[str, int] = {}
 
@@ -112,6 +121,15 @@ class FaultInjector:
         if malformed < config.malformed_rate:
             return FaultDecision(Fault.MALFORMED, 200)
         return NO_FAULT
+
+    def vanished(self, repo: str, number: int) -> bool:
+        """Whether pull request `repo`#`number` has vanished: decided by the seed and the pull request alone,
+        so every request (and every test) agrees, whatever the order of requests."""
+        rate = self.config.vanish_rate
+        if rate <= 0.0:
+            return False
+        digest = hashlib.blake2b(f"{self._seed}/vanish/{repo}/{number}".encode(), digest_size=8).digest()
+        return int.from_bytes(digest) / 2**64 < rate
 
     def token_expired(self, token: str) -> bool:
         """Count a use of `token`; True once it has been used more than the configured number of times."""

@@ -127,6 +127,7 @@ class GitHubGraphQLApi:
         limiter: RateLimiter,
         rate_limited_status: int = 200,
         describe_owner: Callable[[str], str] | None = None,
+        vanished: Callable[[str, int], bool] | None = None,
     ) -> None:
         self.org = org
         self.limiter = limiter
@@ -134,6 +135,8 @@ class GitHubGraphQLApi:
         self._describe_owner = describe_owner
         self.schema = executable_schema()
         self.data = GraphData(org, api_root, web_root)
+        if vanished is not None:
+            self.data.vanished = vanished
         self._documents: dict[str, Any] = {}  # parsed and validated query texts (clients repeat theirs)
 
     # ----- replies -----

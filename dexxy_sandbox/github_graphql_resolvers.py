@@ -122,7 +122,15 @@ def _search(root: Any, info: GraphQLResolveInfo, query: str, type: str, **args: 
     found: list[PullRequest] = []
     if type == "ISSUE":
         found = data.cache.get(("search", query), lambda: search_pulls(data.org, query))
-    return SearchResults(found, args, type)
+    # a vanished pull request is still indexed: its hit resolves to null with a NOT_FOUND error
+    hits = [_unresolvable(pr) if data.vanished(pr.repo, pr.number) else pr for pr in found]
+    return SearchResults(hits, args, type)
+
+
+def _unresolvable(pr: PullRequest) -> GitHubGraphQLError:
+    """Returned in place of a node, it becomes that item's null and its error (graphql-core raises it)."""
+    message = f"Could not resolve to a node with the global id of '{pr.node_id}'"
+    return GitHubGraphQLError("NOT_FOUND", message)
 
 
 QUERY: dict[str, Resolver] = {
@@ -231,11 +239,26 @@ def _pull_requests(repo: Repository, info: GraphQLResolveInfo, **args: Any) -> C
 
 def _pull_request(repo: Repository, info: GraphQLResolveInfo, number: int) -> PullRequest:
     pr = _data(info).org.pull(repo.name, number)
-    if pr is None:
+    if pr is None or _data(info).vanished(repo.name, number):
         raise GitHubGraphQLError(
             "NOT_FOUND", f"Could not resolve to a PullRequest with the number of {number}."
         )
     return pr
+
+
+def _object(
+    repo: Repository, info: GraphQLResolveInfo, oid: str | None = None, expression: str | None = None
+) -> CommitView | None:
+    """A commit by oid (or by a SHA or branch name as `expression`); null when the repository has none."""
+    data = _data(info)
+    graph = data.org.repository_graph(repo.name)
+    position = graph.resolve(oid or expression or "")
+    if position is None:
+        return None
+    if position.main_index is not None:
+        merged = graph.merged_pull(position)
+        return data.merge_commit(merged) if merged is not None else None
+    return CommitView(position.pr, graph.commit(position), position.commit_index)
 
 
 REPOSITORY: dict[str, Resolver] = {
@@ -249,6 +272,7 @@ REPOSITORY: dict[str, Resolver] = {
     "isPrivate": lambda r, info: r.private,
     "name": lambda r, info: r.name,
     "nameWithOwner": lambda r, info: f"{_data(info).org.login}/{r.name}",
+    "object": _object,
     "owner": lambda r, info: _data(info).org,
     "pullRequest": _pull_request,
     "pullRequests": _pull_requests,
@@ -397,6 +421,8 @@ COMMIT: dict[str, Resolver] = {
     "authoredByCommitter": lambda v, info: v.commit.author_email == v.commit.committer_email,
     "authoredDate": lambda v, info: v.commit.authored_at,
     "checkSuites": commit_check_suites,
+    "commitResourcePath": lambda v, info: _commit_path(_data(info), v),
+    "commitUrl": lambda v, info: _data(info).web_root + _commit_path(_data(info), v),
     "committedDate": lambda v, info: v.commit.committed_at,
     "committedViaWeb": lambda v, info: v.commit.committer_login == WEB_FLOW[2],
     "committer": lambda v, info: GitActorView(
@@ -408,6 +434,7 @@ COMMIT: dict[str, Resolver] = {
     "messageHeadline": lambda v, info: v.commit.message.split("\n", 1)[0].strip(),
     "oid": lambda v, info: v.commit.sha,
     "parents": _parents,
+    "repository": lambda v, info: _data(info).org.repository(v.pr.repo),
     "resourcePath": lambda v, info: _commit_path(_data(info), v),
     "url": lambda v, info: _data(info).web_root + _commit_path(_data(info), v),
 }
@@ -518,7 +545,7 @@ def executable_schema() -> GraphQLSchema:
     }
     for type_name, resolvers in bindings.items():
         _bind(schema, type_name, resolvers)
-    abstract = ("Node", "Actor", "UniformResourceLocatable", "RepositoryOwner")
+    abstract = ("Node", "Actor", "UniformResourceLocatable", "RepositoryOwner", "GitObject")
     for name in (*abstract, "SearchResultItem", "PullRequestTimelineItems", "RequestedReviewer", "Assignee"):
         schema.type_map[name].resolve_type = type_of  # type: ignore[attr-defined]
     for name in ("DateTime", "GitTimestamp"):

@@ -241,6 +241,15 @@ interface UniformResourceLocatable {
   url: URI!
 }
 
+interface GitObject {
+  abbreviatedOid: String!
+  commitResourcePath: URI!
+  commitUrl: URI!
+  id: ID!
+  oid: GitObjectID!
+  repository: Repository!
+}
+
 interface RepositoryOwner {
   avatarUrl(size: Int): URI!
   id: ID!
@@ -356,6 +365,7 @@ type Repository implements Node & UniformResourceLocatable {
   isPrivate: Boolean!
   name: String!
   nameWithOwner: String!
+  object(expression: String, oid: GitObjectID): GitObject
   owner: RepositoryOwner!
   pullRequest(number: Int!): PullRequest
   pullRequests(
@@ -565,12 +575,14 @@ type PullRequestCommitEdge {
   node: PullRequestCommit
 }
 
-type Commit implements Node & UniformResourceLocatable {
+type Commit implements GitObject & Node & UniformResourceLocatable {
   abbreviatedOid: String!
   author: GitActor
   authoredByCommitter: Boolean!
   authoredDate: DateTime!
   checkSuites(after: String, before: String, first: Int, last: Int): CheckSuiteConnection
+  commitResourcePath: URI!
+  commitUrl: URI!
   committedDate: DateTime!
   committedViaWeb: Boolean!
   committer: GitActor
@@ -580,6 +592,7 @@ type Commit implements Node & UniformResourceLocatable {
   messageHeadline: String!
   oid: GitObjectID!
   parents(after: String, before: String, first: Int, last: Int): CommitConnection!
+  repository: Repository!
   resourcePath: URI!
   url: URI!
 }

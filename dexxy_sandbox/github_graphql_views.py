@@ -237,6 +237,8 @@ class GraphData:
     payloads: GitHubPayloads = field(init=False)
     cache: LruCache = field(default_factory=LruCache)
     _nodes: dict[str, Any] | None = None
+    # the `vanish_rate` fault: (repo, number) of a pull request deleted since the search index saw it
+    vanished: Callable[[str, int], bool] = lambda repo, number: False
 
     def __post_init__(self) -> None:
         self.web_root = self.web_root.rstrip("/")

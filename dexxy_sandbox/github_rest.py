@@ -23,6 +23,8 @@ from urllib.parse import parse_qsl
 
 from starlette.routing import compile_path
 
+from dexxy_sandbox.bad_unicode import BadUnicode
+
 # --- copilot (dexxy_sandbox/copilot_*.py) ---
 from dexxy_sandbox.copilot_rest import CopilotHandlers
 from dexxy_sandbox.copilot_usage import CopilotUsage
@@ -150,11 +152,12 @@ class GitHubRestApi:
         self.log = log
         self._seed = seed
         self._request_count = 0
-        self.lookup = OrgLookup(org)
+        self.lookup = OrgLookup(org, lambda repo, number: self.faults.vanished(repo, number))
         self._sorted: dict[tuple[str, str, str, str], list[PullRequest]] = {}
         members = org.members()
         self._token_owner_id = members[0].id if members else org.id
         self.copilot = copilot or CopilotUsage(org)  # copilot
+        self._bad_unicode: dict[float, BadUnicode] = {}  # by rate: the chosen PRs depend on it and the seed
         self.routes = self._routes()
 
     # ----- routing -----
@@ -334,6 +337,11 @@ class GitHubRestApi:
     def _org_paging(self, what: str) -> str:
         return f"{self.api_root}/organizations/{self.org.id}/{what}"
 
+    def _bad_unicode_for(self, rate: float) -> BadUnicode:
+        if rate not in self._bad_unicode:
+            self._bad_unicode[rate] = BadUnicode(self.org, self._seed, rate)
+        return self._bad_unicode[rate]
+
     # ----- pipeline -----
     def _request_id(self) -> str:
         self._request_count += 1
@@ -461,6 +469,9 @@ class GitHubRestApi:
             if decision.fault is Fault.MALFORMED and reply.status == 200:
                 cut = [h for h in reply.headers if h[0] != b"etag"]
                 reply = Reply(200, reply.body[: max(1, len(reply.body) // 2)], cut)
+        if config.bad_unicode_rate and reply.status == 200:
+            broken = self._bad_unicode_for(config.bad_unicode_rate).corrupt(reply.body)
+            reply = Reply(200, broken, reply.headers)
         version = headers.get("x-github-api-version")
         common = [
             (b"x-github-request-id", request_id.encode()),

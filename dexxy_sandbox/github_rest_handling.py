@@ -80,8 +80,9 @@ def since(query: dict[str, str], name: str = "since") -> dt.datetime | None:
 class OrgLookup:
     """Finds what a path names (`org`, `owner`/`repo`, `repo_id`, `pull_number`); 404 otherwise."""
 
-    def __init__(self, org: SyntheticOrg) -> None:
+    def __init__(self, org: SyntheticOrg, vanished: Callable[[str, int], bool] | None = None) -> None:
         self.org = org
+        self._vanished = vanished or (lambda repo, number: False)  # the `vanish_rate` fault
         self._repos_by_id = {repo.id: repo for repo in org.repositories}
 
     def check_org(self, params: dict[str, Any]) -> None:
@@ -106,6 +107,6 @@ class OrgLookup:
     ) -> tuple[Repository, PullRequest]:
         repo = self.repo(params)
         pr = self.org.pull(repo.name, params[key])
-        if pr is None:
+        if pr is None or self._vanished(repo.name, pr.number):
             raise NOT_FOUND
         return repo, pr

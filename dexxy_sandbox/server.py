@@ -256,6 +256,10 @@ class SandboxServer:
         if self._github is not None:
             self._github.faults = FaultInjector(self._fault_config, self.seed)
 
+    def _vanished(self, repo: str, number: int) -> bool:
+        """The `vanish_rate` fault, as the running REST pipeline's current injector decides it."""
+        return self._github is not None and self._github.faults.vanished(repo, number)
+
     # ----- lifecycle -----
     def start(self, timeout: float = 15.0) -> SandboxServer:
         """Bind, start uvicorn in a daemon thread and return once the port accepts connections."""
@@ -278,6 +282,7 @@ class SandboxServer:
             self.url,
             limiter=self.rate_limiter,
             describe_owner=lambda token: self.credentials.owner_description(token, owner_id),
+            vanished=self._vanished,
         )
         self._github = GitHubRestApi(
             self.org,

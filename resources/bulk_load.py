@@ -11,6 +11,7 @@ import hashlib
 import io
 import itertools
 import json
+import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
@@ -193,20 +194,26 @@ def _copy_field(value: Any) -> str:
     return _escape(str(value))
 
 
+# jsonb rejects NUL and lone surrogates, text rejects NUL, and UTF-8 cannot encode a surrogate: each such
+# character becomes U+FFFD so the row lands (loaders that care repair and count first: ``payload_repair``)
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+_UNSTORABLE_IN_JSON = re.compile(r"[\ud800-\udfff]|\\u0000")  # as json.dumps(ensure_ascii=False) writes them
+
+
 def _json_text(value: Any) -> str:
     dumped = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
-    if "\\u0000" in dumped:  # jsonb rejects NUL; keep the record, lose only that character
-        dumped = json.dumps(_without_nul(value), separators=(",", ":"), ensure_ascii=False)
+    if _UNSTORABLE_IN_JSON.search(dumped):  # keep the record, lose only those characters
+        dumped = json.dumps(_storable(value), separators=(",", ":"), ensure_ascii=False)
     return dumped
 
 
-def _without_nul(value: Any) -> Any:
+def _storable(value: Any) -> Any:
     if isinstance(value, str):
-        return value.replace("\x00", "\ufffd")
-    if isinstance(value, list):
-        return [_without_nul(v) for v in value]
+        return _UNSTORABLE.sub("\ufffd", value)
+    if isinstance(value, list | tuple):
+        return [_storable(v) for v in value]
     if isinstance(value, dict):
-        return {k: _without_nul(v) for k, v in value.items()}
+        return {_storable(k): _storable(v) for k, v in value.items()}
     return value
 
 
@@ -223,7 +230,7 @@ def _array_literal(values: Sequence[Any]) -> str:
 
 def _escape(value: str) -> str:
     return (
-        value.replace("\x00", "\ufffd")
+        _UNSTORABLE.sub("\ufffd", value)
         .replace("\\", "\\\\")
         .replace("\t", "\\t")
         .replace("\n", "\\n")

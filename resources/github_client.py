@@ -5,8 +5,10 @@ The token is sent only to the configured API origin and never appears in an exce
 
 from __future__ import annotations
 
+import json
 import logging
 import random
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -93,6 +95,7 @@ class GitHubClient:
         self._sleep = sleep
         self._rng = random.Random()
         self._limit_lock = threading.Lock()
+        self._suspect_bodies = 0  # bodies holding text PostgreSQL cannot store (see ``decode_body``)
         self._remaining: int | None = None
         self._reset_at: float | None = None
         self._token = token
@@ -125,6 +128,13 @@ class GitHubClient:
     def list_url(self, path: str, params: dict[str, Any] | None = None) -> str:
         """The URL of a list endpoint's first page, as ``pages`` requests it."""
         return self.url_for(path, {"per_page": 100, **(params or {})})
+
+    @property
+    def suspect_bodies(self) -> int:
+        """How many answers so far held text the loaders must repair: none during a fetch lets them skip
+        looking."""
+        with self._limit_lock:
+            return self._suspect_bodies
 
     def get(self, path: str, params: dict[str, Any] | None = None) -> Any:
         return self.request("GET", path, params=params).data
@@ -189,13 +199,16 @@ class GitHubClient:
                 return ApiResponse(cached.body, cached.next_url, from_cache=True)
             if 200 <= status < 300:
                 try:
-                    data = response.json() if response.content else None
+                    data, needs_repair = decode_body(response.content)
                 except ValueError:
                     failures = self._retry_or_raise(failures, f"malformed JSON from {label}")
                     continue
+                if needs_repair:
+                    with self._limit_lock:
+                        self._suspect_bodies += 1
                 next_url = response.links.get("next", {}).get("url")
                 etag = response.headers.get("etag")
-                if method == "GET" and etag:
+                if method == "GET" and etag and not needs_repair:
                     self.etag_cache.put(url, CachedResponse(etag, data, next_url))
                 return ApiResponse(data, next_url, from_cache=False)
             if status == 401 and not renewed_token and not isinstance(self._token, str):
@@ -352,6 +365,26 @@ def _without_userinfo(url: str) -> str:
     if "@" not in parts.netloc:
         return url
     return parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]).geturl()
+
+
+# a JSON escape of NUL or of a UTF-16 surrogate (a pair too: rare, GitHub sends UTF-8, so caution is cheap)
+_SUSPECT_ESCAPE = re.compile(rb"\\u(?:0000|[dD][89a-fA-F])")
+
+
+def decode_body(content: bytes) -> tuple[Any, bool]:
+    """A JSON body, and whether it holds text PostgreSQL cannot store (the loaders repair and count it).
+
+    GitHub's bodies are UTF-8; bytes that are not become lone surrogates (``surrogateescape``) instead of
+    failing the whole response, so the record can land with them replaced. Such a response is not cached by
+    ETag: the cache would keep it repaired and a re-run would no longer see, and count, the bad input.
+    """
+    if not content:
+        return None, False
+    try:
+        text = content.decode("utf-8")
+    except UnicodeDecodeError:
+        return json.loads(content.decode("utf-8", errors="surrogateescape")), True
+    return json.loads(text), _SUSPECT_ESCAPE.search(content) is not None
 
 
 def _origin(url: str) -> str:

@@ -31,6 +31,16 @@ class GitHubGraphQL:
         self.max_rate_limit_retries = max_rate_limit_retries
 
     def execute(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+        data, unresolved = self.execute_partial(query, variables)
+        if unresolved:
+            raise GitHubError(f"GitHub GraphQL error (NOT_FOUND): {unresolved[0].get('message')}")
+        return data
+
+    def execute_partial(
+        self, query: str, variables: dict[str, Any] | None = None
+    ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        """``data`` and the NOT_FOUND errors of single nodes that came back null (an object deleted between
+        GitHub's index and the read); any other error raises."""
         for _ in range(self.max_rate_limit_retries + 1):
             response = self.client.request(
                 "POST", self.url, json={"query": query, "variables": variables or {}}
@@ -39,18 +49,19 @@ class GitHubGraphQL:
             data = body.get("data") if isinstance(body.get("data"), dict) else None
             cost = (data or {}).get("rateLimit", {}) if data else {}
             self.client.usage.record_graphql(int(cost.get("cost") or 1) if isinstance(cost, dict) else 1)
-            errors = body.get("errors") or []
-            if any(isinstance(e, dict) and e.get("type") == "RATE_LIMITED" for e in errors):
+            errors = [e if isinstance(e, dict) else {"message": str(e)} for e in body.get("errors") or []]
+            if any(e.get("type") == "RATE_LIMITED" for e in errors):
                 self._wait_for_reset(cost)
                 continue
-            if errors:
-                first = errors[0] if isinstance(errors[0], dict) else {"message": str(errors[0])}
+            unresolved = [e for e in errors if _is_unresolved_node(e)]
+            if len(unresolved) < len(errors):
+                first = next(e for e in errors if not _is_unresolved_node(e))
                 raise GitHubError(
                     f"GitHub GraphQL error ({first.get('type', 'ERROR')}): {first.get('message')}"
                 )
             if data is None:
                 raise GitHubError("GitHub GraphQL answered without data")
-            return data
+            return data, unresolved
         raise GitHubRateLimitError("GitHub GraphQL kept answering RATE_LIMITED: re-run after the reset")
 
     def _wait_for_reset(self, rate_limit: Any) -> None:
@@ -64,3 +75,11 @@ class GitHubGraphQL:
             except ValueError:
                 pass
         self.client.pause(seconds, "GraphQL point budget spent")
+
+
+def _is_unresolved_node(error: dict[str, Any]) -> bool:
+    """A NOT_FOUND error at a list item (``[..., "nodes", 3]``): that node is null, the rest is data."""
+    path = error.get("path")
+    if error.get("type") != "NOT_FOUND" or not isinstance(path, list) or not path:
+        return False
+    return isinstance(path[-1], int)

@@ -6,6 +6,7 @@ Payloads stay exactly as the API sent them (raw keeps them verbatim). ``payload_
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,6 +31,12 @@ class FetchedPullRequest:
     payload_format: str = "rest"
     # children re-read over REST because their GraphQL connection overflowed: those lists are REST-shaped
     rest_children: frozenset[str] = frozenset()
+    # what answered 404 (deleted or transferred between listing and detail): kept as far as fetched, not
+    # staged, counted as a problem of this pull request; None when fetched whole
+    vanished: str | None = None
+    # False when the client decoded no answer with text PostgreSQL cannot store during the fetch: the loader
+    # then skips looking for it (``payload_repair``)
+    may_hold_bad_text: bool = True
 
     def child_format(self, child: str) -> str:
         return "rest" if child in self.rest_children else self.payload_format
@@ -37,3 +44,11 @@ class FetchedPullRequest:
     @property
     def partition_date(self) -> dt.date:
         return self.updated_at.date()
+
+
+def text_checked(fetched: list[FetchedPullRequest], bad_text_seen: bool) -> list[FetchedPullRequest]:
+    """Mark what a fetch returned: when no answer held bad text, none of its payloads need a repair scan
+    (a vanished pull request's list entry came before the fetch, so it is always scanned)."""
+    return [
+        dataclasses.replace(pr, may_hold_bad_text=bad_text_seen or pr.vanished is not None) for pr in fetched
+    ]

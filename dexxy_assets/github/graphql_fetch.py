@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from dexxy_assets.github import graphql_queries, rest_fetch
-from dexxy_assets.github.fetched import FetchedPullRequest
+from dexxy_assets.github.fetched import FetchedPullRequest, text_checked
 from dexxy_assets.payload_fields import parse_timestamp
 from resources.github import GitHubScope
 from resources.github_client import GitHubClient
@@ -64,13 +64,21 @@ def windows_within_cap(
     yield from windows_within_cap(graphql, search_scope, middle, end)
 
 
+@dataclasses.dataclass(frozen=True)
+class UnresolvedHit:
+    """A search hit that came back null with a NOT_FOUND error: deleted after GitHub indexed it."""
+
+    error: dict[str, Any]
+
+
 def search_nodes(
     graphql: GitHubGraphQL, search_scope: str, start: dt.datetime, end: dt.datetime, total: int
 ) -> Iterator[Any]:
+    """The window's search hits: nodes as sent, or an ``UnresolvedHit`` where one came back null."""
     after: str | None = None
     remaining = min(total, SEARCH_RESULT_CAP)
     while remaining > 0:
-        data = graphql.execute(
+        data, unresolved = graphql.execute_partial(
             graphql_queries.SEARCH_PULL_REQUESTS,
             {
                 "query": search_query(search_scope, start, end),
@@ -80,7 +88,13 @@ def search_nodes(
         )
         search = data["search"]
         nodes = search.get("nodes") or []
-        yield from nodes
+        errors = {
+            e["path"][2]: e
+            for e in unresolved
+            if len(e["path"]) == 3 and e["path"][:2] == ["search", "nodes"]
+        }
+        for index, node in enumerate(nodes):
+            yield UnresolvedHit(errors[index]) if node is None and index in errors else node
         remaining -= len(nodes)
         page = search.get("pageInfo") or {}
         if not page.get("hasNextPage") or not nodes:
@@ -94,8 +108,33 @@ def _short(connection: Any) -> bool:
     return (connection.get("totalCount") or 0) > len(connection.get("nodes") or [])
 
 
-def overflowing_children(node: dict[str, Any]) -> set[str]:
-    """The children whose GraphQL connection holds more than the query fetched."""
+def _head_sha(node: dict[str, Any]) -> str | None:
+    oid = node.get("headRefOid")
+    return oid if isinstance(oid, str) else None
+
+
+def listed_head_commit(node: dict[str, Any]) -> dict[str, Any] | None:
+    """The pull request's head commit as ``commits(last: 1)`` gave it, when that is the head: GitHub lists at
+    most 250 commits, so for a longer pull request it is the 250th, not ``headRefOid``."""
+    head_oid = _head_sha(node)
+    for item in (node.get("headCommit") or {}).get("nodes") or []:
+        commit = (item or {}).get("commit")
+        if isinstance(commit, dict) and (head_oid is None or commit.get("oid") == head_oid):
+            return commit
+    return None
+
+
+def read_head_commit(graphql: GitHubGraphQL, repo: str, oid: str) -> dict[str, Any] | None:
+    """The head commit with its check suites, read by its oid (None when GitHub no longer has it)."""
+    owner, _, name = repo.partition("/")
+    data = graphql.execute(graphql_queries.HEAD_COMMIT_CHECKS, {"owner": owner, "name": name, "oid": oid})
+    commit = (data.get("repository") or {}).get("object")
+    return commit if isinstance(commit, dict) else None
+
+
+def overflowing_children(node: dict[str, Any], head: dict[str, Any] | None = None) -> set[str]:
+    """The children whose GraphQL connection holds more than the query fetched (``head``: the head commit
+    with its check suites)."""
     overflow = {
         child
         for child, connection in (
@@ -111,22 +150,22 @@ def overflowing_children(node: dict[str, Any]) -> set[str]:
     threads = node.get("reviewThreads") or {}
     if _short(threads) or any(_short((t or {}).get("comments")) for t in threads.get("nodes") or []):
         overflow.add("review_comments")
-    for head in (node.get("headCommit") or {}).get("nodes") or []:
-        suites = ((head or {}).get("commit") or {}).get("checkSuites") or {}
-        if _short(suites) or any(_short((s or {}).get("checkRuns")) for s in suites.get("nodes") or []):
-            overflow.add("check_runs")
+    suites = (head or {}).get("checkSuites") or {}
+    if _short(suites) or any(_short((s or {}).get("checkRuns")) for s in suites.get("nodes") or []):
+        overflow.add("check_runs")
     return overflow
 
 
-def to_fetched(repo: str, node: dict[str, Any], updated_at: dt.datetime) -> FetchedPullRequest:
-    """Split a search node into the payload lists the loader takes (children stay GraphQL nodes)."""
+def to_fetched(
+    repo: str, node: dict[str, Any], updated_at: dt.datetime, head: dict[str, Any] | None = None
+) -> FetchedPullRequest:
+    """Split a search node into the payload lists the loader takes (children stay GraphQL nodes); the check
+    runs are those of ``head``, the head commit."""
     check_runs = []
-    for head in (node.get("headCommit") or {}).get("nodes") or []:
-        commit = (head or {}).get("commit") or {}
-        for suite in (commit.get("checkSuites") or {}).get("nodes") or []:
-            for run in ((suite or {}).get("checkRuns") or {}).get("nodes") or []:
-                # a run does not name its app or commit: carry them down from its suite and head commit
-                check_runs.append({**run, "app": (suite or {}).get("app"), "headSha": commit.get("oid")})
+    for suite in ((head or {}).get("checkSuites") or {}).get("nodes") or []:
+        for run in ((suite or {}).get("checkRuns") or {}).get("nodes") or []:
+            # a run does not name its app or commit: carry them down from its suite and head commit
+            check_runs.append({**run, "app": (suite or {}).get("app"), "headSha": (head or {}).get("oid")})
     threads = (node.get("reviewThreads") or {}).get("nodes") or []
     return FetchedPullRequest(
         repo_full_name=repo,
@@ -147,30 +186,52 @@ def to_fetched(repo: str, node: dict[str, Any], updated_at: dt.datetime) -> Fetc
 def complete_over_rest(
     client: GitHubClient, pr: FetchedPullRequest, children: set[str]
 ) -> FetchedPullRequest:
-    """Re-read the overflowing children over REST (a labels overflow re-reads the whole pull request)."""
+    """Re-read the overflowing children over REST (a labels overflow re-reads the whole pull request). A
+    pull request that answers 404 meanwhile keeps what was read and says what vanished."""
     if "detail" in children or pr.number is None:
         listing = rest_fetch.PullRequestListing(pr.repo_full_name, pr.number, pr.updated_at, pr.detail)
-        return rest_fetch.fetch_pull_request_details(client, [listing], 1)[0]
-    lists = rest_fetch.pull_request_lists(
+        reread = rest_fetch.fetch_pull_request_details(client, [listing], 1)[0]
+        return dataclasses.replace(pr, vanished=reread.vanished) if reread.vanished else reread
+    lists, vanished = rest_fetch.pull_request_lists(
         client, pr.repo_full_name, pr.number, _head_sha(pr.detail), children
     )
-    return dataclasses.replace(pr, **lists, rest_children=frozenset(children))
+    return dataclasses.replace(pr, **lists, rest_children=frozenset(lists), vanished=vanished)
 
 
-def _head_sha(node: dict[str, Any]) -> str | None:
-    oid = node.get("headRefOid")
-    return oid if isinstance(oid, str) else None
+def complete(
+    client: GitHubClient, graphql: GitHubGraphQL, repo: str, node: dict[str, Any], updated_at: dt.datetime
+) -> FetchedPullRequest:
+    """One search node made whole: its head commit's checks read by oid when ``commits(last: 1)`` was not
+    the head, and overflowing connections re-read over REST."""
+    head = listed_head_commit(node)
+    head_oid = _head_sha(node)
+    if head is None and head_oid is not None:
+        head = read_head_commit(graphql, repo, head_oid)
+    pr = to_fetched(repo, node, updated_at, head)
+    children = overflowing_children(node, head)
+    return complete_over_rest(client, pr, children) if children else pr
+
+
+def unresolved_hit(hit: UnresolvedHit, window_start: dt.datetime) -> FetchedPullRequest:
+    """A null search hit, kept as its error in the window's first day and counted as a vanished pull
+    request (it names no repository or number)."""
+    message = str(hit.error.get("message") or "null search hit")
+    return FetchedPullRequest("", None, window_start, hit.error, payload_format="graphql", vanished=message)
 
 
 def fetch_pull_requests(
     client: GitHubClient, scope: GitHubScope, start: dt.datetime, end: dt.datetime, concurrency: int
 ) -> list[FetchedPullRequest]:
     graphql = GitHubGraphQL(client)
+    bad_text_before = client.suspect_bodies
     fetched: list[FetchedPullRequest] = []
-    incomplete: list[tuple[FetchedPullRequest, set[str]]] = []
+    found: list[tuple[str, dict[str, Any], dt.datetime]] = []
     for search_scope in search_scopes(scope):
         for window_start, window_end, total in windows_within_cap(graphql, search_scope, start, end):
             for node in search_nodes(graphql, search_scope, window_start, window_end, total):
+                if isinstance(node, UnresolvedHit):
+                    fetched.append(unresolved_hit(node, start))
+                    continue
                 if not isinstance(node, dict) or not node:
                     continue  # search hits that are not pull requests come back as empty objects
                 repo = str((node.get("repository") or {}).get("nameWithOwner") or "")
@@ -178,16 +239,11 @@ def fetch_pull_requests(
                     continue  # an org-wide search also finds repositories outside the allow-list
                 updated_at = parse_timestamp(node.get("updatedAt"))
                 if updated_at is None:  # unplaceable: kept in the window's first day, counted by staging
-                    fetched.append(to_fetched(repo, node, start))
+                    fetched.append(to_fetched(repo, node, start, listed_head_commit(node)))
                     continue
                 if not start <= updated_at < end:
                     continue  # search matched on a rounded date; the window is exact
-                pr = to_fetched(repo, node, updated_at)
-                children = overflowing_children(node)
-                if children:
-                    incomplete.append((pr, children))
-                else:
-                    fetched.append(pr)
+                found.append((repo, node, updated_at))
     with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
-        fetched += pool.map(lambda item: complete_over_rest(client, *item), incomplete)
-    return fetched
+        fetched += pool.map(lambda item: complete(client, graphql, *item), found)
+    return text_checked(fetched, client.suspect_bodies > bad_text_before)

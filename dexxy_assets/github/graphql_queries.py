@@ -25,6 +25,19 @@ CONNECTION_LIMITS = {
 
 _ACTOR = "__typename login ... on User { databaseId } ... on Bot { databaseId }"
 
+CHECK_SUITES = f"""
+checkSuites(first: {CONNECTION_LIMITS["checkSuites"]}) {{
+  totalCount
+  nodes {{
+    app {{ slug }}
+    checkRuns(first: {CONNECTION_LIMITS["checkRuns"]}) {{
+      totalCount
+      nodes {{ databaseId name status conclusion startedAt completedAt }}
+    }}
+  }}
+}}
+"""
+
 PULL_REQUEST_FIELDS = f"""
 id databaseId number title body url state isDraft createdAt updatedAt closedAt mergedAt
 repository {{ nameWithOwner }}
@@ -67,23 +80,7 @@ reviewThreads(first: {CONNECTION_LIMITS["reviewThreads"]}) {{
     }}
   }}
 }}
-headCommit: commits(last: 1) {{
-  nodes {{
-    commit {{
-      oid
-      checkSuites(first: {CONNECTION_LIMITS["checkSuites"]}) {{
-        totalCount
-        nodes {{
-          app {{ slug }}
-          checkRuns(first: {CONNECTION_LIMITS["checkRuns"]}) {{
-            totalCount
-            nodes {{ databaseId name status conclusion startedAt completedAt }}
-          }}
-        }}
-      }}
-    }}
-  }}
-}}
+headCommit: commits(last: 1) {{ nodes {{ commit {{ oid {CHECK_SUITES} }} }} }}
 """
 
 SEARCH_PULL_REQUESTS = f"""
@@ -104,4 +101,19 @@ query DexxyPullRequestCount($query: String!) {
 }
 """
 
-ALL_DOCUMENTS = {"SEARCH_PULL_REQUESTS": SEARCH_PULL_REQUESTS, "COUNT_PULL_REQUESTS": COUNT_PULL_REQUESTS}
+# ``commits(last: 1)`` is the head only while a pull request has at most 250 commits (GitHub lists no more):
+# beyond that, or whenever its oid is not ``headRefOid``, the head commit is read by its oid.
+HEAD_COMMIT_CHECKS = f"""
+query DexxyHeadCommitChecks($owner: String!, $name: String!, $oid: GitObjectID!) {{
+  rateLimit {{ cost remaining resetAt nodeCount }}
+  repository(owner: $owner, name: $name) {{
+    object(oid: $oid) {{ ... on Commit {{ oid {CHECK_SUITES} }} }}
+  }}
+}}
+"""
+
+ALL_DOCUMENTS = {
+    "SEARCH_PULL_REQUESTS": SEARCH_PULL_REQUESTS,
+    "COUNT_PULL_REQUESTS": COUNT_PULL_REQUESTS,
+    "HEAD_COMMIT_CHECKS": HEAD_COMMIT_CHECKS,
+}

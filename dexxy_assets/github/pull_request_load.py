@@ -7,6 +7,7 @@ and children older than their pull request's current version removed (a force-pu
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -18,6 +19,7 @@ from sqlalchemy import Connection, text
 from dexxy_assets.github import graphql_shapes, staging_rows
 from dexxy_assets.github.fetched import FetchedPullRequest
 from dexxy_assets.payload_fields import parse_timestamp
+from dexxy_assets.payload_repair import repair_payload
 from dexxy_assets.problems import ProblemLog
 from resources.bulk_load import Jsonb, replace_partitions, upsert
 from resources.sql_template import render_sql
@@ -182,6 +184,34 @@ def draft_events(pr: FetchedPullRequest) -> list[tuple[str, dt.datetime]] | None
     return parsed
 
 
+# what each payload of a fetched pull request is, for naming its repairs: attribute → (entity, record label)
+_REPAIRED_PAYLOADS = {
+    "detail": ("pull_requests", "pull_request"),
+    "draft_events": ("pull_requests", "draft_event"),
+    "reviews": ("reviews", "review"),
+    "commits": ("commits", "commit"),
+    "files": ("files", "file"),
+    "check_runs": ("check_runs", "check_run"),
+    "issue_comments": ("comments", "issue_comment"),
+    "review_comments": ("comments", "review_comment"),
+}
+
+
+def repaired(pr: FetchedPullRequest, problems: dict[str, ProblemLog]) -> FetchedPullRequest:
+    """``pr`` with text PostgreSQL cannot store repaired (``payload_repair``), each repair counted as a
+    problem of its entity, e.g. ``pull_request.text_repaired_lone_surrogate``."""
+    changes: dict[str, Any] = {}
+    where = f"{pr.repo_full_name}#{pr.number}"
+    for attribute, (entity, label) in _REPAIRED_PAYLOADS.items():
+        payload = getattr(pr, attribute)
+        fixed, kinds = repair_payload(payload)
+        if kinds:
+            changes[attribute] = fixed
+            for kind in kinds:
+                problems[entity].add(f"{label}.text_repaired_{kind}", pr.partition_date, where)
+    return dataclasses.replace(pr, **changes) if changes else pr
+
+
 def load_pull_requests(
     conn: Connection, fetched: list[FetchedPullRequest], partitions: list[dt.date], fetched_at: dt.datetime
 ) -> PullRequestLoad:
@@ -190,11 +220,17 @@ def load_pull_requests(
     raw: dict[str, list[Row]] = {name: [] for name in ENTITY_NAMES}
     staged: dict[str, list[Row]] = {name: [] for name in ENTITY_NAMES}
     for pr in fetched:
+        if pr.may_hold_bad_text:
+            pr = repaired(pr, load.problems)
         day = pr.partition_date
         detail = graphql_shapes.pull_request(pr.detail) if pr.payload_format == "graphql" else pr.detail
-        pr_row = staging_rows.pull_request_row(
-            detail, pr.repo_full_name, day, fetched_at, load.problems["pull_requests"], draft_events(pr)
-        )
+        if pr.vanished is not None:  # deleted or transferred mid-fetch: raw keeps what came, staging its past
+            load.problems["pull_requests"].add("pull_request.vanished", day, pr.vanished)
+            pr_row = None
+        else:
+            pr_row = staging_rows.pull_request_row(
+                detail, pr.repo_full_name, day, fetched_at, load.problems["pull_requests"], draft_events(pr)
+            )
         pr_id = (
             pr_row["pr_id"]
             if pr_row
@@ -222,8 +258,9 @@ def load_pull_requests(
             for child_keys, shaped, payload in child.items(pr):
                 raw[child.name].append({**keys, **child_keys, "payload": Jsonb(payload)})
                 load.counts[child.name].per_partition[day] += 1
-                if pr_row is None:  # a child of an unkeyable pull request stays in raw only
-                    load.problems[child.name].add(f"{child.name}.parent_unkeyed", day)
+                if pr_row is None:  # a child of an unkeyable or vanished pull request stays in raw only
+                    reason = "parent_vanished" if pr.vanished is not None else "parent_unkeyed"
+                    load.problems[child.name].add(f"{child.name}.{reason}", day)
                 elif row := child.parse(shaped, child_keys, pr_row, fetched_at, load.problems[child.name]):
                     staged[child.name].append(row)
 

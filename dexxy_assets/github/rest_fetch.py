@@ -10,10 +10,11 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from dexxy_assets.github.fetched import FetchedPullRequest
+from dexxy_assets.github.fetched import FetchedPullRequest, text_checked
 from dexxy_assets.payload_fields import parse_timestamp
 from resources.github import GitHubScope
 from resources.github_client import GitHubClient
+from resources.github_errors import GitHubNotFoundError
 from resources.github_names import api_path, repo_path
 
 Payload = dict[str, Any]
@@ -118,50 +119,76 @@ CHILD_LISTS = (
 
 def pull_request_lists(
     client: GitHubClient, repo: str, number: int, head_sha: str | None, children: Iterable[str] = CHILD_LISTS
-) -> dict[str, list[Any]]:
-    """The named child lists of one pull request, one paged REST list each."""
+) -> tuple[dict[str, list[Any]], str | None]:
+    """The named child lists of one pull request, one paged REST list each; and the path that answered 404
+    if the pull request vanished meanwhile (then the lists hold what was read before it)."""
     pull, issue = f"repos/{repo}/pulls/{number}", f"repos/{repo}/issues/{number}"
-    readers: dict[str, Callable[[], list[Any]]] = {
-        "reviews": lambda: list(client.paginate(f"{pull}/reviews")),
-        "commits": lambda: list(client.paginate(f"{pull}/commits")),
-        "files": lambda: list(client.paginate(f"{pull}/files")),
-        "check_runs": lambda: (
-            list(client.paginate(f"repos/{repo}/commits/{head_sha}/check-runs", items_key="check_runs"))
-            if head_sha
-            else []
+    readers: dict[str, tuple[str, Callable[[], Iterator[Any]]]] = {
+        "reviews": (f"{pull}/reviews", lambda: client.paginate(f"{pull}/reviews")),
+        "commits": (f"{pull}/commits", lambda: client.paginate(f"{pull}/commits")),
+        "files": (f"{pull}/files", lambda: client.paginate(f"{pull}/files")),
+        "check_runs": (
+            f"repos/{repo}/commits/{head_sha}/check-runs",
+            lambda: (
+                client.paginate(f"repos/{repo}/commits/{head_sha}/check-runs", items_key="check_runs")
+                if head_sha
+                else iter(())
+            ),
         ),
-        "issue_comments": lambda: list(client.paginate(f"{issue}/comments")),
-        "review_comments": lambda: list(client.paginate(f"{pull}/comments")),
-        "draft_events": lambda: [
-            e
-            for e in client.paginate(f"{issue}/events")
-            if isinstance(e, dict) and e.get("event") in DRAFT_EVENT_NAMES
-        ],
+        "issue_comments": (f"{issue}/comments", lambda: client.paginate(f"{issue}/comments")),
+        "review_comments": (f"{pull}/comments", lambda: client.paginate(f"{pull}/comments")),
+        "draft_events": (
+            f"{issue}/events",
+            lambda: (
+                e
+                for e in client.paginate(f"{issue}/events")
+                if isinstance(e, dict) and e.get("event") in DRAFT_EVENT_NAMES
+            ),
+        ),
     }
-    return {name: readers[name]() for name in children}
+    lists: dict[str, list[Any]] = {}
+    for name in children:
+        path, read = readers[name]
+        items = lists[name] = []
+        try:
+            items.extend(read())
+        except GitHubNotFoundError:
+            return lists, path
+    return lists, None
 
 
 def fetch_pull_request_details(
     client: GitHubClient, listings: list[PullRequestListing], concurrency: int
 ) -> list[FetchedPullRequest]:
+    """Each listed pull request in full. One that answers 404 (deleted or transferred since it was listed)
+    keeps what was read, its list entry standing in for a missing detail, and says what vanished."""
+
     def fetch(listing: PullRequestListing) -> FetchedPullRequest:
         repo = listing.repo_full_name
         if listing.number is None:
             return FetchedPullRequest(repo, None, listing.updated_at, listing.item)
-        detail = client.get(f"repos/{repo}/pulls/{listing.number}")
+        path = f"repos/{repo}/pulls/{listing.number}"
+        try:
+            detail = client.get(path)
+        except GitHubNotFoundError:
+            return FetchedPullRequest(repo, listing.number, listing.updated_at, listing.item, vanished=path)
         head_sha = detail.get("head", {}).get("sha") if isinstance(detail, dict) else None
+        lists, vanished = pull_request_lists(
+            client, repo, listing.number, head_sha if isinstance(head_sha, str) else None
+        )
         return FetchedPullRequest(
             repo_full_name=repo,
             number=listing.number,
             updated_at=listing.updated_at,
             detail=detail,
-            **pull_request_lists(
-                client, repo, listing.number, head_sha if isinstance(head_sha, str) else None
-            ),
+            **lists,
+            vanished=vanished,
         )
 
+    bad_text_before = client.suspect_bodies
     with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
-        return list(pool.map(fetch, listings))
+        fetched = list(pool.map(fetch, listings))
+    return text_checked(fetched, client.suspect_bodies > bad_text_before)
 
 
 def _listings(
