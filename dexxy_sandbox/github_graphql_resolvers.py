@@ -32,6 +32,7 @@ from graphql import (
     GraphQLType,
 )
 
+from dexxy_sandbox.github_graphql_deployments import bind_deployment_resolvers
 from dexxy_sandbox.github_graphql_details import (
     DETAIL_BINDINGS,
     commit_check_suites,
@@ -518,6 +519,7 @@ def executable_schema() -> GraphQLSchema:
     }
     for type_name, resolvers in bindings.items():
         _bind(schema, type_name, resolvers)
+    bind_deployment_resolvers(schema)
     abstract = ("Node", "Actor", "UniformResourceLocatable", "RepositoryOwner")
     for name in (*abstract, "SearchResultItem", "PullRequestTimelineItems", "RequestedReviewer", "Assignee"):
         schema.type_map[name].resolve_type = type_of  # type: ignore[attr-defined]
