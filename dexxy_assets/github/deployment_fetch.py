@@ -155,6 +155,7 @@ class _GraphQLSource(_Source):
             e.id: e for e in entries if deployment_graphql.ref_missing(e.raw) and isinstance(e.id, int)
         }
         if refless:
+            self.memory.load_etags(self.client, [self.client.list_url(f"repos/{repo}/deployments")])
             for payload in _rest_listing_until(self.client, repo, set(refless), start):
                 entry = refless[payload["id"]]
                 _supplement(entry, "ref", payload.get("ref"))
