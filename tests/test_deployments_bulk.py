@@ -18,7 +18,13 @@ from resources.github_client import GitHubClient
 from resources.github_graphql import GitHubGraphQL
 from resources.sql_template import render_sql
 from resources.warehouse import WarehouseResource
-from tests.github_runs import SANDBOX_TOKEN, github_resource, materialize_range, table_rows
+from tests.github_runs import (
+    SANDBOX_TOKEN,
+    github_resource,
+    materialize_range,
+    materialize_unpartitioned,
+    table_rows,
+)
 from tests.sandbox_fixtures import SANDBOX_UNTIL, running_sandbox
 
 START = SANDBOX_UNTIL - dt.timedelta(days=30)
@@ -154,3 +160,9 @@ def test_statuses_beyond_a_page_are_read_over_rest(sandbox, monkeypatch: pytest.
     for deployment in graphql:
         assert deployment.rest_statuses == by_id[deployment.rest["id"]].rest_statuses
         assert deployment.change_set == by_id[deployment.rest["id"]].change_set
+
+
+def test_bench_gets_nothing_from_a_run_without_deployments(warehouse: WarehouseResource) -> None:
+    result = materialize_unpartitioned(warehouse, "key:analytics/deployments")
+    assert result.success
+    assert deployment_usage(result) == (0, 0)
