@@ -66,10 +66,13 @@ def deployment_usage(result: dg.ExecuteInProcessResult) -> tuple[int, int]:
     ``dexxy bench``'s per-pull-request budget figure; (0, 0) when the run did not materialize it."""
     if not any(node.name == "github__deployments" for node in result.job_def.nodes):
         return 0, 0
+    requests = points = 0
     for materialization in result.asset_materializations_for_node("github__deployments"):
+        # run-wide figures: on every partition's materialization, or only on one of them
         metadata = {k: v.value for k, v in materialization.metadata.items()}
-        return int(metadata.get("api_requests") or 0), int(metadata.get("api_budget_points") or 0)
-    return 0, 0
+        requests = max(requests, int(metadata.get("api_requests") or 0))
+        points = max(points, int(metadata.get("api_budget_points") or 0))
+    return requests, points
 
 
 def load_deployments(
