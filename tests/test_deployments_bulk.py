@@ -10,6 +10,7 @@ from typing import Any
 
 import httpx
 import pytest
+from graphql import parse, validate
 from sqlalchemy import text
 
 from dexxy_assets.github import deployment_fetch, deployment_graphql
@@ -26,6 +27,7 @@ from tests.github_runs import (
     table_rows,
 )
 from tests.sandbox_fixtures import SANDBOX_UNTIL, running_sandbox
+from tests.test_graphql_documents import SCHEMA_PATH, github_schema
 
 START = SANDBOX_UNTIL - dt.timedelta(days=30)
 SELECTION = "key:github/deployments or key:analytics/deployments"
@@ -168,3 +170,10 @@ def test_bench_gets_nothing_from_a_run_without_deployments(warehouse: WarehouseR
     result = materialize_unpartitioned(warehouse, "key:analytics/deployments")
     assert result.success
     assert deployment_usage(result) == (0, 0)
+
+
+def test_the_deployments_query_is_valid_against_githubs_schema() -> None:
+    if not SCHEMA_PATH.exists():
+        pytest.skip(f"../shared/specs not found: {SCHEMA_PATH} (the specs live beside the repository)")
+    errors = validate(github_schema(), parse(deployment_graphql.DEPLOYMENTS_QUERY))
+    assert [e.message for e in errors] == []
