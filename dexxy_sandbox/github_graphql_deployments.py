@@ -15,6 +15,7 @@ What github.com does and the sandbox copies:
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -171,11 +172,19 @@ def _live_ref(deployment: Deployment, info: GraphQLResolveInfo) -> RefView | Non
         return None
     if deployment.ref == repo.default_branch:
         return RefView(deployment.ref, repo)
+    heads = data.cache.get(("head refs", repo.name), lambda: _head_refs(data, repo))
+    if deployment.ref not in heads:
+        return None  # a commit sha, or a branch the model does not know
+    deleted = heads[deployment.ref]
+    return RefView(deployment.ref, repo) if deleted is None or deleted > data.org.as_of else None
+
+
+def _head_refs(data: GraphData, repo: Repository) -> dict[str, dt.datetime | None]:
+    """Each pull request branch of the repository and when it was deleted (the first PR of a name wins)."""
+    heads: dict[str, dt.datetime | None] = {}
     for pr in data.org.pulls(repo.name):
-        if pr.head_ref == deployment.ref:
-            deleted = pr.head_ref_deleted_at
-            return RefView(deployment.ref, repo) if deleted is None or deleted > data.org.as_of else None
-    return None  # a commit sha, or a branch the model does not know
+        heads.setdefault(pr.head_ref, pr.head_ref_deleted_at)
+    return heads
 
 
 def _statuses(deployment: Deployment, info: GraphQLResolveInfo, **args: Any) -> Connection:
