@@ -502,6 +502,7 @@ def _widen_ints(schema: GraphQLSchema) -> None:
 def executable_schema() -> GraphQLSchema:
     """The sandbox schema with its resolvers bound (a new instance per call)."""
     schema = build_github_schema()
+    bind_deployment_resolvers(schema)  # Repository.deployments and its types (github_graphql_deployments)
     bindings: dict[str, dict[str, Resolver]] = {
         "Query": QUERY,
         "User": ACCOUNT,
@@ -519,7 +520,6 @@ def executable_schema() -> GraphQLSchema:
     }
     for type_name, resolvers in bindings.items():
         _bind(schema, type_name, resolvers)
-    bind_deployment_resolvers(schema)
     abstract = ("Node", "Actor", "UniformResourceLocatable", "RepositoryOwner")
     for name in (*abstract, "SearchResultItem", "PullRequestTimelineItems", "RequestedReviewer", "Assignee"):
         schema.type_map[name].resolve_type = type_of  # type: ignore[attr-defined]
