@@ -32,6 +32,7 @@ from graphql import (
     GraphQLType,
 )
 
+from dexxy_sandbox.github_graphql_deployments import bind_deployment_resolvers
 from dexxy_sandbox.github_graphql_details import (
     DETAIL_BINDINGS,
     commit_check_suites,
@@ -528,6 +529,7 @@ def _widen_ints(schema: GraphQLSchema) -> None:
 def executable_schema() -> GraphQLSchema:
     """The sandbox schema with its resolvers bound (a new instance per call)."""
     schema = build_github_schema()
+    bind_deployment_resolvers(schema)  # Repository.deployments and its types (github_graphql_deployments)
     bindings: dict[str, dict[str, Resolver]] = {
         "Query": QUERY,
         "User": ACCOUNT,

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from graphql import GraphQLSchema, assert_valid_schema, build_schema
 
+from dexxy_sandbox.github_graphql_deployments import extend_with_deployments
+
 SDL = """
 scalar BigInt
 
@@ -868,6 +870,6 @@ type AssignedEvent implements Node {
 
 def build_github_schema() -> GraphQLSchema:
     """A new schema from SDL, without resolvers (`github_graphql_resolvers` binds them to its own copy)."""
-    schema = build_schema(SDL)
+    schema = extend_with_deployments(build_schema(SDL))  # Repository.deployments lives in its own module
     assert_valid_schema(schema)
     return schema

@@ -1,0 +1,3 @@
+-- Deployments fetched over GraphQL keep the GraphQL node verbatim in raw (what REST could not give under
+-- "_rest"); payload_format says whose shape payload and statuses have (rest or graphql). Staging reads both.
+ALTER TABLE raw.github_deployments ADD COLUMN IF NOT EXISTS payload_format text NOT NULL DEFAULT 'rest';
