@@ -289,7 +289,6 @@ class JiraPayloads:
                     "id": field_id,
                     "key": field_id,
                     "name": name,
-                    "untranslatedName": name,
                     "custom": True,
                     "orderable": True,
                     "navigable": True,
@@ -319,8 +318,6 @@ class JiraPayloads:
         ):
             if value is not None:
                 body[name] = agile_time(value)
-        if agile:
-            body["createdDate"] = agile_time(sprint.created)
         return body
 
     def issue_link(self, key: str | None, version: str) -> Json | None:
