@@ -4,6 +4,10 @@ JQL in the user's time zone, the removed search, auth, 429s and the agile API.""
 from __future__ import annotations
 
 import datetime as dt
+import os
+import signal
+import subprocess
+import sys
 from collections.abc import Iterator
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -308,3 +312,30 @@ def test_boards_sprints_and_sprint_issues(client: httpx.Client, site: JiraSite) 
     expected = {i.key for i in site.issues if closed["id"] in i.sprint_ids}
     assert issues["total"] == len(expected) and {i["key"] for i in issues["issues"]} <= expected
     assert all(closed["id"] in [s["id"] for s in i["fields"]["closedSprints"]] for i in issues["issues"])
+
+
+def test_sandbox_serve_prints_the_jira_lines() -> None:
+    command = [sys.executable, "-m", "dexxy_sandbox.cli", "--port", "0", "--days", "14", "--engineers", "4"]
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
+    try:
+        assert process.stdout is not None
+        lines: dict[str, str] = {}
+        while "JIRA_PROJECTS" not in lines and len(lines) < 20:
+            name, _, value = process.stdout.readline().strip().partition("=")
+            lines[name] = value
+        projects = lines["JIRA_PROJECTS"].split(",")
+        assert "OPS" in projects and len(projects) >= 2
+        auth = (lines["JIRA_EMAIL"], lines["JIRA_API_TOKEN"])
+        search = httpx.get(
+            f"{lines['JIRA_BASE_URL']}/rest/api/3/search/jql",
+            params={"jql": f"project in ({lines['JIRA_PROJECTS']})", "maxResults": 1},
+            auth=auth,
+        )
+        assert search.status_code == 200 and search.json()["issues"]
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=15) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()

@@ -616,13 +616,7 @@ class JiraApi:
             wanted = self.site.project(project)
             boards = [b for b in boards if wanted is not None and b.project_key == wanted.key]
         page = offset_page(boards, request.number("startAt", 0), request.number("maxResults", 50), 50)
-        return 200, {
-            "maxResults": page.max_results,
-            "startAt": page.start_at,
-            "total": page.total,
-            "isLast": page.is_last,
-            "values": [self._board_json(request, b.id) for b in page.items],
-        }
+        return 200, _agile_page(page, [self._board_json(request, b.id) for b in page.items])
 
     def _board_id(self, request: JiraRequest) -> int:
         raw = request.params["boardId"]
@@ -648,13 +642,7 @@ class JiraApi:
         )
         page = offset_page(sprints, request.number("startAt", 0), request.number("maxResults", 50), 50)
         payloads = self.payloads(request.base)
-        return 200, {
-            "maxResults": page.max_results,
-            "startAt": page.start_at,
-            "total": page.total,
-            "isLast": page.is_last,
-            "values": [payloads.sprint(s, agile=True) for s in page.items],
-        }
+        return 200, _agile_page(page, [payloads.sprint(s, agile=True) for s in page.items])
 
     def _sprint_id(self, request: JiraRequest) -> int:
         raw = request.params["sprintId"]
@@ -717,6 +705,17 @@ def _page_bean(request: JiraRequest, page: OffsetPage, values: list[Any]) -> Jso
         following = {"startAt": page.start_at + len(page.items), "maxResults": page.max_results}
         body["nextPage"] = f"{here}?{urlencode(following)}"
     return body
+
+
+def _agile_page(page: OffsetPage, values: list[Any]) -> Json:
+    """The agile API's page: like a `PageBean` without the URLs."""
+    return {
+        "maxResults": page.max_results,
+        "startAt": page.start_at,
+        "total": page.total,
+        "isLast": page.is_last,
+        "values": values,
+    }
 
 
 def _ms(value: dt.datetime) -> int:
