@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -17,7 +18,12 @@ import pytest
 
 from dexxy_sandbox.faults import FaultConfig
 from dexxy_sandbox.jira import JIRA_API_TOKEN, JIRA_OAUTH_TOKEN, JiraSite
-from dexxy_sandbox.jira.payloads import EMBEDDED_CHANGELOG, EMBEDDED_COMMENTS, EMBEDDED_WORKLOGS
+from dexxy_sandbox.jira.payloads import (
+    EMBEDDED_CHANGELOG,
+    EMBEDDED_COMMENTS,
+    EMBEDDED_WORKLOGS,
+    SEARCH_EMBEDDED_CHANGELOG,
+)
 from dexxy_sandbox.server import SandboxServer
 from tests.sandbox_fixtures import running_sandbox
 
@@ -147,9 +153,13 @@ def test_embedded_lists_are_truncated_and_the_rest_pages(client: httpx.Client, s
     params = {"jql": f"key = {issue.key}", "fields": "comment,worklog", "expand": "changelog"}
     found = _ok(client.get(SEARCH, params=params))["issues"][0]
     changelog = found["changelog"]
-    assert changelog["total"] == len(issue.histories) and changelog["maxResults"] == EMBEDDED_CHANGELOG
-    newest = [str(h.id) for h in reversed(issue.histories)][:EMBEDDED_CHANGELOG]
-    assert [h["id"] for h in changelog["histories"]] == newest  # the most recent 100, newest first
+    assert changelog["total"] == len(issue.histories) and changelog["maxResults"] == SEARCH_EMBEDDED_CHANGELOG
+    newest = [str(h.id) for h in reversed(issue.histories)]
+    assert [h["id"] for h in changelog["histories"]] == newest[:SEARCH_EMBEDDED_CHANGELOG]  # newest first
+    single = _ok(client.get(f"/rest/api/3/issue/{issue.key}", params={"expand": "changelog", "fields": "id"}))
+    assert [h["id"] for h in single["changelog"]["histories"]] == newest[
+        :EMBEDDED_CHANGELOG
+    ]  # the issue: 100
     comment, worklog = found["fields"]["comment"], found["fields"]["worklog"]
     assert comment["total"] == len(issue.comments) and len(comment["comments"]) == EMBEDDED_COMMENTS
     assert worklog["total"] == len(issue.worklogs) and len(worklog["worklogs"]) == EMBEDDED_WORKLOGS
@@ -185,6 +195,7 @@ def test_bulk_changelog_pages_across_issues(client: httpx.Client, site: JiraSite
     issues = [i for i in site.issues if i.histories][:15]
     wanted = [i.key for i in issues] + ["OPS-99999"]  # an unknown key is left out, not an error
     collected: dict[str, list[str]] = {}
+    appearances: Counter[str] = Counter()
     token = None
     pages = 0
     while True:
@@ -193,10 +204,12 @@ def test_bulk_changelog_pages_across_issues(client: httpx.Client, site: JiraSite
         pages += 1
         for entry in page["issueChangeLogs"]:
             collected.setdefault(entry["issueId"], []).extend(h["id"] for h in entry["changeHistories"])
+            appearances[entry["issueId"]] += 1
         token = page.get("nextPageToken")
         if token is None:
             break
     assert pages > 3
+    assert any(count > 1 for count in appearances.values())  # sorted by date, so an issue spans pages
     assert collected == {str(i.id): [str(h.id) for h in i.histories] for i in issues}
     only_status = _ok(
         client.post(

@@ -29,7 +29,7 @@ from dexxy_sandbox.faults import Fault, FaultConfig, FaultInjector
 from dexxy_sandbox.jira.jql import JqlError, parse_jql
 from dexxy_sandbox.jira.model import Issue, JiraSite
 from dexxy_sandbox.jira.paging import BadPageToken, OffsetPage, int_param, make_token, offset_page, read_token
-from dexxy_sandbox.jira.payloads import FieldSelection, JiraPayloads, Json
+from dexxy_sandbox.jira.payloads import SEARCH_EMBEDDED_CHANGELOG, FieldSelection, JiraPayloads, Json
 from dexxy_sandbox.rate_limit import RateLimiter
 from dexxy_sandbox.request_log import DROPPED, RequestLog
 
@@ -451,7 +451,8 @@ class JiraApi:
         size = min(max_results or 50, cap)
         page = matched[offset : offset + size]
         payloads = self.payloads(request.base)
-        body: Json = {"issues": [payloads.issue(i, request.version, selection, expands) for i in page]}
+        limit = SEARCH_EMBEDDED_CHANGELOG
+        body: Json = {"issues": [payloads.issue(i, request.version, selection, expands, limit) for i in page]}
         following = offset + len(page)
         if following < len(matched):
             body["nextPageToken"] = make_token(following, scope)
@@ -531,27 +532,29 @@ class JiraApi:
             if found is not None and found not in issues:
                 issues.append(found)  # issues that do not exist (or are not visible) are left out
         payloads = self.payloads(request.base)
+        ordered = sorted(  # oldest change first, then the smallest issue id, as Jira sorts them
+            ((history, found) for found in issues for history in found.histories),
+            key=lambda pair: (pair[0].created, pair[1].id, pair[0].id),
+        )
         flat: list[tuple[Issue, Json]] = []
-        for found in issues:
-            for history in found.histories:
-                rendered = payloads.history(history, "3")
-                if field_ids:
-                    rendered["items"] = [i for i in rendered["items"] if i.get("fieldId") in field_ids]
-                    if not rendered["items"]:
-                        continue
-                flat.append((found, rendered))
+        for history, found in ordered:
+            rendered = payloads.history(history, "3")
+            if field_ids:
+                rendered["items"] = [i for i in rendered["items"] if i.get("fieldId") in field_ids]
+                if not rendered["items"]:
+                    continue
+            flat.append((found, rendered))
         scope = f"{','.join(str(i.id) for i in issues)}|{','.join(map(str, field_ids))}"
         try:
             offset = read_token(body.get("nextPageToken"), scope)
         except BadPageToken as error:
             raise JiraError(400, str(error)) from error
         page = flat[offset : offset + min(max_results, 1000)]
-        grouped: list[Json] = []
+        grouped: dict[int, list[Json]] = {}  # one entry per issue on this page; an issue can span pages
         for found, rendered in page:
-            if not grouped or grouped[-1]["issueId"] != str(found.id):
-                grouped.append({"issueId": str(found.id), "changeHistories": []})
-            grouped[-1]["changeHistories"].append(rendered)
-        answer: Json = {"issueChangeLogs": grouped}
+            grouped.setdefault(found.id, []).append(rendered)
+        logs = [{"issueId": str(i), "changeHistories": grouped[i]} for i in sorted(grouped)]
+        answer: Json = {"issueChangeLogs": logs}
         if offset + len(page) < len(flat):
             answer["nextPageToken"] = make_token(offset + len(page), scope)
         return 200, answer

@@ -3,7 +3,7 @@
 Platform timestamps are rendered the way Jira does, `2025-03-31T09:15:30.000-0700`, in the API user's time
 zone; agile timestamps in UTC with `Z`. REST v3 carries rich text as Atlassian Document Format, v2 as plain
 text (wiki markup). Lists embedded in an issue are truncated as Jira truncates them: the changelog to the most
-recent 100 histories, comments and worklogs to the first 20, each with its `total`.
+recent 100 histories (40 in search results), comments and worklogs to the first 20, each with its `total`.
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ from dexxy_sandbox.jira import catalog
 from dexxy_sandbox.jira.model import Comment, History, Issue, JiraSite, JiraUser, Sprint, Worklog
 
 Json = dict[str, Any]
-EMBEDDED_CHANGELOG = 100  # histories an issue carries with expand=changelog (the most recent ones)
+EMBEDDED_CHANGELOG = 100  # histories GET /issue embeds with expand=changelog (the most recent ones)
+SEARCH_EMBEDDED_CHANGELOG = 40  # what /search/jql embeds per issue (the enhanced search's lower limit)
 EMBEDDED_COMMENTS = 20  # comments in the `comment` field
 EMBEDDED_WORKLOGS = 20  # worklogs in the `worklog` field
 ISSUE_EXPAND = "renderedFields,names,schema,operations,editmeta,changelog,versionedRepresentations"
@@ -467,17 +468,24 @@ class JiraPayloads:
             "worklogs": [self.worklog(w, version) for w in shown],
         }
 
-    def changelog_field(self, issue: Issue, version: str) -> Json:
+    def changelog_field(self, issue: Issue, version: str, limit: int = EMBEDDED_CHANGELOG) -> Json:
         """The most recent histories, newest first, as `expand=changelog` embeds them."""
-        recent = list(reversed(issue.histories))[:EMBEDDED_CHANGELOG]
+        recent = list(reversed(issue.histories))[:limit]
         return {
             "startAt": 0,
-            "maxResults": EMBEDDED_CHANGELOG,
+            "maxResults": limit,
             "total": len(issue.histories),
             "histories": [self.history(h, version) for h in recent],
         }
 
-    def issue(self, issue: Issue, version: str, selection: FieldSelection, expand: frozenset[str]) -> Json:
+    def issue(
+        self,
+        issue: Issue,
+        version: str,
+        selection: FieldSelection,
+        expand: frozenset[str],
+        changelog_limit: int = EMBEDDED_CHANGELOG,
+    ) -> Json:
         body: Json = {
             "expand": ISSUE_EXPAND,
             "id": str(issue.id),
@@ -490,7 +498,7 @@ class JiraPayloads:
             names = self.field_names()
             body["names"] = {f: names.get(f, f) for f in body["fields"]}
         if "changelog" in expand:
-            body["changelog"] = self.changelog_field(issue, version)
+            body["changelog"] = self.changelog_field(issue, version, changelog_limit)
         return body
 
     def field_names(self) -> dict[str, str]:
