@@ -431,6 +431,8 @@ class JiraApi:
             max_results = request.number("maxResults", 50)
             raw_fields = request.query.get("fields", [])
             expand = request.arg("expand") or ""
+        if jql is not None and not isinstance(jql, str):
+            raise JiraError(400, "The 'jql' parameter must be a string.")
         if not isinstance(max_results, int) or max_results < 0:
             raise JiraError(400, "The 'maxResults' parameter must be a non-negative integer.")
         try:
