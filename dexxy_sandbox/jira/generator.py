@@ -11,6 +11,7 @@ not done when a sprint closes carries over to the next. Everything is cut at the
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import random
 import re
 import unicodedata
@@ -576,6 +577,16 @@ class _Planner:
 
 def generate_jira(org: SyntheticOrg) -> JiraSite:
     """The Jira Cloud site of `org`: projects for its repositories' keys plus an operations project."""
+    collecting = gc.isenabled()
+    gc.disable()  # many small records and no garbage cycles: collection only costs time (as in generate_org)
+    try:
+        return _generate(org)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _generate(org: SyntheticOrg) -> JiraSite:
     planner = _Planner(org)
     rng = planner.rng
     refs: dict[str, dict[int, list[PullRequest]]] = defaultdict(lambda: defaultdict(list))
