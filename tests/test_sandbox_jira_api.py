@@ -352,3 +352,55 @@ def test_sandbox_serve_prints_the_jira_lines() -> None:
         if process.poll() is None:
             process.kill()
             process.wait()
+
+
+def test_oauth_codes_rotating_refresh_tokens_and_the_gateway(server: SandboxServer) -> None:
+    oauth = server.jira.oauth
+    client = {"client_id": oauth.client_id, "client_secret": oauth.client_secret}
+    with httpx.Client(base_url=server.jira_base_url, timeout=30) as http:
+        granted = http.post(
+            "/oauth/token", json={**client, "grant_type": "authorization_code", "code": oauth.issue_code()}
+        )
+        assert granted.status_code == 200 and granted.json()["token_type"] == "Bearer"
+        first = granted.json()
+        bearer = {"Authorization": f"Bearer {first['access_token']}"}
+        sites = http.get("/oauth/token/accessible-resources", headers=bearer).json()
+        assert sites == [
+            {
+                "id": oauth.cloud_id,
+                "url": server.jira_base_url,
+                "name": server.jira.site.title,
+                "scopes": ["read:jira-work", "read:jira-user", "offline_access"],
+                "avatarUrl": f"{server.jira_base_url}/avatars/site.png",
+            }
+        ]
+        gateway = f"/ex/jira/{oauth.cloud_id}/rest/api/3"
+        myself = http.get(f"{gateway}/myself", headers=bearer)
+        assert myself.status_code == 200 and f"/ex/jira/{oauth.cloud_id}/rest/api/3/" in myself.json()["self"]
+        email = server.jira.site.api_user.email or ""
+        assert http.get(f"{gateway}/myself", auth=(email, JIRA_API_TOKEN)).status_code == 401  # bearer only
+        assert http.get(f"/ex/jira/{uuid_like()}/rest/api/3/myself", headers=bearer).status_code == 404
+
+        # Rotation: a refresh token works once; the new one works; the old one is refused.
+        refresh = {**client, "grant_type": "refresh_token", "refresh_token": first["refresh_token"]}
+        second = http.post("/oauth/token", data=refresh)  # form-encoded, as some clients send it
+        assert second.status_code == 200 and second.json()["refresh_token"] != first["refresh_token"]
+        again = http.post("/oauth/token", json=refresh)
+        assert again.status_code == 403 and again.json()["error"] == "invalid_grant"
+        wrong_secret = http.post("/oauth/token", json={**refresh, "client_secret": "nope"})
+        assert wrong_secret.status_code == 401
+
+        # Expiry: a token issued with no lifetime left is refused.
+        oauth.access_ttl_seconds = 0
+        try:
+            third = http.post(
+                "/oauth/token", json={**refresh, "refresh_token": second.json()["refresh_token"]}
+            )
+            expired = {"Authorization": f"Bearer {third.json()['access_token']}"}
+            assert http.get(f"{gateway}/myself", headers=expired).status_code == 401
+        finally:
+            oauth.access_ttl_seconds = 3600
+
+
+def uuid_like() -> str:
+    return "00000000-0000-4000-8000-000000000000"

@@ -9,6 +9,7 @@
 | `jql` | the JQL subset, with Jira's time-zone semantics |
 | `paging` | `startAt` offsets and `nextPageToken`s |
 | `app` | the ASGI app: routes, auth, faults, rate limit, handlers |
+| `oauth` | Atlassian OAuth 2.0 (3LO): codes, rotating refresh tokens, the cloud id |
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 Mounted at `{server}/jira`, which is then the site's base URL (what JIRA_BASE_URL points at): REST v2, v3
 and `latest` under `/rest/api/{version}`, the agile API under `/rest/agile/1.0`. Every request is logged;
 then authenticated (basic email + API token, or a bearer OAuth token; `serverInfo` also answers anonymous
-calls, as Jira does), then faults are drawn (the server's `FaultConfig`, Jira flavoured: a secondary limit
+calls, as Jira does; `/ex/jira/{cloudId}/...`, the api.atlassian.com gateway, takes bearer tokens only), then faults are drawn (the server's `FaultConfig`, Jira flavoured: a secondary limit
 is a 429), then the per-token budget is spent. `throttle(n)` answers the next n requests with 429 and a
 Retry-After.
 The site is generated on the first request, so servers that never see a Jira call never pay for it.
@@ -23,11 +23,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qs, urlencode
+from urllib.parse import parse_qs, parse_qsl, urlencode
 
 from dexxy_sandbox.faults import Fault, FaultConfig, FaultInjector
 from dexxy_sandbox.jira.jql import JqlError, parse_jql
 from dexxy_sandbox.jira.model import Issue, JiraSite
+from dexxy_sandbox.jira.oauth import JiraOAuth
 from dexxy_sandbox.jira.paging import BadPageToken, OffsetPage, int_param, make_token, offset_page, read_token
 from dexxy_sandbox.jira.payloads import SEARCH_EMBEDDED_CHANGELOG, FieldSelection, JiraPayloads, Json
 from dexxy_sandbox.rate_limit import RateLimiter
@@ -40,6 +41,7 @@ REMOVED_SEARCH = (
     "The requested API has been removed. Please migrate to the /rest/api/3/search/jql API. A full migration "
     "guideline is available at https://developer.atlassian.com/changelog/#CHANGE-2046"
 )
+_GATEWAY = re.compile(r"^/ex/jira/(?P<cloud>[^/]+)(?P<rest>/.*)$")
 UNBOUNDED = "Unbounded JQL queries are not allowed here. Please add a search restriction to your query."
 Scope = dict[str, Any]
 Receive = Callable[[], Any]
@@ -62,8 +64,9 @@ class JiraRequest:
     params: dict[str, str]
     query: dict[str, list[str]]
     body: Any
-    base: str  # the site's base URL as the client reached it
+    base: str  # the site's base URL as the client reached it (through the gateway: .../ex/jira/{cloudId})
     path: str
+    gateway: bool = False  # reached as api.atlassian.com/ex/jira/{cloudId}: OAuth bearer tokens only
 
     def arg(self, name: str) -> str | None:
         values = self.query.get(name)
@@ -85,7 +88,7 @@ class _Route:
     template: str
     pattern: re.Pattern[str]
     handler: Handler
-    anonymous: bool = False
+    auth: str = "required"  # "optional" (answers anonymous calls too) or "none" (credentials in the body)
 
 
 @dataclass
@@ -138,7 +141,8 @@ class JiraApi:
         self.oauth_tokens = oauth_tokens
         self.clock = clock
         self._throttle = _Throttle()
-        self.routes = [_Route(m, t, _compile(t), h, anonymous=a) for m, t, h, a in self._table()]
+        self.oauth = JiraOAuth(seed, clock)
+        self.routes = [_Route(m, t, _compile(t), h, auth) for m, t, h, auth in self._table()]
 
     # ----- the site -----
     @property
@@ -168,36 +172,38 @@ class JiraApi:
         self._throttle = _Throttle(requests, retry_after)
 
     # ----- routing -----
-    def _table(self) -> list[tuple[str, str, Handler, bool]]:
+    def _table(self) -> list[tuple[str, str, Handler, str]]:
         api, agile = "/rest/api/{api}", "/rest/agile/{agile}"
         issue = f"{api}/issue/{{issueIdOrKey}}"
         return [
-            ("GET", f"{api}/serverInfo", self.server_info, True),
-            ("GET", f"{api}/myself", self.myself, False),
-            ("GET", f"{api}/field", self.fields, False),
-            ("GET", f"{api}/project/search", self.project_search, False),
-            ("GET", f"{api}/project", self.project_list, False),
-            ("GET", f"{api}/project/{{projectIdOrKey}}", self.project, False),
-            ("GET", f"{api}/users/search", self.users_search, False),
-            ("GET", f"{api}/users", self.users_search, False),
-            ("GET", f"{api}/user/search", self.user_search, False),
-            ("GET", f"{api}/user", self.user, False),
-            ("GET", f"{api}/search/jql", self.search_jql, False),
-            ("POST", f"{api}/search/jql", self.search_jql, False),
-            ("GET", f"{api}/search", self.removed_search, False),
-            ("POST", f"{api}/search", self.removed_search, False),
-            ("GET", issue, self.issue, False),
-            ("GET", f"{issue}/comment", self.comments, False),
-            ("GET", f"{issue}/worklog", self.worklogs, False),
-            ("GET", f"{issue}/changelog", self.changelog, False),
-            ("POST", f"{api}/changelog/bulkfetch", self.bulk_changelog, False),
-            ("GET", f"{api}/worklog/updated", self.worklogs_updated, False),
-            ("POST", f"{api}/worklog/list", self.worklog_list, False),
-            ("GET", f"{agile}/board", self.boards, False),
-            ("GET", f"{agile}/board/{{boardId}}", self.board, False),
-            ("GET", f"{agile}/board/{{boardId}}/sprint", self.board_sprints, False),
-            ("GET", f"{agile}/sprint/{{sprintId}}", self.sprint, False),
-            ("GET", f"{agile}/sprint/{{sprintId}}/issue", self.sprint_issues, False),
+            ("GET", f"{api}/serverInfo", self.server_info, "optional"),
+            ("GET", f"{api}/myself", self.myself, "required"),
+            ("GET", f"{api}/field", self.fields, "required"),
+            ("GET", f"{api}/project/search", self.project_search, "required"),
+            ("GET", f"{api}/project", self.project_list, "required"),
+            ("GET", f"{api}/project/{{projectIdOrKey}}", self.project, "required"),
+            ("GET", f"{api}/users/search", self.users_search, "required"),
+            ("GET", f"{api}/users", self.users_search, "required"),
+            ("GET", f"{api}/user/search", self.user_search, "required"),
+            ("GET", f"{api}/user", self.user, "required"),
+            ("GET", f"{api}/search/jql", self.search_jql, "required"),
+            ("POST", f"{api}/search/jql", self.search_jql, "required"),
+            ("GET", f"{api}/search", self.removed_search, "required"),
+            ("POST", f"{api}/search", self.removed_search, "required"),
+            ("GET", issue, self.issue, "required"),
+            ("GET", f"{issue}/comment", self.comments, "required"),
+            ("GET", f"{issue}/worklog", self.worklogs, "required"),
+            ("GET", f"{issue}/changelog", self.changelog, "required"),
+            ("POST", f"{api}/changelog/bulkfetch", self.bulk_changelog, "required"),
+            ("GET", f"{api}/worklog/updated", self.worklogs_updated, "required"),
+            ("POST", f"{api}/worklog/list", self.worklog_list, "required"),
+            ("GET", f"{agile}/board", self.boards, "required"),
+            ("GET", f"{agile}/board/{{boardId}}", self.board, "required"),
+            ("GET", f"{agile}/board/{{boardId}}/sprint", self.board_sprints, "required"),
+            ("GET", f"{agile}/sprint/{{sprintId}}", self.sprint, "required"),
+            ("GET", f"{agile}/sprint/{{sprintId}}/issue", self.sprint_issues, "required"),
+            ("POST", "/oauth/token", self.oauth_token, "none"),
+            ("GET", "/oauth/token/accessible-resources", self.accessible_resources, "required"),
         ]
 
     def _match(self, method: str, path: str) -> tuple[_Route | None, dict[str, str], bool]:
@@ -226,7 +232,9 @@ class JiraApi:
             return None, False
         scheme, _, value = header.partition(" ")
         if scheme.lower() == "bearer":
-            return (f"oauth:{value.strip()}" if value.strip() in self.oauth_tokens else None), True
+            token = value.strip()
+            valid = token in self.oauth_tokens or self.oauth.access_valid(token)
+            return (f"oauth:{token}" if valid else None), True
         if scheme.lower() != "basic":
             return None, True
         try:
@@ -254,8 +262,15 @@ class JiraApi:
         if route is None:
             status, message = (405, "Method Not Allowed") if known else (404, "Not Found")
             return _Reply(status, json.dumps({"errorMessages": [message], "errors": {}}).encode())
+        if route.auth == "none":
+            status, payload = route.handler(request)
+            return _Reply(status, json.dumps(payload).encode())
         budget, presented = self._credential(headers.get("authorization"))
-        if budget is None and (presented or not route.anonymous):
+        if request.gateway and budget is not None and not budget.startswith("oauth:"):
+            budget = None  # api.atlassian.com takes OAuth bearer tokens only
+        if budget is None and request.gateway:
+            return _Reply(401, json.dumps({"code": 401, "message": "Unauthorized"}).encode())
+        if budget is None and (presented or route.auth != "optional"):
             message = "Client must be authenticated to access this resource."
             return _Reply(401, json.dumps({"errorMessages": [message], "errors": {}}).encode())
         if budget is not None and self._injector.token_expired(budget):
@@ -285,13 +300,19 @@ class JiraApi:
         query_string = scope["query_string"].decode("latin-1")
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         raw_body = await _body(receive) if method in ("POST", "PUT") else b""
+        prefix = ""
+        gateway = _GATEWAY.match(path)
+        if gateway is not None:
+            prefix, path = f"/ex/jira/{gateway['cloud']}", gateway["rest"]
         route, params, known = self._match(method, path)
-        template = route.template if route else ""
+        if gateway is not None and gateway["cloud"] != self.oauth.cloud_id:
+            route, known = None, False
+        template = ("/ex/jira/{cloudId}" if prefix else "") + (route.template if route else "")
         injector = self._faults()
         if injector.config.latency_ms:
             await asyncio.sleep(injector.config.latency_ms / 1000)
         decision = injector.draw()
-        log_path, log_template = "/jira" + path, ("/jira" + template) if template else ""
+        log_path, log_template = "/jira" + prefix + path, ("/jira" + template) if route else ""
         if decision.fault is Fault.DROP:
             self.log.record(method, log_path, query_string, log_template, DROPPED, decision.fault.value)
             await _abort(send)
@@ -301,14 +322,12 @@ class JiraApi:
         elif decision.fault is Fault.SECONDARY_RATE_LIMIT:
             reply = self._too_many(1 + self.seed % 3, "jira-burst-based")
         else:
-            try:
-                body = json.loads(raw_body) if raw_body.strip() else None
-            except ValueError:
-                body = ...
+            body = _parse_body(raw_body, headers.get("content-type", ""))
             host = headers.get("host", "localhost")
-            base = f"{scope.get('scheme', 'http')}://{host}{scope.get('root_path', '')}"
+            base = f"{scope.get('scheme', 'http')}://{host}{scope.get('root_path', '')}{prefix}"
             version = "3" if params.get("api") == "3" else "2"
-            request = JiraRequest(method, version, params, parse_qs(query_string), body, base, path)
+            query = parse_qs(query_string)
+            request = JiraRequest(method, version, params, query, body, base, path, gateway is not None)
             if body is ...:
                 reply = _Reply(
                     400, json.dumps({"errorMessages": ["Invalid request payload."], "errors": {}}).encode()
@@ -413,6 +432,13 @@ class JiraApi:
                 404, f"Specified user does not exist or you do not have required permissions: {account_id}"
             )
         return 200, self.payloads(request.base).user(account_id, request.version, full=True)
+
+    # ----- OAuth 2.0 (3LO) -----
+    def oauth_token(self, request: JiraRequest) -> tuple[int, Json]:
+        return self.oauth.token(request.body if isinstance(request.body, dict) else {})
+
+    def accessible_resources(self, request: JiraRequest) -> tuple[int, list[Json]]:
+        return 200, self.oauth.accessible_resources(request.base, self.site.title)
 
     # ----- search -----
     def removed_search(self, request: JiraRequest) -> tuple[int, Json]:
@@ -721,6 +747,18 @@ def _agile_page(page: OffsetPage, values: list[Any]) -> Json:
         "isLast": page.is_last,
         "values": values,
     }
+
+
+def _parse_body(raw: bytes, content_type: str) -> Any:
+    """JSON, or a form (the token endpoint takes both); `...` for a body that is neither."""
+    if not raw.strip():
+        return None
+    if content_type.startswith("application/x-www-form-urlencoded"):
+        return dict(parse_qsl(raw.decode("utf-8", "replace")))
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return ...
 
 
 def _ms(value: dt.datetime) -> int:
