@@ -1,11 +1,11 @@
 """The Jira Cloud emulator as a bare ASGI app: routes, auth, rate limits, faults, request log, handlers.
 
 Mounted at `{server}/jira`, which is then the site's base URL (what JIRA_BASE_URL points at): REST v2, v3
-and `latest` under `/rest/api/{version}`, the agile API under `/rest/agile/1.0`. Every request is logged;
-then authenticated (basic email + API token, or a bearer OAuth token; `serverInfo` also answers anonymous
-calls, as Jira does; `/ex/jira/{cloudId}/...`, the api.atlassian.com gateway, takes bearer tokens only), then faults are drawn (the server's `FaultConfig`, Jira flavoured: a secondary limit
-is a 429), then the per-token budget is spent. `throttle(n)` answers the next n requests with 429 and a
-Retry-After.
+and `latest` under `/rest/api/{version}`, the agile API under `/rest/agile/1.0`, OAuth under `/oauth` and
+the api.atlassian.com gateway under `/ex/jira/{cloudId}` (bearer tokens only). Every request is logged,
+authenticated (basic email + API token, or a bearer OAuth token; `serverInfo` also answers anonymous calls,
+as Jira does), given its fault (the server's `FaultConfig`, Jira flavoured: a secondary limit is a 429),
+and charged to its token's budget. `throttle(n)` answers the next n requests with 429 and a Retry-After.
 The site is generated on the first request, so servers that never see a Jira call never pay for it.
 """
 
