@@ -223,6 +223,19 @@ def test_bulk_changelog_pages_across_issues(client: httpx.Client, site: JiraSite
     assert client.post("/rest/api/3/changelog/bulkfetch", json={"issueIdsOrKeys": []}).status_code == 400
 
 
+def test_approximate_count_and_bulk_issue_fetch(client: httpx.Client, site: JiraSite) -> None:
+    count = _ok(client.post("/rest/api/3/search/approximate-count", json={"jql": "project = OPS"}))
+    assert count == {"count": sum(i.project_key == "OPS" for i in site.issues)}
+    unbounded = client.post("/rest/api/3/search/approximate-count", json={"jql": "order by key"})
+    assert unbounded.status_code == 400
+    moved = next(i for i in site.issues if i.previous_keys)
+    wanted = [site.issues[0].key, str(site.issues[1].id), moved.previous_keys[0], "OPS-99999"]
+    body = {"issueIdsOrKeys": wanted, "fields": ["summary", "status"]}
+    found = _ok(client.post("/rest/api/3/issue/bulkfetch", json=body))
+    assert [i["key"] for i in found["issues"]] == [site.issues[0].key, site.issues[1].key, moved.key]
+    assert found["issueErrors"] == [] and set(found["issues"][0]["fields"]) == {"summary", "status"}
+
+
 def test_worklogs_updated_since_then_listed_by_id(client: httpx.Client, site: JiraSite) -> None:
     everything = site.all_worklogs()
     feed = _ok(client.get("/rest/api/3/worklog/updated", params={"since": 0}))

@@ -165,6 +165,12 @@ def test_platform_endpoints_match_the_spec(
             f"{api}/issue/{{issueIdOrKey}}/changelog",
             client.get(f"{api}/issue/{key}/changelog", params={"maxResults": 50}),
         )
+    assert_valid(platform, f"{api}/status", client.get(f"{api}/status"))
+    assert_valid(platform, f"{api}/statuscategory", client.get(f"{api}/statuscategory"))
+    count = client.post(f"{api}/search/approximate-count", json={"jql": "project = OPS"})
+    assert_valid(platform, f"{api}/search/approximate-count", count, "post")
+    issues = client.post(f"{api}/issue/bulkfetch", json={"issueIdsOrKeys": keys, "fields": ["*all"]})
+    assert_valid(platform, f"{api}/issue/bulkfetch", issues, "post")
     bulk = client.post(f"{api}/changelog/bulkfetch", json={"issueIdsOrKeys": keys, "maxResults": 50})
     assert_valid(platform, f"{api}/changelog/bulkfetch", bulk, "post")
     feed = client.get(f"{api}/worklog/updated", params={"since": 0})

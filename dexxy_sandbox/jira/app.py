@@ -26,7 +26,7 @@ from typing import Any
 from urllib.parse import parse_qs, parse_qsl, urlencode
 
 from dexxy_sandbox.faults import Fault, FaultConfig, FaultInjector
-from dexxy_sandbox.jira.jql import JqlError, parse_jql
+from dexxy_sandbox.jira.jql import JqlError, Query, parse_jql
 from dexxy_sandbox.jira.model import Issue, JiraSite
 from dexxy_sandbox.jira.oauth import JiraOAuth
 from dexxy_sandbox.jira.paging import BadPageToken, OffsetPage, int_param, make_token, offset_page, read_token
@@ -188,6 +188,10 @@ class JiraApi:
             ("GET", f"{api}/user", self.user, "required"),
             ("GET", f"{api}/search/jql", self.search_jql, "required"),
             ("POST", f"{api}/search/jql", self.search_jql, "required"),
+            ("POST", f"{api}/search/approximate-count", self.approximate_count, "required"),
+            ("POST", f"{api}/issue/bulkfetch", self.bulk_issues, "required"),
+            ("GET", f"{api}/status", self.statuses, "required"),
+            ("GET", f"{api}/statuscategory", self.status_categories, "required"),
             ("GET", f"{api}/search", self.removed_search, "required"),
             ("POST", f"{api}/search", self.removed_search, "required"),
             ("GET", issue, self.issue, "required"),
@@ -457,16 +461,9 @@ class JiraApi:
             max_results = request.number("maxResults", 50)
             raw_fields = request.query.get("fields", [])
             expand = request.arg("expand") or ""
-        if jql is not None and not isinstance(jql, str):
-            raise JiraError(400, "The 'jql' parameter must be a string.")
         if not isinstance(max_results, int) or max_results < 0:
             raise JiraError(400, "The 'maxResults' parameter must be a non-negative integer.")
-        try:
-            query = parse_jql(jql, self.site, self.site.api_user.account_id)
-        except JqlError as error:
-            raise JiraError(400, str(error)) from error
-        if not query.bounded:
-            raise JiraError(400, UNBOUNDED)
+        query = self._bounded(jql)
         selection = FieldSelection.parse(raw_fields if isinstance(raw_fields, list) else [raw_fields], "id")
         expands = frozenset(e.strip() for e in expand.split(",") if e.strip())
         scope = f"{query.text}|{','.join(map(str, raw_fields))}"
@@ -488,6 +485,47 @@ class JiraApi:
         if "names" in expands:
             body["names"] = payloads.field_names()
         return 200, body
+
+    def _bounded(self, jql: object) -> Query:
+        if jql is not None and not isinstance(jql, str):
+            raise JiraError(400, "The 'jql' parameter must be a string.")
+        try:
+            query = parse_jql(jql, self.site, self.site.api_user.account_id)
+        except JqlError as error:
+            raise JiraError(400, str(error)) from error
+        if not query.bounded:
+            raise JiraError(400, UNBOUNDED)
+        return query
+
+    def approximate_count(self, request: JiraRequest) -> tuple[int, Json]:
+        body = request.body if isinstance(request.body, dict) else {}
+        return 200, {"count": len(self._bounded(body.get("jql")).run(self.site.issues))}
+
+    def bulk_issues(self, request: JiraRequest) -> tuple[int, Json]:
+        """`POST /issue/bulkfetch`: up to 100 issues by id or key; unknown ones are left out silently."""
+        body = request.body if isinstance(request.body, dict) else {}
+        wanted = body.get("issueIdsOrKeys")
+        if not isinstance(wanted, list) or not 1 <= len(wanted) <= 100:
+            raise JiraError(400, "issueIdsOrKeys must list between 1 and 100 issue ids or keys.")
+        raw_fields = body.get("fields") or ["*navigable"]
+        selection = FieldSelection.parse(
+            raw_fields if isinstance(raw_fields, list) else [raw_fields], "*navigable"
+        )
+        expand = body.get("expand") or []
+        expands = frozenset(expand if isinstance(expand, list) else str(expand).split(","))
+        by_id = {i.id: i for raw in wanted if (i := self.site.issue(str(raw))) is not None}  # dedupes too
+        found = list(by_id.values())
+        payloads = self.payloads(request.base)
+        issues = [payloads.issue(i, request.version, selection, expands) for i in found]
+        return 200, {"issues": issues, "issueErrors": []}
+
+    def statuses(self, request: JiraRequest) -> tuple[int, list[Json]]:
+        payloads = self.payloads(request.base)
+        return 200, [payloads.status(s.name, request.version) for s in self.site.statuses]
+
+    def status_categories(self, request: JiraRequest) -> tuple[int, list[Json]]:
+        payloads = self.payloads(request.base)
+        return 200, payloads.status_categories(request.version)
 
     # ----- one issue -----
     def _issue(self, request: JiraRequest) -> Issue:
@@ -554,11 +592,8 @@ class JiraApi:
         max_results = body.get("maxResults", 1000)
         if not isinstance(max_results, int) or not 1 <= max_results <= 10_000:
             raise JiraError(400, "maxResults must be between 1 and 10000.")
-        issues: list[Issue] = []
-        for raw in wanted:
-            found = self.site.issue(str(raw))
-            if found is not None and found not in issues:
-                issues.append(found)  # issues that do not exist (or are not visible) are left out
+        by_id = {i.id: i for raw in wanted if (i := self.site.issue(str(raw))) is not None}
+        issues = list(by_id.values())  # issues that do not exist (or are not visible) are left out
         payloads = self.payloads(request.base)
         ordered = sorted(  # oldest change first, then the smallest issue id, as Jira sorts them
             ((history, found) for found in issues for history in found.histories),

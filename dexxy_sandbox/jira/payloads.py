@@ -195,21 +195,27 @@ class JiraPayloads:
     # ----- configuration -----
     def status(self, name: str, version: str = "3") -> Json:
         status = self._statuses[name]
-        category_id, category_name, color = catalog.STATUS_CATEGORIES[status.category]
         return {
             "self": self.api(version, f"status/{status.id}"),
             "description": "",
             "iconUrl": f"{self.base}/images/icons/statuses/generic.png",
             "name": status.name,
             "id": status.id,
-            "statusCategory": {
-                "self": self.api(version, f"statuscategory/{category_id}"),
-                "id": category_id,
-                "key": status.category,
-                "colorName": color,
-                "name": category_name,
-            },
+            "statusCategory": self.status_category(status.category, version),
         }
+
+    def status_category(self, key: str, version: str = "3") -> Json:
+        category_id, category_name, color = catalog.STATUS_CATEGORIES[key]
+        return {
+            "self": self.api(version, f"statuscategory/{category_id}"),
+            "id": category_id,
+            "key": key,
+            "colorName": color,
+            "name": category_name,
+        }
+
+    def status_categories(self, version: str = "3") -> list[Json]:
+        return [self.status_category(key, version) for key in catalog.STATUS_CATEGORIES]
 
     def issue_type(self, name: str, version: str = "3") -> Json:
         kind = self._issue_types[name]
