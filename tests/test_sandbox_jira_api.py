@@ -282,6 +282,17 @@ def test_429_with_retry_after_then_success(server: SandboxServer, client: httpx.
     assert client.get("/rest/api/3/myself").status_code == 200
 
 
+def test_a_failure_switch_answers_what_it_is_told_then_lets_requests_through(
+    server: SandboxServer, client: httpx.Client
+) -> None:
+    server.jira.fail(1, 503, "Site temporarily unavailable", retry_after=30)
+    down = client.get("/rest/api/3/myself")
+    assert down.status_code == 503 and down.headers["retry-after"] == "30"
+    assert down.json() == {"errorMessages": ["Site temporarily unavailable"], "errors": {}}
+    server.jira.fail(2, 403, "You do not have permission to browse users.")
+    assert [client.get("/rest/api/3/users/search").status_code for _ in range(3)] == [403, 403, 200]
+
+
 def test_a_spent_budget_answers_429_until_the_window_resets() -> None:
     with running_sandbox(rate_limit_per_hour=3) as small, _client(small) as http:
         statuses = [http.get("/rest/api/3/myself").status_code for _ in range(4)]

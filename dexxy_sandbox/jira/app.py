@@ -92,9 +92,13 @@ class _Route:
 
 
 @dataclass
-class _Throttle:
+class _Override:
+    """What the next `remaining` authenticated requests get instead of their answer (a switch for tests)."""
+
     remaining: int = 0
-    retry_after: int = 1
+    status: int = 429
+    message: str = ""
+    retry_after: int | None = None
 
 
 @dataclass
@@ -140,7 +144,7 @@ class JiraApi:
         self.api_tokens = api_tokens
         self.oauth_tokens = oauth_tokens
         self.clock = clock
-        self._throttle = _Throttle()
+        self._override = _Override()
         self.oauth = JiraOAuth(seed, clock)
         self.routes = [_Route(m, t, _compile(t), h, auth) for m, t, h, auth in self._table()]
 
@@ -169,7 +173,12 @@ class JiraApi:
 
     def throttle(self, requests: int, retry_after: int = 1) -> None:
         """Answer the next `requests` authenticated requests with 429 and `Retry-After: retry_after`."""
-        self._throttle = _Throttle(requests, retry_after)
+        self._override = _Override(requests, 429, "Rate limit exceeded.", retry_after)
+
+    def fail(self, requests: int, status: int, message: str, retry_after: int | None = None) -> None:
+        """Answer the next `requests` authenticated requests with `status` and a Jira error body carrying
+        `message` (e.g. 403 for a revoked permission, 503 for a site in maintenance); 0 switches it off."""
+        self._override = _Override(requests, status, message, retry_after)
 
     # ----- routing -----
     def _table(self) -> list[tuple[str, str, Handler, str]]:
@@ -281,9 +290,16 @@ class JiraApi:
             return _Reply(
                 401, json.dumps({"errorMessages": ["The API token has expired."], "errors": {}}).encode()
             )
-        if self._throttle.remaining > 0:
-            self._throttle.remaining -= 1
-            return self._too_many(self._throttle.retry_after, "jira-burst-based")
+        override = self._override
+        if override.remaining > 0:
+            override.remaining -= 1
+            if override.status == 429:
+                return self._too_many(override.retry_after or 0, "jira-burst-based")
+            body = json.dumps({"errorMessages": [override.message], "errors": {}}).encode()
+            retry = (
+                [] if override.retry_after is None else [(b"retry-after", str(override.retry_after).encode())]
+            )
+            return _Reply(override.status, body, retry)
         allowed, window = self.limiter.consume(budget or "anonymous", "jira")
         if not allowed:
             return self._too_many(max(1, math.ceil(window.reset - self.clock())), "jira-quota-tenant-based")
