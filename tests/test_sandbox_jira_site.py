@@ -120,7 +120,9 @@ def test_changelog_agrees_with_created_resolved_and_status(site: JiraSite) -> No
                     )
         assert issue.resolved == done_at, issue.key
         assert (issue.resolution is None) == (issue.resolved is None)
-        assert issue.updated <= site.as_of
+        assert issue.updated <= site.as_of and all(h.created <= site.as_of for h in issue.histories)
+        assert all(issue.created < c.created <= c.updated <= issue.updated for c in issue.comments)
+        assert all(issue.created < w.started and w.updated <= issue.updated for w in issue.worklogs)
 
 
 def test_sprints_have_committed_and_added_scope_and_carry_over(site: JiraSite) -> None:

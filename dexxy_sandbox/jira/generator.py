@@ -450,10 +450,9 @@ class _Planner:
                         (max(draft.created + 600, self.as_of - rng.uniform(HOUR, 3 * DAY)), future[0].id)
                     )
                 continue
-            index = (
-                max(i for i, s in enumerate(started) if _ts(s.start) <= begin)
-                if _ts(started[0].start) <= begin
-                else 0
+            index = next(  # the first sprint still running when work began (sprints close before their end)
+                (i for i, s in enumerate(started) if s.complete is None or _ts(s.complete) > begin),
+                len(started) - 1,
             )
             sprint = started[index]
             sprint_start = _ts(sprint.start)

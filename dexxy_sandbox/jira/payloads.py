@@ -109,7 +109,7 @@ class FieldSelection:
     def parse(cls, raw: Iterable[str] | None, default: str) -> FieldSelection:
         tokens = [t.strip() for value in (raw or []) for t in str(value).split(",") if t.strip()] or [default]
         excluded = frozenset(t[1:] for t in tokens if t.startswith("-"))
-        names = frozenset(t for t in tokens if not t.startswith(("-", "*")) and t != "id")
+        names = frozenset(t for t in tokens if not t.startswith(("-", "*")) and t not in ("id", "key"))
         everything = "*all" in tokens
         navigable = "*navigable" in tokens or (not names and not everything and bool(excluded))
         return cls(everything, navigable, names, excluded)
