@@ -45,7 +45,7 @@ CUSTOMER_IMPACT_FIELD = "customfield_10042"  # a custom field the product has no
 TEAM_FIELD = "customfield_10077"
 ORPHAN_FIELD = "customfield_10150"  # on issues but not in /field: left behind by an uninstalled app
 
-# (id, name, schema, custom type or None for system fields, navigable)
+# (id, name, schema) of the fields `/field` lists; which are navigable is NON_NAVIGABLE's complement
 SYSTEM_FIELDS: tuple[tuple[str, str, dict[str, str]], ...] = (
     ("summary", "Summary", {"type": "string", "system": "summary"}),
     ("issuetype", "Issue Type", {"type": "issuetype", "system": "issuetype"}),
