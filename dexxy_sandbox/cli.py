@@ -110,6 +110,8 @@ def serve(
     click.echo("# Paste these into .env (Ctrl-C stops the sandbox):", err=True)
     for line in server.app_env_lines(app_key_file) if app_key_file else server.env_lines():
         click.echo(line)
+    for line in server.jira.env_lines(server.jira_base_url):
+        click.echo(line)
     sys.stdout.flush()
     try:
         while True:

@@ -30,6 +30,7 @@ from dexxy_sandbox.faults import FaultConfig, FaultInjector
 from dexxy_sandbox.github_app_auth import Credentials, GitHubApp
 from dexxy_sandbox.github_rest import GitHubRestApi, Receive, Scope, Send
 from dexxy_sandbox.groq_api import DEFAULT_GROQ_MODEL, GroqApi, GroqConfig
+from dexxy_sandbox.jira import JiraApi, generate_jira
 from dexxy_sandbox.org_generator import generate_org
 from dexxy_sandbox.org_model import SyntheticOrg
 from dexxy_sandbox.rate_limit import RateLimiter
@@ -38,6 +39,7 @@ from dexxy_sandbox.request_log import RequestLog
 COPILOT_UNAVAILABLE_STATUSES = (None, *sorted(COPILOT_UNAVAILABLE))
 GITHUB_PREFIX = "/github"
 GROQ_PREFIX = "/groq"
+JIRA_PREFIX = "/jira"
 AsgiApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 
@@ -131,6 +133,15 @@ class SandboxServer:
         self.groq_api_key = groq_api_key
         self.groq = GroqApi((groq_api_key,), groq, seed=seed, clock=clock, log=self.request_log)
         # --- end copilot and groq ---
+        # the Jira site is generated on its first request (`jira.site`); switching `faults` reaches it too
+        self.jira = JiraApi(
+            lambda: generate_jira(self.org),
+            limiter=self.rate_limiter,
+            log=self.request_log,
+            faults=lambda: self.faults,
+            seed=seed,
+            clock=clock,
+        )
 
     # ----- addresses -----
     @property
@@ -159,6 +170,11 @@ class SandboxServer:
     def groq_base_url(self) -> str:
         """The groq SDK's `base_url` (it appends `/openai/v1/...`), i.e. what GROQ_BASE_URL should be."""
         return f"{self.url}{GROQ_PREFIX}"
+
+    @property
+    def jira_base_url(self) -> str:
+        """The Jira site's base URL (what JIRA_BASE_URL should be); `jira.env_lines(...)` has the rest."""
+        return f"{self.url}{JIRA_PREFIX}"
 
     @property
     def groq_config(self) -> GroqConfig:
@@ -300,6 +316,7 @@ class SandboxServer:
             GITHUB_PREFIX: self._github,
             GITHUB_PREFIX + DOWNLOADS_PREFIX: CopilotDownloads(self.copilot, self.request_log),  # copilot
             GROQ_PREFIX: self.groq,  # groq
+            JIRA_PREFIX: self.jira,  # jira
         }
         config = uvicorn.Config(
             _Mounts({**emulators, **self._extra_mounts}),
