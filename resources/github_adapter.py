@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import httpx
 
-from resources.github_errors import GITHUB_ERRORS, GitHubError
+from resources.github_errors import GITHUB_ERRORS
 from resources.http.adapter import ServiceAdapter
 from resources.http.auth import BearerAuth, TokenSource
-from resources.http.errors import ErrorCategory, ServiceError
+from resources.http.errors import ErrorCategory, ServiceError, shared_error_class
 from resources.http.rate_limit import RateLimitReading
 
 API_VERSION = "2022-11-28"
@@ -66,7 +66,7 @@ class GitHubAdapter(ServiceAdapter):
         return f"GitHub answered {status} for {label}: {said}"
 
     def error_class(self, category: ErrorCategory) -> type[ServiceError]:
-        return GITHUB_ERRORS.get(category, GitHubError)
+        return GITHUB_ERRORS.get(category) or shared_error_class(category)  # GitHub never suspends here
 
 
 def _int_header(headers: httpx.Headers, name: str) -> int | None:

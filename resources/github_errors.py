@@ -83,4 +83,5 @@ GITHUB_ERRORS: dict[ErrorCategory, type[GitHubError]] = {
     ErrorCategory.SCHEMA_CHANGE: GitHubSchemaChangeError,
     ErrorCategory.CONFIG: GitHubConfigError,
     ErrorCategory.UNREACHABLE: GitHubUnreachableError,
+    ErrorCategory.UNEXPECTED: GitHubError,
 }
