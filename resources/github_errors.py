@@ -1,8 +1,9 @@
 """GitHub's names for the shared errors (``resources.http.errors``): what the client raises for GitHub, so a
 failed run still says ``GitHubAuthError`` and callers may catch every GitHub failure as ``GitHubError``.
 
-Each class takes its ``category`` from the shared base it extends; only the ``action`` is GitHub's where it
-names GitHub's variables. ``status`` is GitHub's HTTP status and ``service_message`` its "message" field.
+Each class takes its ``category`` from the shared base it extends (``GitHubPermissionError``, with two such
+bases, names its own); only the ``action`` is GitHub's where it names GitHub's variables. ``status`` is
+GitHub's HTTP status and ``service_message`` its "message" field.
 """
 
 from __future__ import annotations
