@@ -2,7 +2,7 @@
 
 GitHub sends what people typed: a lone UTF-16 surrogate (``"\\ud800"``, left by a client that cut an emoji in
 half), a NUL (``"\\u0000"``) in a string or even an object key, or bytes that are not UTF-8 at all (the client
-decodes those to lone surrogates U+DC80..U+DCFF, see ``resources.github_client``). ``jsonb`` rejects NUL and
+decodes those to lone surrogates U+DC80..U+DCFF, see ``resources.http.body``). ``jsonb`` rejects NUL and
 lone surrogates, ``text`` rejects NUL, and UTF-8 cannot encode a surrogate, so one such character would fail a
 whole COPY. Each bad character becomes U+FFFD (the replacement character) and nothing else changes.
 """

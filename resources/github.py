@@ -8,11 +8,12 @@ import dagster as dg
 from pydantic import Field
 
 from resources.environment import env_list, env_value
-from resources.etag_cache import EtagCache
 from resources.github_app_auth import AppCredentials, InstallationTokens
-from resources.github_client import GitHubClient, RetryPolicy
+from resources.github_client import GitHubClient
 from resources.github_errors import GitHubConfigError
 from resources.github_names import validate_orgs, validate_repos
+from resources.http.etag_cache import EtagCache
+from resources.http.retry_policy import RetryPolicy
 
 DEFAULT_API_URL = "https://api.github.com"
 SUPPORTED_FETCH_MODES = ("graphql", "rest")

@@ -19,9 +19,10 @@ import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
-from resources.github_client import GitHubClient, RetryPolicy
+from resources.github_client import GitHubClient
 from resources.github_errors import GitHubAuthError, GitHubConfigError, GitHubError, GitHubNotFoundError
 from resources.github_names import api_path
+from resources.http.retry_policy import RetryPolicy
 
 JWT_BACKDATE_SECONDS = 60  # GitHub's advice: iat in the past, against clock drift
 JWT_LIFETIME_SECONDS = 540  # exp - now; GitHub refuses more than 10 minutes
@@ -132,7 +133,7 @@ class InstallationTokens:
                 ) from None
             except GitHubAuthError as exc:
                 raise GitHubAuthError(
-                    f"GitHub rejected the GitHub App credentials ({exc.status} {exc.github_message}): "
+                    f"GitHub rejected the GitHub App credentials ({exc.status} {exc.service_message}): "
                     "check GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY",
                     status=exc.status,
                 ) from None

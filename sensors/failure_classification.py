@@ -1,4 +1,8 @@
-"""Turn a failed run's error into a cause an on-call person can act on."""
+"""Turn a failed run's error into a cause an on-call person can act on.
+
+An error of the shared hierarchy (``resources.http.errors``) is classified by its class, named in the run's
+error: its ``category`` and ``action``. The patterns below only cover errors from elsewhere (PostgreSQL, a
+transport error that escaped the client) and messages whose class is not loaded in this process."""
 
 from __future__ import annotations
 
@@ -6,40 +10,40 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from resources.http.errors import (
+    AuthError,
+    ConfigError,
+    RateLimitError,
+    ServiceError,
+    UnavailableError,
+    UnreachableError,
+    error_class_named,
+)
+
 
 @dataclass(frozen=True)
 class FailureCause:
     category: str
     action: str
+    code: str = ""  # the ErrorCategory's name (RATE_LIMIT, …) when the error is one of the hierarchy's
+
+
+def cause_of(error_class: type[ServiceError]) -> FailureCause:
+    return FailureCause(error_class.cause(), error_class.action, error_class.category.name)
 
 
 _RULES: tuple[tuple[re.Pattern[str], FailureCause], ...] = (
     (  # first: the URL may contain anything, e.g. a port that looks like a status code
-        re.compile(r"GitHubUnreachableError|is unreachable", re.I),
-        FailureCause("GitHub API unreachable", "check GITHUB_API_URL and the network, then re-run"),
+        re.compile(r"is unreachable", re.I),
+        cause_of(UnreachableError),
     ),
     (
-        re.compile(
-            r"GitHubAuthError|rejected the (?:token|GitHub App)|Bad credentials|\b401 Unauthorized", re.I
-        ),
-        FailureCause(
-            "token expired or invalid", "re-authenticate: set a valid GITHUB_TOKEN / GitHub App key"
-        ),
+        re.compile(r"rejected the (?:token|GitHub App|credentials)|Bad credentials|\b401 Unauthorized", re.I),
+        cause_of(AuthError),
     ),
-    (
-        re.compile(r"GitHubRateLimitError|rate limit", re.I),
-        FailureCause("rate limit spent", "wait for the reset or lower the sync frequency, then re-run"),
-    ),
-    (
-        re.compile(r"GitHubConfigError|is not set|not supported yet", re.I),
-        FailureCause("configuration missing", "set the variable named in the error (see .env.example)"),
-    ),
-    (
-        re.compile(r"GitHubUnavailableError|failed \d+ times|ConnectError|Timeout", re.I),
-        FailureCause(
-            "source unavailable", "the API kept failing; re-run later (the previous data is intact)"
-        ),
-    ),
+    (re.compile(r"rate limit", re.I), cause_of(RateLimitError)),
+    (re.compile(r"is not set|not supported yet", re.I), cause_of(ConfigError)),
+    (re.compile(r"failed \d+ times|ConnectError|Timeout", re.I), cause_of(UnavailableError)),
     (
         re.compile(r"OperationalError|could not connect to server|psycopg2", re.I),
         FailureCause("warehouse unreachable", "check DATABASE_URL and that PostgreSQL is up"),
@@ -61,6 +65,11 @@ def root_cause_message(error: Any) -> str:
 
 
 def classify_failure(message: str) -> FailureCause:
+    """``message`` as ``root_cause_message`` gives it: ``ErrorType: detail``."""
+    kind, separator, _ = message.partition(": ")
+    error_class = error_class_named(kind) if separator and " " not in kind else None
+    if error_class is not None:
+        return cause_of(error_class)
     for pattern, cause in _RULES:
         if pattern.search(message):
             return cause

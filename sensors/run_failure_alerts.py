@@ -30,6 +30,7 @@ def run_failure_alerts(context: dg.RunFailureSensorContext) -> None:
     message = failure_message(context)
     cause = classify_failure(message)
     first_line = message.strip().splitlines()[0][:300] if message.strip() else "no error message"
+    code = f" [{cause.code}]" if cause.code else ""
     context.log.error(
-        f"ALERT run {context.dagster_run.run_id}: {cause.category}: {cause.action}. {first_line}"
+        f"ALERT run {context.dagster_run.run_id}:{code} {cause.category}: {cause.action}. {first_line}"
     )

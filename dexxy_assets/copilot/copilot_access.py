@@ -35,7 +35,7 @@ def unavailable_reason(org: str, error: GitHubError) -> str | None:
     meaning = _MEANING.get(error.status or 0)
     if meaning is None:
         return None
-    said = f" {error.github_message}" if error.github_message else ""
+    said = f" {error.service_message}" if error.service_message else ""
     return f"Copilot unavailable for {org} ({error.status}{said}): {meaning}"
 
 
