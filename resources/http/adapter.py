@@ -11,6 +11,7 @@ import httpx
 from resources.http.auth import Credentials
 from resources.http.errors import ErrorCategory, ServiceError, shared_error_class
 from resources.http.rate_limit import RateLimitReading
+from resources.http.retry_policy import RETRYABLE_STATUSES
 
 
 class ServiceAdapter:
@@ -46,6 +47,10 @@ class ServiceAdapter:
     def is_rate_limited(self, response: httpx.Response) -> bool:
         """Whether a refusal is a rate limit to wait out rather than an error."""
         return response.status_code == 429
+
+    def is_retryable(self, response: httpx.Response) -> bool:
+        """Whether a refusal is a blip worth the backoff (5xx); a service may know a 5xx that is not."""
+        return response.status_code in RETRYABLE_STATUSES
 
     def service_message(self, response: httpx.Response) -> str:
         """The service's own words about a refusal."""

@@ -190,7 +190,7 @@ class HttpClient:
                     )
                 self.pause(self._throttle_wait(response, limit_pauses - 1), label)
                 continue
-            if status in RETRYABLE_STATUSES:
+            if adapter.is_retryable(response):
                 failures = self._retry_or_raise(failures, f"{status} from {label}")
                 continue
             category = adapter.category_of(response)
