@@ -212,7 +212,7 @@ class JiraClient(HttpClient):
         return issue
 
     def bulk_changelog(
-        self, issue_ids: Sequence[str], field_ids: Sequence[str] = ()
+        self, issue_ids: Sequence[str], field_ids: Sequence[str] = (), page_size: int = 1000
     ) -> dict[str, list[Json]]:
         """Histories of many issues (``POST /changelog/bulkfetch``, 1,000 ids a call), by issue id, each
         list oldest first. Jira sorts changes by date across the issues, so one issue can span pages: merged
@@ -222,7 +222,7 @@ class JiraClient(HttpClient):
             chunk = [str(i) for i in issue_ids[chunk_start : chunk_start + BULK_CHANGELOG_IDS]]
             token: str | None = None
             while True:
-                body: Json = {"issueIdsOrKeys": chunk, "maxResults": 1000}
+                body: Json = {"issueIdsOrKeys": chunk, "maxResults": page_size}
                 if field_ids:
                     body["fieldIds"] = list(field_ids)
                 if token:
