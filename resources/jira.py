@@ -171,6 +171,7 @@ class JiraResource(dg.ConfigurableResource):
                 self.resolved_oauth_api_root(),
                 token,
                 base_url,
+                auth_variables=variables,
                 retry=self.retry_policy(),
                 timeout_seconds=self.timeout_seconds,
             )

@@ -136,6 +136,7 @@ def cloud_site(
     token: str | TokenSource,
     site_url: str | None,
     *,
+    auth_variables: str = "OAuth grant (JIRA_OAUTH_*)",
     retry: RetryPolicy | None = None,
     timeout_seconds: float = 30.0,
     sleep: Callable[[float], None] = time.sleep,
@@ -143,7 +144,7 @@ def cloud_site(
     """(cloud id, site URL) of the site the token reaches (``/oauth/token/accessible-resources``): the one at
     ``site_url`` (JIRA_BASE_URL) when given, else the only one."""
     adapter = JiraAdapter(
-        BearerAuth(token), auth_variables="OAuth grant (JIRA_OAUTH_*)", base_url_env="JIRA_OAUTH_API_ROOT"
+        BearerAuth(token), auth_variables=auth_variables, base_url_env="JIRA_OAUTH_API_ROOT"
     )
     with HttpClient(api_root, adapter, retry=retry, timeout_seconds=timeout_seconds, sleep=sleep) as client:
         sites = client.get("/oauth/token/accessible-resources")
