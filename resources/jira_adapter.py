@@ -17,7 +17,8 @@ from resources.jira_errors import JIRA_ERRORS
 
 # What Jira Cloud says of a site that is suspended or deactivated for an unpaid subscription or licence.
 _SUSPENDED = re.compile(
-    r"suspend|deactivat|payment|billing|unpaid|subscription (?:has )?(?:expired|ended|cancel)"
+    r"suspend|(?:site|instance|product)\b[^.]{0,60}deactivat|payment|billing|unpaid"
+    r"|subscription (?:has )?(?:expired|ended|cancel)"
     r"|licen[cs]e (?:has )?expired|site (?:has been )?(?:locked|closed)",
     re.I,
 )

@@ -9,17 +9,11 @@ the rest so each list holds its ``total``.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
-
-import httpx
 
 from resources.http.client import HttpClient
 from resources.http.errors import ErrorCategory
-from resources.http.etag_cache import EtagCache
-from resources.http.retry_policy import RetryPolicy
-from resources.jira_adapter import JiraAdapter
 from resources.jira_fields import JiraFieldIds, discover_fields
 
 API = "/rest/api/3"
@@ -31,29 +25,8 @@ Json = dict[str, Any]
 
 
 class JiraClient(HttpClient):
-    """Thread-safe, like the shared client. ``base_url`` is the site (basic auth) or the OAuth gateway
-    ``https://api.atlassian.com/ex/jira/{cloudId}``; paths start at ``/rest``."""
-
-    def __init__(
-        self,
-        base_url: str,
-        adapter: JiraAdapter,
-        *,
-        timeout_seconds: float = 30.0,
-        retry: RetryPolicy | None = None,
-        etag_cache: EtagCache | None = None,
-        sleep: Callable[[float], None] = time.sleep,
-        transport: httpx.BaseTransport | None = None,
-    ) -> None:
-        super().__init__(
-            base_url,
-            adapter,
-            timeout_seconds=timeout_seconds,
-            retry=retry,
-            etag_cache=etag_cache,
-            sleep=sleep,
-            transport=transport,
-        )
+    """``HttpClient(base_url, JiraAdapter(...))``, thread-safe like it. ``base_url`` is the site (basic auth)
+    or the OAuth gateway ``https://api.atlassian.com/ex/jira/{cloudId}``; paths start at ``/rest``."""
 
     def __enter__(self) -> JiraClient:
         return self
