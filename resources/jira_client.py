@@ -161,28 +161,29 @@ class JiraClient(HttpClient):
     def worklogs(self, issue_key: str) -> list[Json]:
         return self.offset_list(f"{API}/issue/{issue_key}/worklog", None, "worklogs", 5000)
 
-    def complete_embedded(self, issue: Json) -> Json:
-        """Replace the truncated changelog, comments and worklogs embedded in a search or issue answer with
-        the full lists (only for lists that say they hold fewer than their ``total``). Returns the issue."""
-        key = str(issue.get("key") or issue.get("id"))
-        changelog = issue.get("changelog")
-        if _truncated(changelog, "histories"):
-            changelog["histories"] = self.changelog(key)
-            changelog.update(
-                startAt=0, maxResults=len(changelog["histories"]), total=len(changelog["histories"])
-            )
-        fields = issue.get("fields") or {}
-        for field, items_key, fetch in (
-            ("comment", "comments", self.comments),
-            ("worklog", "worklogs", self.worklogs),
-        ):
-            embedded = fields.get(field)
-            if _truncated(embedded, items_key):
-                embedded[items_key] = fetch(key)
-                embedded.update(
-                    startAt=0, maxResults=len(embedded[items_key]), total=len(embedded[items_key])
-                )
-        return issue
+    def complete_embedded(self, issues: Sequence[Json]) -> list[Json]:
+        """Replace the truncated changelogs, comments and worklogs embedded in search (or issue) answers with
+        the full lists; only lists that hold fewer than their ``total`` are fetched. Truncated changelogs come
+        from the bulk endpoint, a few calls for up to 1,000 issues, instead of one call per issue; comments
+        and worklogs have no bulk endpoint by issue. A completed changelog is oldest first (Jira embeds newest
+        first): order histories by ``created``. Returns the issues, changed in place."""
+        truncated = {
+            str(issue.get("id")): issue for issue in issues if _truncated(issue.get("changelog"), "histories")
+        }
+        if truncated:
+            histories = self.bulk_changelog(list(truncated))
+            for issue_id, issue in truncated.items():
+                _replace(issue["changelog"], "histories", histories.get(issue_id, []))
+        for issue in issues:
+            key = str(issue.get("key") or issue.get("id"))
+            fields = issue.get("fields") or {}
+            for field, items_key, fetch in (
+                ("comment", "comments", self.comments),
+                ("worklog", "worklogs", self.worklogs),
+            ):
+                if _truncated(fields.get(field), items_key):
+                    _replace(fields[field], items_key, fetch(key))
+        return list(issues)
 
     def bulk_changelog(
         self, issue_ids: Sequence[str], field_ids: Sequence[str] = (), page_size: int = 1000
@@ -246,6 +247,11 @@ class JiraClient(HttpClient):
                 f"Jira answered {label} with {type(data).__name__}, not an object",
             )
         return data
+
+
+def _replace(embedded: Json, items_key: str, items: list[Json]) -> None:
+    embedded[items_key] = items
+    embedded.update(startAt=0, maxResults=len(items), total=len(items))
 
 
 def _truncated(embedded: Any, items_key: str) -> bool:

@@ -277,28 +277,42 @@ def test_dropped_connections_are_network_and_a_dead_address_unreachable(server: 
 def test_truncated_embedded_lists_are_paged_to_their_full_count(
     server: SandboxServer, site: JiraSite
 ) -> None:
-    chatty = max(site.issues, key=lambda i: len(i.histories))
-    assert len(chatty.histories) > SEARCH_EMBEDDED_CHANGELOG
-    assert len(chatty.comments) > EMBEDDED_COMMENTS and len(chatty.worklogs) > EMBEDDED_WORKLOGS
+    chatty = [i for i in site.issues if len(i.histories) > SEARCH_EMBEDDED_CHANGELOG]  # the long epic
+    assert chatty and any(
+        len(i.comments) > EMBEDDED_COMMENTS and len(i.worklogs) > EMBEDDED_WORKLOGS for i in chatty
+    )
+    quiet = next(i for i in site.issues if 0 < len(i.histories) < 10 and len(i.comments) < 5)
+    keys = ", ".join(i.key for i in [*chatty, quiet])
     with _client(server) as client:
-        (found,) = client.search(f"key = {chatty.key}", ["comment", "worklog"], expand=["changelog"])
-        assert len(found["changelog"]["histories"]) == SEARCH_EMBEDDED_CHANGELOG  # truncated as Jira does
-        requests = client.usage.requests
-        client.complete_embedded(found)
-        assert client.usage.requests - requests >= 3
-        assert [h["id"] for h in found["changelog"]["histories"]] == [str(h.id) for h in chatty.histories]
-        assert [c["id"] for c in found["fields"]["comment"]["comments"]] == [
-            str(c.id) for c in chatty.comments
-        ]
-        assert [w["id"] for w in found["fields"]["worklog"]["worklogs"]] == [
-            str(w.id) for w in chatty.worklogs
-        ]
-        assert found["fields"]["comment"]["total"] == len(chatty.comments)
-        quiet = next(i for i in site.issues if 0 < len(i.histories) < 10 and len(i.comments) < 5)
-        (small,) = client.search(f"key = {quiet.key}", ["comment", "worklog"], expand=["changelog"])
-        requests = client.usage.requests
-        client.complete_embedded(small)
-        assert client.usage.requests == requests  # nothing truncated: nothing fetched
+        found = {
+            i["key"]: i
+            for i in client.search(f"key in ({keys})", ["comment", "worklog"], expand=["changelog"])
+        }
+        assert all(len(found[i.key]["changelog"]["histories"]) == SEARCH_EMBEDDED_CHANGELOG for i in chatty)
+        before = server.request_log.by_template.copy()
+        client.complete_embedded(list(found.values()))
+        served = server.request_log.by_template - before
+    assert served["/jira/rest/api/{api}/changelog/bulkfetch"] == 1  # not one call per issue
+    assert served["/jira/rest/api/{api}/issue/{issueIdOrKey}/changelog"] == 0
+    truncated_comments = sum(len(i.comments) > EMBEDDED_COMMENTS for i in chatty)
+    assert served["/jira/rest/api/{api}/issue/{issueIdOrKey}/comment"] == truncated_comments  # quiet: none
+    for issue in [*chatty, quiet]:
+        completed = found[issue.key]
+        histories = sorted(completed["changelog"]["histories"], key=lambda h: (h["created"], int(h["id"])))
+        assert [h["id"] for h in histories] == [str(h.id) for h in issue.histories]
+        assert completed["changelog"]["total"] == len(issue.histories)
+        comments = completed["fields"]["comment"]
+        assert [c["id"] for c in comments["comments"]] == [str(c.id) for c in issue.comments]
+        assert comments["total"] == len(issue.comments)
+        worklogs = completed["fields"]["worklog"]["worklogs"]
+        assert [w["id"] for w in worklogs] == [str(w.id) for w in issue.worklogs]
+
+
+def test_an_issues_changelog_pages_oldest_first(server: SandboxServer, site: JiraSite) -> None:
+    chatty = max(site.issues, key=lambda i: len(i.histories))
+    with _client(server) as client:
+        assert [h["id"] for h in client.changelog(chatty.key)] == [str(h.id) for h in chatty.histories]
+        assert client.usage.requests == -(-len(chatty.histories) // 100) > 1
 
 
 def test_bulk_changelog_merges_an_issue_across_pages(server: SandboxServer, site: JiraSite) -> None:
