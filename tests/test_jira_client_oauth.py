@@ -5,8 +5,10 @@ next client, renewed before expiry and once after a 401; and the one-line errors
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
@@ -222,3 +224,29 @@ def test_a_static_oauth_token_goes_through_the_gateway(
     monkeypatch.delenv("JIRA_BASE_URL")
     with pytest.raises(JiraAuthError, match=r"set a valid JIRA_OAUTH_TOKEN"):
         resource.client()
+
+
+def test_two_processes_rotating_at_once_take_turns(
+    server: SandboxServer, warehouse: WarehouseResource, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _oauth_env(monkeypatch, server, _grant(server))
+    engine = warehouse.engine()
+    with JiraResource().client(engine) as client:  # the chain is stored
+        client.myself()
+    app = OAuthApp(
+        server.jira.oauth.client_id,
+        server.jira.oauth.client_secret,
+        f"{server.jira_base_url}/oauth/token",
+        server.jira_base_url,
+    )
+    sources = [AtlassianTokens(app, ConnectionStore(engine, SecretBox(KEY)), None) for _ in range(4)]
+    start = threading.Barrier(len(sources))
+
+    def rotate(source: AtlassianTokens) -> str:
+        start.wait()
+        return source.token()
+
+    with ThreadPoolExecutor(len(sources)) as pool:
+        tokens = list(pool.map(rotate, sources))  # without the row lock, all but one would be refused
+    assert len(set(tokens)) == len(sources) and _stored(warehouse)[1] == 1 + len(sources)
+    assert _refresh_works(server, ConnectionStore(engine, SecretBox(KEY)).stored_token(CONNECTION_NAME) or "")
