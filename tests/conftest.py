@@ -81,6 +81,20 @@ def isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Non
         "GROQ_BASE_URL",
         "GROQ_MODEL",
         "DATABASE_URL",
+        "JIRA_BASE_URL",
+        "JIRA_EMAIL",
+        "JIRA_API_TOKEN",
+        "JIRA_OAUTH_TOKEN",
+        "JIRA_OAUTH_CLIENT_ID",
+        "JIRA_OAUTH_CLIENT_SECRET",
+        "JIRA_OAUTH_REFRESH_TOKEN",
+        "JIRA_OAUTH_API_ROOT",
+        "JIRA_OAUTH_TOKEN_URL",
+        "JIRA_PROJECTS",
+        "JIRA_TRACKED_USERS",
+        "DEXXY_SECRET_KEY",
+        "DEXXY_BI_PASSWORD",
+        "DEXXY_PG_PORT",
     ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("DEXXY_HOME", str(tmp_path / "dexxy_home"))
