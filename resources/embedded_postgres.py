@@ -17,6 +17,7 @@ from urllib.parse import parse_qs, urlparse
 
 WAREHOUSE_DATABASE = "dexxy"
 DAGSTER_DATABASE = "dagster"
+_CREATE_DATABASE_LOCK_KEY = 0x0DE78  # serialises CREATE DATABASE across Dexxy processes
 
 
 def embedded_data_dir(dexxy_home: Path) -> Path:
@@ -42,20 +43,32 @@ def ensure_embedded_server(dexxy_home: Path, database: str = WAREHOUSE_DATABASE)
 
 
 def ensure_database(maintenance_url: str, database: str) -> None:
-    """CREATE DATABASE unless it exists (it cannot run inside a transaction, hence AUTOCOMMIT)."""
+    """CREATE DATABASE unless it exists. Two first runs on a fresh home race here: the check and the
+    CREATE run under an advisory lock on the maintenance database, and a loser that still sees the name
+    taken (a process without the lock, e.g. an older dexxy) counts as success."""
     from sqlalchemy import create_engine, text
+    from sqlalchemy.exc import IntegrityError, ProgrammingError
     from sqlalchemy.pool import NullPool
 
     from resources.sql_template import render_sql
 
+    # CREATE DATABASE cannot run inside a transaction, hence AUTOCOMMIT and a session-level lock.
     engine = create_engine(maintenance_url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
     try:
         with engine.connect() as conn:
-            found = conn.execute(
-                text("SELECT 1 FROM pg_database WHERE datname = :d"), {"d": database}
-            ).first()
-            if found is None:
-                conn.exec_driver_sql(render_sql("CREATE DATABASE {{ db | ident }}", db=database))
+            conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": _CREATE_DATABASE_LOCK_KEY})
+            try:
+                found = conn.execute(
+                    text("SELECT 1 FROM pg_database WHERE datname = :d"), {"d": database}
+                ).first()
+                if found is None:
+                    conn.exec_driver_sql(render_sql("CREATE DATABASE {{ db | ident }}", db=database))
+            except (IntegrityError, ProgrammingError) as exc:
+                # 42P04 duplicate_database, or 23505 on pg_database_datname_index when both CREATEs ran
+                if getattr(exc.orig, "pgcode", None) not in ("42P04", "23505"):
+                    raise
+            finally:
+                conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": _CREATE_DATABASE_LOCK_KEY})
     finally:
         engine.dispose()
 
