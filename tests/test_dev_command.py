@@ -81,7 +81,7 @@ def test_dev_runs_dg_dev_quietly_and_stops_on_sigterm(database_url: str, tmp_pat
             stderr=subprocess.STDOUT,
             start_new_session=True,
             # as from `make dev &` or nohup: SIGINT arrives ignored, which Dagster extends to SIGTERM
-            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),  # noqa: PLW1509
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
         )
     children: list[psutil.Process] = []
     try:
