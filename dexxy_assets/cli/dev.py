@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from dexxy_assets.cli.dagster_home import prepare_dagster_home
+from dexxy_assets.cli.dagster_home import get_instance, prepare_dagster_home
 from dexxy_assets.cli.demo import (
     DEMO_ENGINEERS,
     DEMO_HISTORY_DAYS,
@@ -65,6 +65,8 @@ def dev(port: int, sandbox: bool | None) -> None:
     url = resolve_database_url()
     warehouse_engine(url)
     home = prepare_dagster_home(url)
+    with get_instance():  # fails runs a killed `dexxy run` left STARTED and frees their pool slots
+        pass
     env = {**os.environ, "DAGSTER_HOME": str(home), "PYTHONWARNINGS": quiet_warnings(os.environ)}
     server = None
     if sandbox or (sandbox is None and not env_value("GITHUB_API_URL")):
