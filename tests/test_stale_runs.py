@@ -60,3 +60,21 @@ def test_a_killed_run_releases_its_pool_slot(make_database, tmp_path: Path) -> N
         assert not storage.get_concurrency_info("github_api").claimed_slots
         assert instance.get_run_by_id(run.run_id).status == dg.DagsterRunStatus.FAILURE
         assert release_dead_runs(instance) == []
+
+
+def test_slots_of_finished_runs_are_freed_unknown_claims_kept(make_database, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "dagster.yaml").write_text(instance_yaml(make_database()))
+
+    @dg.asset
+    def quick() -> None:
+        return None
+
+    with dg.DagsterInstance.from_config(str(tmp_path)) as instance:
+        finished = dg.materialize([quick], instance=instance).run_id
+        storage = instance.event_log_storage
+        storage.set_concurrency_slots("github_api", 4)
+        assert storage.claim_concurrency_slot("github_api", finished, "leaked_step").is_claimed
+        assert storage.claim_concurrency_slot("github_api", "not-a-run", "step").is_claimed
+        assert release_dead_runs(instance) == [finished]
+        claimed = storage.get_concurrency_info("github_api").claimed_slots
+        assert [slot.run_id for slot in claimed] == ["not-a-run"]  # not a run we know: left alone

@@ -20,6 +20,11 @@ _ACTIVE_STATUSES = [
     dg.DagsterRunStatus.STARTED,
     dg.DagsterRunStatus.CANCELING,
 ]
+_FINISHED_STATUSES = [
+    dg.DagsterRunStatus.SUCCESS,
+    dg.DagsterRunStatus.FAILURE,
+    dg.DagsterRunStatus.CANCELED,
+]
 _START_TIME_TOLERANCE_SECONDS = 1.0
 
 
@@ -34,8 +39,8 @@ def run_liveness_tags() -> dict[str, str]:
 
 
 def release_dead_runs(instance: dg.DagsterInstance) -> list[str]:
-    """Fail the runs whose process is gone and free every pool slot held by a run that is no longer
-    running; return the ids of the runs whose slots or status changed."""
+    """Fail the runs whose process is gone and free every pool slot still held by a finished run;
+    return the ids of the runs whose slots or status changed."""
     released: list[str] = []
     for record in instance.get_run_records(filters=dg.RunsFilter(statuses=_ACTIVE_STATUSES)):
         run = record.dagster_run
@@ -55,22 +60,15 @@ def release_dead_runs(instance: dg.DagsterInstance) -> list[str]:
     holders = storage.get_concurrency_run_ids()
     if not holders:
         return released
-    still_running = {
+    finished = [
         record.dagster_run.run_id
         for record in instance.get_run_records(
-            filters=dg.RunsFilter(run_ids=sorted(holders), statuses=_ACTIVE_STATUSES)
+            filters=dg.RunsFilter(run_ids=sorted(holders), statuses=_FINISHED_STATUSES)
         )
-    }
-    queued = {
-        record.dagster_run.run_id
-        for record in instance.get_run_records(
-            filters=dg.RunsFilter(
-                run_ids=sorted(holders),
-                statuses=[dg.DagsterRunStatus.QUEUED, dg.DagsterRunStatus.NOT_STARTED],
-            )
-        )
-    }
-    for run_id in sorted(holders - still_running - queued):  # finished, or deleted from the run storage
+    ]
+    # A slot under a run id the run storage does not know is left alone: it may be a claim made outside
+    # a run (or a run being created right now); `dagster instance concurrency` can clear it by hand.
+    for run_id in sorted(finished):
         storage.free_concurrency_slots_for_run(run_id)
         if run_id not in released:
             released.append(run_id)
