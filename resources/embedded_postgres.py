@@ -45,7 +45,7 @@ def ensure_embedded_server(dexxy_home: Path, database: str = WAREHOUSE_DATABASE)
     # pgserver prints progress to stderr through logging; keep the CLI quiet.
     logging.getLogger("pgserver").setLevel(logging.WARNING)
     port = embedded_port(dexxy_home)
-    with _home_lock(dexxy_home), contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
+    with home_lock(dexxy_home), contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         if not (data_dir / "PG_VERSION").exists():
             pgserver.get_server(data_dir, cleanup_mode=None)  # initdb (and a socket-only start)
@@ -70,7 +70,7 @@ def embedded_port(dexxy_home: Path) -> int:
             raise ValueError(f"DEXXY_PG_PORT must be a TCP port number, got {configured!r}")
         return int(configured)
     remembered = dexxy_home / PORT_FILE
-    with _home_lock(dexxy_home):
+    with home_lock(dexxy_home):
         if remembered.exists() and remembered.read_text().strip().isdigit():
             return int(remembered.read_text().strip())
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
@@ -132,8 +132,9 @@ def _write_hba(data_dir: Path) -> bool:
 
 
 @contextlib.contextmanager
-def _home_lock(dexxy_home: Path) -> Iterator[None]:
-    """One process (and one thread) at a time chooses the port and (re)starts the server; re-entrant."""
+def home_lock(dexxy_home: Path) -> Iterator[None]:
+    """One process (and one thread) at a time chooses the port, (re)starts the server or creates the Dagster
+    instance's tables in this home; re-entrant."""
     global _lock_depth
     with _thread_lock:
         if _lock_depth:

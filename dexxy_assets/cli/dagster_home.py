@@ -15,7 +15,7 @@ import dagster as dg
 from sqlalchemy.engine import make_url
 
 from dexxy_assets.cli.stale_runs import release_dead_runs
-from resources.embedded_postgres import DAGSTER_DATABASE, ensure_database
+from resources.embedded_postgres import DAGSTER_DATABASE, ensure_database, home_lock
 from resources.environment import dexxy_home, env_value
 
 STORAGE_URL_VARIABLE = "DAGSTER_PG_URL"
@@ -94,7 +94,13 @@ def write_instance_yaml(home: Path, storage_url: str) -> Path:
 def get_instance() -> dg.DagsterInstance:
     """The instance, after failing the runs whose process died and freeing the pool slots they held
     (`dexxy run` has no daemon to do it)."""
-    instance = dg.DagsterInstance.get()
+    ours = dexxy_home() / "dagster_home"
+    if Path(os.environ.get("DAGSTER_HOME", "")) == ours:
+        # Two first commands on a fresh home would both create Dagster's tables (Dagster retries, noisily).
+        with home_lock(dexxy_home()):
+            instance = dg.DagsterInstance.get()
+    else:
+        instance = dg.DagsterInstance.get()
     released = release_dead_runs(instance)
     if released:
         click.echo(
