@@ -81,6 +81,9 @@ def isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Non
         "GROQ_BASE_URL",
         "GROQ_MODEL",
         "DATABASE_URL",
+        "DEXXY_PG_PORT",  # one fixed port would make every test's embedded server collide
+        "DEXXY_BI_PASSWORD",
+        "DAGSTER_PG_URL",
     ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("DEXXY_HOME", str(tmp_path / "dexxy_home"))
