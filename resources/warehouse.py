@@ -12,6 +12,7 @@ from pydantic import Field
 from sqlalchemy import Connection, Engine, create_engine
 from sqlalchemy.engine import make_url
 
+from resources.bi_login import sync_bi_login
 from resources.embedded_postgres import ensure_embedded_server
 from resources.environment import dexxy_home, env_value
 from resources.schema_migrations import apply_migrations
@@ -50,12 +51,13 @@ def normalise_url(url: str) -> str:
 
 
 def warehouse_engine(url: str) -> Engine:
-    """One engine per URL and process, migrated before first use."""
+    """One engine per URL and process, migrated (and the BI role's login set) before first use."""
     with _engines_lock:
         engine = _engines.get(url)
         if engine is None:
             engine = create_engine(url, pool_pre_ping=True, pool_size=4, max_overflow=4)
             apply_migrations(engine)
+            sync_bi_login(engine)
             _engines[url] = engine
         return engine
 

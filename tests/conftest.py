@@ -94,7 +94,8 @@ def isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Non
         "JIRA_TRACKED_USERS",
         "DEXXY_SECRET_KEY",
         "DEXXY_BI_PASSWORD",
-        "DEXXY_PG_PORT",
+        "DEXXY_PG_PORT",  # one fixed port would make every test's embedded server collide
+        "DAGSTER_PG_URL",
     ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("DEXXY_HOME", str(tmp_path / "dexxy_home"))

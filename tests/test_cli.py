@@ -68,7 +68,7 @@ def test_warehouse_commands(database_url: str, monkeypatch: pytest.MonkeyPatch) 
     migrated = runner.invoke(cli, ["warehouse", "migrate"], catch_exceptions=False)
     assert migrated.exit_code == 0 and "schema version" in migrated.output
     shown = runner.invoke(cli, ["warehouse", "url"], catch_exceptions=False)
-    assert shown.output.strip().startswith("postgresql+psycopg2://")
+    assert shown.output.strip().startswith("postgresql://")  # libpq form: pastes into psql
 
 
 RUN_TYPO = ("run", "--select", "group:githb", "--start")

@@ -23,6 +23,7 @@ from rich.progress import (
 
 from dexxy_assets.cli.pool_wait import pool_waits
 from dexxy_assets.cli.run_follower import RunFollower, StepFailure
+from dexxy_assets.cli.stale_runs import run_liveness_tags
 from dexxy_assets.jobs import job_for_groups
 from dexxy_assets.partitions import daily_partitions, resolve_start_date
 
@@ -150,6 +151,7 @@ def run_assets(
                     INVOCATION_TAG: token,
                     "dagster/asset_partition_range_start": plan.start.isoformat(),
                     "dagster/asset_partition_range_end": plan.end.isoformat(),
+                    **run_liveness_tags(),  # a SIGKILLed `dexxy run` is found dead by the next command
                 },
                 # the event log keeps every message and trace; the console gets our summary lines
                 run_config={"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}},

@@ -1,27 +1,44 @@
 """The Dagster instance Dexxy records runs in: $DAGSTER_HOME if set, else $DEXXY_HOME/dagster_home with its
-storage in a `dagster` database on the warehouse's server (the one `make dev` shows)."""
+storage in a `dagster` database on the warehouse's server (the one `make dev` shows).
+
+The storage URL's password never lands in the file or on a command line: a URL with a password is
+referenced as ``{env: DAGSTER_PG_URL}``, which this process sets and every Dagster process it starts inherits.
+"""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
+import click
 import dagster as dg
 from sqlalchemy.engine import make_url
 
-from resources.embedded_postgres import DAGSTER_DATABASE, ensure_database
+from dexxy_assets.cli.stale_runs import release_dead_runs
+from resources.embedded_postgres import DAGSTER_DATABASE, ensure_database, home_lock
 from resources.environment import dexxy_home, env_value
+
+STORAGE_URL_VARIABLE = "DAGSTER_PG_URL"
 
 _INSTANCE_YAML = """\
 # Written by dexxy; edit deploy/dagster.yaml for a production instance.
 storage:
   postgres:
-    postgres_url: "{url}"
+    postgres_url: {storage_url}
 concurrency:
   runs:
     max_concurrent_runs: 4
   pools:
     default_limit: 4
+# Runs whose worker died (SIGKILL, OOM, a lost host) are failed by the daemon under `dexxy dev`, and pool
+# slots still held by finished runs are freed; `dexxy run` / `dexxy demo` do the same when they start.
+run_monitoring:
+  enabled: true
+  start_timeout_seconds: 180
+  cancel_timeout_seconds: 180
+  max_resume_run_attempts: 0
+  poll_interval_seconds: 30
+  free_slots_after_run_end_seconds: 30
 telemetry:
   enabled: false
 """
@@ -37,20 +54,56 @@ def dagster_storage_url(warehouse_url: str) -> str:
     return url.set(database=DAGSTER_DATABASE).render_as_string(hide_password=False)
 
 
+def instance_yaml(storage_url: str) -> str:
+    """The instance config; a URL carrying a password is referenced from the environment, not written."""
+    if make_url(storage_url).password:
+        reference = f"{{env: {STORAGE_URL_VARIABLE}}}"
+    else:  # the embedded server's socket URL holds no secret: literal, so plain `dagster` commands work too
+        reference = '"' + storage_url.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return _INSTANCE_YAML.format(storage_url=reference)
+
+
 def prepare_dagster_home(warehouse_url: str) -> Path:
     """Point DAGSTER_HOME at an instance with Postgres storage, writing its dagster.yaml if needed."""
     configured = env_value("DAGSTER_HOME")
     if configured:
         return Path(configured)
     home = dexxy_home() / "dagster_home"
-    home.mkdir(parents=True, exist_ok=True)
-    config = _INSTANCE_YAML.format(url=dagster_storage_url(warehouse_url))
-    yaml_path = home / "dagster.yaml"
-    if not yaml_path.exists() or yaml_path.read_text() != config:
-        yaml_path.write_text(config)
+    write_instance_yaml(home, dagster_storage_url(warehouse_url))
     os.environ["DAGSTER_HOME"] = str(home)
     return home
 
 
+def write_instance_yaml(home: Path, storage_url: str) -> Path:
+    """Write `home/dagster.yaml` (mode 0600) and export the storage URL it may reference."""
+    home.mkdir(parents=True, exist_ok=True)
+    config = instance_yaml(storage_url)
+    yaml_path = home / "dagster.yaml"
+    if not yaml_path.exists() or yaml_path.read_text() != config:
+        # Written to a private temporary file first: never readable by others, never half-written.
+        partial = home / f".dagster.yaml.{os.getpid()}"
+        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(config)
+        os.replace(partial, yaml_path)
+    yaml_path.chmod(0o600)
+    os.environ[STORAGE_URL_VARIABLE] = storage_url
+    return yaml_path
+
+
 def get_instance() -> dg.DagsterInstance:
-    return dg.DagsterInstance.get()
+    """The instance, after failing the runs whose process died and freeing the pool slots they held
+    (`dexxy run` has no daemon to do it)."""
+    ours = dexxy_home() / "dagster_home"
+    if Path(os.environ.get("DAGSTER_HOME", "")) == ours:
+        # Two first commands on a fresh home would both create Dagster's tables (Dagster retries, noisily).
+        with home_lock(dexxy_home()):
+            instance = dg.DagsterInstance.get()
+    else:
+        instance = dg.DagsterInstance.get()
+    released = release_dead_runs(instance)
+    if released:
+        click.echo(
+            f"released the pool slots of {len(released)} interrupted run(s): {', '.join(released)}", err=True
+        )
+    return instance
