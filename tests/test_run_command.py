@@ -193,7 +193,36 @@ def test_an_interrupted_run_says_it_waits_for_its_pool_then_releases_it(
     assert len(printed) <= 3, printed
 
 
-def _interrupt_when_blocked(signum: int) -> list[str]:
+def test_a_killed_run_is_released_by_the_next_command(
+    sandbox_env,  # noqa: F811  (the fixture imported above)
+    database_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """SIGKILL leaves no handler a chance: the run stays STARTED holding its place in the pool queue until
+    the next dexxy command finds its process gone (the liveness tags `dexxy run` puts on it)."""
+    from dexxy_assets.cli.stale_runs import release_dead_runs
+
+    prepare_dagster_home(database_url)
+    monkeypatch.setenv("DAGSTER_HOME", os.environ["DAGSTER_HOME"])
+    with dg.DagsterInstance.get() as instance:
+        storage = instance.event_log_storage
+        storage.set_concurrency_slots("github_api", 1)
+        assert storage.claim_concurrency_slot("github_api", "another-run", "step").is_claimed
+        try:
+            _interrupt_when_blocked(signal.SIGKILL, expected_exit=-signal.SIGKILL)
+            (run,) = instance.get_runs(limit=1)
+            assert run.status == dg.DagsterRunStatus.STARTED  # nobody marked it: the process just vanished
+            assert run.run_id in storage.get_concurrency_info("github_api").pending_run_ids
+            assert run.run_id in release_dead_runs(instance)
+            assert instance.get_run_by_id(run.run_id).status == dg.DagsterRunStatus.FAILURE
+            info = storage.get_concurrency_info("github_api")
+            assert run.run_id not in info.pending_run_ids | info.active_run_ids
+        finally:
+            storage.free_concurrency_slots_for_run("another-run")
+            storage.delete_concurrency_limit("github_api")
+
+
+def _interrupt_when_blocked(signum: int, expected_exit: int = 130) -> list[str]:
     """Start `dexxy run` in a process, wait until it says it waits for the pool, send the signal."""
     command = [sys.executable, "-c", "from dexxy_assets.cli.main import cli; cli()"]
     process = subprocess.Popen(
@@ -212,7 +241,7 @@ def _interrupt_when_blocked(signum: int) -> list[str]:
         while "waiting for pool github_api (1/1 slots taken by run another-)" not in "".join(seen):
             seen.append(lines.get(timeout=120))
         process.send_signal(signum)
-        assert process.wait(timeout=60) == 130
+        assert process.wait(timeout=60) == expected_exit
     finally:
         process.kill()
     reader.join(timeout=10)
