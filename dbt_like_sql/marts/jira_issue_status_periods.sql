@@ -1,11 +1,19 @@
 -- Status periods from the changelog: the status at creation (the first change's "from", or the current
--- status when it never changed), then one period per status change. Categories come from the site's
--- statuses as the issues report them (trusted over names); the current period runs to the last fetch.
+-- status when it never changed), then one period per status change. Categories come from the site's status
+-- list (staging.jira_statuses), else from issues currently in the status; they are trusted over names. The
+-- current period runs to the issue's last fetch.
 WITH status_categories AS (
     SELECT DISTINCT ON (status_id) status_id, status_category
-    FROM {{ source('staging', 'jira_issues') }}
-    WHERE status_id IS NOT NULL AND status_category IS NOT NULL
-    ORDER BY status_id, updated_at DESC
+    FROM (
+        SELECT status_id, status_category, 0 AS preference, NULL::timestamptz AS seen_at
+        FROM {{ source('staging', 'jira_statuses') }}
+        WHERE status_category IS NOT NULL
+        UNION ALL
+        SELECT status_id, status_category, 1, updated_at
+        FROM {{ source('staging', 'jira_issues') }}
+        WHERE status_id IS NOT NULL AND status_category IS NOT NULL
+    ) AS known
+    ORDER BY status_id, preference, seen_at DESC
 ),
 changes AS (
     SELECT

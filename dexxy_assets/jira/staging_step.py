@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
+from dexxy_assets.jira import status_category
 from dexxy_assets.jira.changelog_records import ChangeRecord, parse_history
 from dexxy_assets.jira.comment_records import CommentRecord, parse_comment
 from dexxy_assets.jira.field_map import JiraFieldMap
@@ -53,6 +54,7 @@ SPRINT_COLUMNS = (
     "sprint_id", "site", "board_id", "board_name", "board_project_key", "name", "state", "goal", "start_at",
     "end_at", "complete_at",
 )  # fmt: skip
+STATUS_COLUMNS = ("status_id", "site", "name", "status_category", "name_disagrees")
 MEMBERSHIP_COLUMNS = ("sprint_id", "issue_id", "added_at", "removed_at")
 
 _RAW_ISSUES = text(
@@ -201,7 +203,7 @@ def stage_jira_partitions(conn: Connection, days: Sequence[dt.date], parser_vers
 
 
 def stage_jira_snapshots(conn: Connection, parser_version: str) -> ProblemLog:
-    """Users, boards and sprints of every site from their raw snapshots (whole tables, newest snapshot)."""
+    """Users, statuses, boards and sprints of every site from their raw snapshots (whole tables)."""
     del parser_version  # snapshots are small: always re-staged whole
     problems = ProblemLog()
     users: dict[str, dict[str, Any]] = {}
@@ -216,6 +218,7 @@ def stage_jira_snapshots(conn: Connection, parser_version: str) -> ProblemLog:
         {"ids": list(users)},
     )
     upsert(conn, "staging.jira_users", USER_COLUMNS, users.values(), ["account_id"])
+    _stage_statuses(conn, problems)
     boards: dict[tuple[str, int], BoardRecord] = {}
     for site, payload in conn.execute(
         text("SELECT site, payload FROM raw.jira_boards ORDER BY site, partition_row")
@@ -232,6 +235,32 @@ def stage_jira_snapshots(conn: Connection, parser_version: str) -> ProblemLog:
     conn.execute(text("DELETE FROM staging.jira_sprints"))
     copy_rows(conn, "staging.jira_sprints", SPRINT_COLUMNS, sprints.values())
     return problems
+
+
+def _stage_statuses(conn: Connection, problems: ProblemLog) -> None:
+    """Statuses by id with their category; a name that says another category is counted once per status."""
+    statuses: dict[str, dict[str, Any]] = {}
+    raw = text("SELECT site, payload FROM raw.jira_statuses ORDER BY site, partition_row")
+    for site, payload in conn.execute(raw):
+        status = FieldReader(payload, "jira_status", problems, None)
+        status_id = status.text("id")
+        if not status_id:
+            status.problem("id_missing")
+            continue
+        name = status.text("name")
+        category = status.enum(status_category.CATEGORIES, "statusCategory", "key")
+        disagrees = status_category.disagrees(name, category)
+        if disagrees:
+            status.problem("category_disagrees_with_name", f"{name} ({category})")
+        statuses[status_id] = {
+            "status_id": status_id,
+            "site": site,
+            "name": name,
+            "status_category": category,
+            "name_disagrees": disagrees,
+        }
+    conn.execute(text("DELETE FROM staging.jira_statuses"))
+    copy_rows(conn, "staging.jira_statuses", STATUS_COLUMNS, statuses.values())
 
 
 def _order(version: _Version) -> tuple[dt.datetime, dt.datetime]:

@@ -94,6 +94,21 @@ COMMENT ON TABLE raw.jira_fields IS 'The site''s field list (/rest/api/3/field):
 COMMENT ON COLUMN raw.jira_fields.site IS 'Jira site base URL: the snapshot''s partition.';
 COMMENT ON COLUMN raw.jira_fields.field_id IS 'Field id, e.g. summary or customfield_10016.';
 
+CREATE TABLE IF NOT EXISTS raw.jira_statuses (
+    site          text        NOT NULL,
+    status_id     text,
+    fetched_at    timestamptz NOT NULL,
+    partition_row integer     NOT NULL,
+    payload       jsonb       NOT NULL,
+    PRIMARY KEY (site, partition_row)
+);
+COMMENT ON TABLE raw.jira_statuses IS 'The site''s workflow statuses with their categories (/rest/api/3/status), a snapshot per site.';
+COMMENT ON COLUMN raw.jira_statuses.site IS 'Jira site base URL: the snapshot''s partition.';
+COMMENT ON COLUMN raw.jira_statuses.status_id IS 'Status id.';
+COMMENT ON COLUMN raw.jira_statuses.fetched_at IS 'When the load that wrote this row fetched it (one value for the whole load).';
+COMMENT ON COLUMN raw.jira_statuses.payload IS 'The status as the API returned it; staging is parsed from here.';
+COMMENT ON COLUMN raw.jira_statuses.partition_row IS '1-based position of the row within its partition in the load that wrote it; with the partition, the key of the table.';
+
 CREATE TABLE IF NOT EXISTS raw.jira_boards (
     site          text        NOT NULL,
     board_id      bigint,
@@ -299,6 +314,20 @@ COMMENT ON COLUMN staging.jira_users.account_type IS 'atlassian, app or customer
 COMMENT ON COLUMN staging.jira_users.active IS 'False for deactivated and deleted accounts.';
 COMMENT ON COLUMN staging.jira_users.time_zone IS 'Time zone of the profile.';
 COMMENT ON COLUMN staging.jira_users.is_listed IS 'True when /users/search lists the account; false when it was only seen on issues.';
+
+CREATE TABLE IF NOT EXISTS staging.jira_statuses (
+    status_id         text PRIMARY KEY,
+    site              text    NOT NULL,
+    name              text,
+    status_category   text,
+    name_disagrees    boolean NOT NULL
+);
+COMMENT ON TABLE staging.jira_statuses IS 'Workflow statuses and their categories: what the status periods of the changelog are categorised by.';
+COMMENT ON COLUMN staging.jira_statuses.status_id IS 'Status id, as changelog status items name it (from/to).';
+COMMENT ON COLUMN staging.jira_statuses.site IS 'Jira site base URL.';
+COMMENT ON COLUMN staging.jira_statuses.name IS 'Status name.';
+COMMENT ON COLUMN staging.jira_statuses.status_category IS 'Category key: new, indeterminate or done (trusted over the name).';
+COMMENT ON COLUMN staging.jira_statuses.name_disagrees IS 'True when the name suggests another category (e.g. Completed left In Progress); counted as a problem.';
 
 CREATE TABLE IF NOT EXISTS staging.jira_sprints (
     sprint_id        bigint PRIMARY KEY,
