@@ -213,9 +213,7 @@ def test_cycle_time_and_status_periods_follow_the_changelog(server: SandboxServe
         assert [p["started_at"] for p in periods[issue.id]] == [issue.created, *(at for at, _ in changes)]
         closed = [p for p in periods[issue.id] if not p["is_current"]]
         bounds = [issue.created, *(at for at, _ in changes)]
-        assert [p["hours"] for p in closed] == [
-            _hours(a, b) for a, b in itertools.pairwise(bounds)
-        ]
+        assert [p["hours"] for p in closed] == [_hours(a, b) for a, b in itertools.pairwise(bounds)]
         first_progress = next((at for at, s in changes if categories[s] == "indeterminate"), None)
         done_at = changes[-1][0] if changes and categories[changes[-1][1]] == "done" else None
         row = issues[issue.id]

@@ -18,6 +18,9 @@ _BLOCKS = frozenset(
         "layoutColumn",
     }
 )  # fmt: skip
+_INLINE_CONTAINERS = frozenset(
+    {"paragraph", "heading", "codeBlock", "taskItem", "decisionItem"}
+)  # inline only
 _INLINE = frozenset(
     {"text", "hardBreak", "mention", "emoji", "inlineCard", "date", "status", "media", "rule"}
 )
@@ -48,9 +51,11 @@ def _block(node: Any, lines: list[str], unknown: Callable[[str], None] | None) -
     if kind not in _BLOCKS and not children:
         lines.append(_inline(node, None))  # an unknown leaf: whatever text it carries (counted above)
         return
-    if children and all(isinstance(c, dict) and c.get("type") in _INLINE for c in children):
+    if kind in _INLINE_CONTAINERS or (
+        children and all(isinstance(c, dict) and c.get("type") in _INLINE for c in children)
+    ):
         prefix = "- " if kind == "listItem" else ""
-        lines.append(prefix + "".join(_inline(c, unknown) for c in children))
+        lines.append(prefix + "".join(_inline(c, unknown) for c in children if isinstance(c, dict)))
         return
     for child in children:
         if isinstance(child, dict) and child.get("type") in _INLINE:
