@@ -11,7 +11,7 @@ from sqlalchemy import text
 
 from dexxy_assets.jira.field_map import JiraFieldMap
 from dexxy_assets.jira.pr_keys import derive_pr_jira_keys
-from dexxy_assets.jira.staging_step import stage_jira_partitions
+from dexxy_assets.jira.staging_step import stage_jira_partitions, stale_jira_partitions
 from dexxy_assets.jira.story_points import story_points
 from dexxy_assets.payload_fields import FieldReader
 from dexxy_assets.problems import ProblemLog
@@ -114,3 +114,17 @@ def test_bad_input_is_counted_and_the_issue_still_loads(warehouse: WarehouseReso
     assert counted["jira_issue.story_points_as_text"] == 1
     assert counted["jira_issue.adf_unknown_node"] == 1
     assert counted["jira_issue.id_missing"] == 1
+
+
+def test_a_new_parser_version_marks_staged_days_stale_and_restaging_needs_only_raw(
+    warehouse: WarehouseResource,
+) -> None:
+    with warehouse.begin() as conn:
+        load(conn, [issue(700, "PAY-70", "1", points="3")], day=DAY_1, marts=())
+        assert stale_jira_partitions(conn, "test") == []
+        assert stale_jira_partitions(conn, "next") == [DAY_1]
+        conn.execute(text("UPDATE staging.jira_issues SET story_points = NULL"))  # as an old parser left it
+        again = stage_jira_partitions(conn, stale_jira_partitions(conn, "next"), "next")
+        staged = conn.execute(text("SELECT story_points, parser_version FROM staging.jira_issues")).one()
+        assert again.issues == 1 and tuple(staged) == (Decimal("3.00"), "next")
+        assert stale_jira_partitions(conn, "next") == []

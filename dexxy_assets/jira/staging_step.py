@@ -29,6 +29,7 @@ from dexxy_assets.jira.worklog_records import WorklogRecord, parse_worklog
 from dexxy_assets.payload_fields import FieldReader
 from dexxy_assets.problems import ProblemLog
 from resources.bulk_load import copy_rows, upsert
+from resources.sql_template import render_sql
 
 ISSUE_COLUMNS = (
     "issue_id", "site", "issue_key", "previous_keys", "project_key", "project_id", "issue_type",
@@ -62,9 +63,16 @@ _RAW_ISSUES = text(
     "WHERE partition_date = ANY(:days) ORDER BY partition_date, partition_row"
 )
 _RAW_CHILDREN = """
-SELECT issue_id, partition_date, payload FROM raw.{table}
+SELECT issue_id, partition_date, payload FROM {{ table | ident }}
 WHERE partition_date = ANY(:days) AND issue_id = ANY(:ids) ORDER BY partition_date, partition_row
 """
+_STALE = text(
+    "SELECT DISTINCT partition_date FROM staging.jira_issues WHERE parser_version <> :version "
+    "UNION "
+    "SELECT DISTINCT r.partition_date FROM raw.jira_issues AS r "
+    "WHERE NOT EXISTS (SELECT 1 FROM staging.jira_issues AS s WHERE s.partition_date = r.partition_date) "
+    "ORDER BY 1"
+)
 _FIELDS = text("SELECT site, payload FROM raw.jira_fields ORDER BY site, partition_row")
 _LISTED = text("SELECT DISTINCT account_id FROM raw.jira_users WHERE account_id IS NOT NULL")
 _STAGED_VERSIONS = text(
@@ -202,6 +210,11 @@ def stage_jira_partitions(conn: Connection, days: Sequence[dt.date], parser_vers
     return result
 
 
+def stale_jira_partitions(conn: Connection, parser_version: str) -> list[dt.date]:
+    """Days to re-stage: staged by another parser version, or landed in raw and never staged."""
+    return [row[0] for row in conn.execute(_STALE, {"version": parser_version})]
+
+
 def stage_jira_snapshots(conn: Connection, parser_version: str) -> ProblemLog:
     """Users, statuses, boards and sprints of every site from their raw snapshots (whole tables)."""
     del parser_version  # snapshots are small: always re-staged whole
@@ -272,7 +285,8 @@ def _raw_children(
 ) -> dict[int, list[Any]]:
     """Child payloads stored in the winning version's partition, by issue id."""
     out: dict[int, list[Any]] = defaultdict(list)
-    rows = conn.execute(text(_RAW_CHILDREN.format(table=table)), {"days": list(days), "ids": ids})
+    statement = text(render_sql(_RAW_CHILDREN, table=f"raw.{table}"))
+    rows = conn.execute(statement, {"days": list(days), "ids": ids})
     for issue_id, day, payload in rows:
         if winners[issue_id].partition == day:
             out[issue_id].append(payload)
