@@ -18,11 +18,23 @@ members AS (
     JOIN sprints AS s ON s.sprint_id = si.sprint_id
 ),
 points_changes AS (
-    SELECT issue_id, changed_at, history_id, item_index,
+    SELECT issue_id, changed_at,
         CASE WHEN from_string ~ '^\s*[0-9]+([.,][0-9]+)?\s*$'
-            THEN replace(btrim(from_string), ',', '.')::numeric END AS points_before
+            THEN replace(btrim(from_string), ',', '.')::numeric END AS points_before,
+        lag(changed_at) OVER (PARTITION BY issue_id ORDER BY changed_at, history_id, item_index) AS previous_at
     FROM {{ source('staging', 'jira_issue_changes') }}
     WHERE change_kind = 'story_points'
+),
+-- The estimate in force over time: each change's "from" until that change, the current value after the last.
+points_periods AS (
+    SELECT issue_id, points_before AS points, coalesce(previous_at, '-infinity') AS valid_from,
+        changed_at AS valid_to
+    FROM points_changes
+    UNION ALL
+    SELECT i.issue_id, i.story_points, coalesce(max(pc.changed_at), '-infinity'), 'infinity'
+    FROM {{ source('staging', 'jira_issues') }} AS i
+    LEFT JOIN points_changes AS pc ON pc.issue_id = i.issue_id
+    GROUP BY i.issue_id, i.story_points
 ),
 measured AS (
     SELECT
@@ -39,28 +51,12 @@ measured AS (
               AND later.added_at >= m.start_at AND (ls.start_at IS NULL OR ls.start_at > m.start_at)
         ) AS in_later_sprint
     FROM members AS m
-    JOIN {{ source('staging', 'jira_issues') }} AS i ON i.issue_id = m.issue_id
-    CROSS JOIN LATERAL (
-        SELECT (coalesce((
-            SELECT ARRAY[pc.points_before] FROM points_changes AS pc
-            WHERE pc.issue_id = m.issue_id AND pc.changed_at > m.start_at
-            ORDER BY pc.changed_at, pc.history_id, pc.item_index LIMIT 1
-        ), ARRAY[i.story_points]))[1] AS points
-    ) AS at_start
-    CROSS JOIN LATERAL (
-        SELECT (coalesce((
-            SELECT ARRAY[pc.points_before] FROM points_changes AS pc
-            WHERE pc.issue_id = m.issue_id AND pc.changed_at > m.added_at
-            ORDER BY pc.changed_at, pc.history_id, pc.item_index LIMIT 1
-        ), ARRAY[i.story_points]))[1] AS points
-    ) AS at_added
-    CROSS JOIN LATERAL (
-        SELECT (coalesce((
-            SELECT ARRAY[pc.points_before] FROM points_changes AS pc
-            WHERE pc.issue_id = m.issue_id AND pc.changed_at > m.close_at
-            ORDER BY pc.changed_at, pc.history_id, pc.item_index LIMIT 1
-        ), ARRAY[i.story_points]))[1] AS points
-    ) AS at_close
+    LEFT JOIN points_periods AS at_start ON at_start.issue_id = m.issue_id
+        AND m.start_at >= at_start.valid_from AND (m.start_at < at_start.valid_to OR at_start.valid_to = 'infinity')
+    LEFT JOIN points_periods AS at_added ON at_added.issue_id = m.issue_id
+        AND m.added_at >= at_added.valid_from AND (m.added_at < at_added.valid_to OR at_added.valid_to = 'infinity')
+    LEFT JOIN points_periods AS at_close ON at_close.issue_id = m.issue_id
+        AND m.close_at >= at_close.valid_from AND (m.close_at < at_close.valid_to OR at_close.valid_to = 'infinity')
     LEFT JOIN LATERAL (
         SELECT p.status_category
         FROM {{ ref('jira_issue_status_periods') }} AS p

@@ -16,153 +16,89 @@ CREATE TABLE IF NOT EXISTS raw.jira_issues (
     PRIMARY KEY (partition_date, partition_row)
 );
 COMMENT ON TABLE raw.jira_issues IS 'Jira issues as /rest/api/3/search/jql returns them with fields=*all and expand=changelog (embedded changelog, comments and worklogs truncated by Jira), one row per issue and load.';
-COMMENT ON COLUMN raw.jira_issues.site IS 'Jira site base URL the issue was read from.';
 COMMENT ON COLUMN raw.jira_issues.issue_id IS 'Jira issue id (stable across moves); NULL when the payload had none readable.';
 COMMENT ON COLUMN raw.jira_issues.issue_key IS 'Issue key when fetched (changes when the issue moves between projects).';
 COMMENT ON COLUMN raw.jira_issues.project_key IS 'Project key when fetched.';
 COMMENT ON COLUMN raw.jira_issues.partition_date IS 'UTC day of the issue''s updated time: the daily partition that fetched it.';
 
-CREATE TABLE IF NOT EXISTS raw.jira_changelogs (
-    site           text        NOT NULL,
-    issue_id       bigint,
-    history_id     bigint,
-    partition_date date        NOT NULL,
-    fetched_at     timestamptz NOT NULL,
-    partition_row  integer     NOT NULL,
-    payload        jsonb       NOT NULL,
-    PRIMARY KEY (partition_date, partition_row)
-);
-COMMENT ON TABLE raw.jira_changelogs IS 'Changelog histories beyond what the search result embedded (paged separately, e.g. POST /changelog/bulkfetch), one row per history.';
-COMMENT ON COLUMN raw.jira_changelogs.site IS 'Jira site base URL.';
-COMMENT ON COLUMN raw.jira_changelogs.issue_id IS 'The issue the history belongs to (raw.jira_issues.issue_id).';
-COMMENT ON COLUMN raw.jira_changelogs.history_id IS 'Jira changelog history id.';
-COMMENT ON COLUMN raw.jira_changelogs.partition_date IS 'The daily partition of the issue the history was fetched for.';
+-- The rest of the lists Jira truncates in a search result, paged separately: one row per item, stored in
+-- the partition of the issue they were fetched for.
+DO $$
+DECLARE
+    spec record;
+BEGIN
+    FOR spec IN
+        SELECT * FROM (VALUES
+            ('jira_changelogs', 'history_id', 'Changelog histories beyond what the search result embedded (paged separately, e.g. POST /changelog/bulkfetch), one row per history.', 'Jira changelog history id.'),
+            ('jira_comments', 'comment_id', 'Comments beyond the ones the search result embedded (GET /issue/{id}/comment pages), one row per comment.', 'Jira comment id.'),
+            ('jira_worklogs', 'worklog_id', 'Worklogs beyond the ones the search result embedded (GET /issue/{id}/worklog or POST /worklog/list), one row per worklog.', 'Jira worklog id.')
+        ) AS t(table_name, id_column, table_comment, id_comment)
+    LOOP
+        EXECUTE format(
+            'CREATE TABLE IF NOT EXISTS raw.%I (site text NOT NULL, issue_id bigint, %I bigint, '
+            'partition_date date NOT NULL, fetched_at timestamptz NOT NULL, partition_row integer NOT NULL, '
+            'payload jsonb NOT NULL, PRIMARY KEY (partition_date, partition_row))',
+            spec.table_name, spec.id_column
+        );
+        EXECUTE format('CREATE INDEX IF NOT EXISTS %I ON raw.%I (partition_date, issue_id)',
+            spec.table_name || '_issue_idx', spec.table_name);
+        EXECUTE format('COMMENT ON TABLE raw.%I IS %L', spec.table_name, spec.table_comment);
+        EXECUTE format('COMMENT ON COLUMN raw.%I.%I IS %L', spec.table_name, spec.id_column, spec.id_comment);
+        EXECUTE format('COMMENT ON COLUMN raw.%I.issue_id IS %L', spec.table_name,
+            'The issue the item belongs to (raw.jira_issues.issue_id).');
+        EXECUTE format('COMMENT ON COLUMN raw.%I.partition_date IS %L', spec.table_name,
+            'The daily partition of the issue the item was fetched for.');
+    END LOOP;
+END
+$$;
 
-CREATE TABLE IF NOT EXISTS raw.jira_comments (
-    site           text        NOT NULL,
-    issue_id       bigint,
-    comment_id     bigint,
-    partition_date date        NOT NULL,
-    fetched_at     timestamptz NOT NULL,
-    partition_row  integer     NOT NULL,
-    payload        jsonb       NOT NULL,
-    PRIMARY KEY (partition_date, partition_row)
-);
-COMMENT ON TABLE raw.jira_comments IS 'Comments beyond the ones the search result embedded (GET /issue/{id}/comment pages), one row per comment.';
-COMMENT ON COLUMN raw.jira_comments.site IS 'Jira site base URL.';
-COMMENT ON COLUMN raw.jira_comments.issue_id IS 'The issue commented on (raw.jira_issues.issue_id).';
-COMMENT ON COLUMN raw.jira_comments.comment_id IS 'Jira comment id.';
-COMMENT ON COLUMN raw.jira_comments.partition_date IS 'The daily partition of the issue the comment was fetched for.';
-
-CREATE TABLE IF NOT EXISTS raw.jira_worklogs (
-    site           text        NOT NULL,
-    issue_id       bigint,
-    worklog_id     bigint,
-    partition_date date        NOT NULL,
-    fetched_at     timestamptz NOT NULL,
-    partition_row  integer     NOT NULL,
-    payload        jsonb       NOT NULL,
-    PRIMARY KEY (partition_date, partition_row)
-);
-COMMENT ON TABLE raw.jira_worklogs IS 'Worklogs beyond the ones the search result embedded (GET /issue/{id}/worklog or POST /worklog/list), one row per worklog.';
-COMMENT ON COLUMN raw.jira_worklogs.site IS 'Jira site base URL.';
-COMMENT ON COLUMN raw.jira_worklogs.issue_id IS 'The issue the time was logged on (raw.jira_issues.issue_id).';
-COMMENT ON COLUMN raw.jira_worklogs.worklog_id IS 'Jira worklog id.';
-COMMENT ON COLUMN raw.jira_worklogs.partition_date IS 'The daily partition of the issue the worklog was fetched for.';
-
-CREATE TABLE IF NOT EXISTS raw.jira_users (
-    site          text        NOT NULL,
-    account_id    text,
-    fetched_at    timestamptz NOT NULL,
-    partition_row integer     NOT NULL,
-    payload       jsonb       NOT NULL,
-    PRIMARY KEY (site, partition_row)
-);
-COMMENT ON TABLE raw.jira_users IS 'Users as /rest/api/3/users/search lists them (a snapshot per site), one row per account.';
-COMMENT ON COLUMN raw.jira_users.site IS 'Jira site base URL: the snapshot''s partition.';
-COMMENT ON COLUMN raw.jira_users.account_id IS 'Atlassian account id.';
-
-CREATE TABLE IF NOT EXISTS raw.jira_fields (
-    site          text        NOT NULL,
-    field_id      text,
-    fetched_at    timestamptz NOT NULL,
-    partition_row integer     NOT NULL,
-    payload       jsonb       NOT NULL,
-    PRIMARY KEY (site, partition_row)
-);
-COMMENT ON TABLE raw.jira_fields IS 'The site''s field list (/rest/api/3/field): where the sprint and story-point custom fields are found.';
-COMMENT ON COLUMN raw.jira_fields.site IS 'Jira site base URL: the snapshot''s partition.';
-COMMENT ON COLUMN raw.jira_fields.field_id IS 'Field id, e.g. summary or customfield_10016.';
-
-CREATE TABLE IF NOT EXISTS raw.jira_statuses (
-    site          text        NOT NULL,
-    status_id     text,
-    fetched_at    timestamptz NOT NULL,
-    partition_row integer     NOT NULL,
-    payload       jsonb       NOT NULL,
-    PRIMARY KEY (site, partition_row)
-);
-COMMENT ON TABLE raw.jira_statuses IS 'The site''s workflow statuses with their categories (/rest/api/3/status), a snapshot per site.';
-COMMENT ON COLUMN raw.jira_statuses.site IS 'Jira site base URL: the snapshot''s partition.';
-COMMENT ON COLUMN raw.jira_statuses.status_id IS 'Status id.';
-COMMENT ON COLUMN raw.jira_statuses.fetched_at IS 'When the load that wrote this row fetched it (one value for the whole load).';
-COMMENT ON COLUMN raw.jira_statuses.payload IS 'The status as the API returned it; staging is parsed from here.';
-COMMENT ON COLUMN raw.jira_statuses.partition_row IS '1-based position of the row within its partition in the load that wrote it; with the partition, the key of the table.';
-
-CREATE TABLE IF NOT EXISTS raw.jira_boards (
-    site          text        NOT NULL,
-    board_id      bigint,
-    fetched_at    timestamptz NOT NULL,
-    partition_row integer     NOT NULL,
-    payload       jsonb       NOT NULL,
-    PRIMARY KEY (site, partition_row)
-);
-COMMENT ON TABLE raw.jira_boards IS 'Agile boards (/rest/agile/1.0/board), a snapshot per site.';
-COMMENT ON COLUMN raw.jira_boards.site IS 'Jira site base URL: the snapshot''s partition.';
-COMMENT ON COLUMN raw.jira_boards.board_id IS 'Agile board id.';
-
-CREATE TABLE IF NOT EXISTS raw.jira_sprints (
-    site          text        NOT NULL,
-    board_id      bigint,
-    sprint_id     bigint,
-    fetched_at    timestamptz NOT NULL,
-    partition_row integer     NOT NULL,
-    payload       jsonb       NOT NULL,
-    PRIMARY KEY (site, partition_row)
-);
-COMMENT ON TABLE raw.jira_sprints IS 'Sprints of every scrum board (/rest/agile/1.0/board/{id}/sprint), a snapshot per site.';
-COMMENT ON COLUMN raw.jira_sprints.site IS 'Jira site base URL: the snapshot''s partition.';
+-- Snapshots of the site's configuration and people, one partition per site.
+DO $$
+DECLARE
+    spec record;
+BEGIN
+    FOR spec IN
+        SELECT * FROM (VALUES
+            ('jira_users', 'account_id', 'text', 'Users as /rest/api/3/users/search lists them, one row per account.', 'Atlassian account id.'),
+            ('jira_fields', 'field_id', 'text', 'The site''s field list (/rest/api/3/field): where the sprint and story-point custom fields are found.', 'Field id, e.g. summary or customfield_10016.'),
+            ('jira_statuses', 'status_id', 'text', 'The site''s workflow statuses with their categories (/rest/api/3/status).', 'Status id.'),
+            ('jira_boards', 'board_id', 'bigint', 'Agile boards (/rest/agile/1.0/board).', 'Agile board id.'),
+            ('jira_sprints', 'sprint_id', 'bigint', 'Sprints of every scrum board (/rest/agile/1.0/board/{id}/sprint).', 'Agile sprint id.')
+        ) AS t(table_name, id_column, id_type, table_comment, id_comment)
+    LOOP
+        EXECUTE format(
+            'CREATE TABLE IF NOT EXISTS raw.%I (site text NOT NULL, %I %s, fetched_at timestamptz NOT NULL, '
+            'partition_row integer NOT NULL, payload jsonb NOT NULL, PRIMARY KEY (site, partition_row))',
+            spec.table_name, spec.id_column, spec.id_type
+        );
+        EXECUTE format('COMMENT ON TABLE raw.%I IS %L', spec.table_name, spec.table_comment || ' A snapshot per site.');
+        EXECUTE format('COMMENT ON COLUMN raw.%I.%I IS %L', spec.table_name, spec.id_column, spec.id_comment);
+    END LOOP;
+END
+$$;
+ALTER TABLE raw.jira_sprints ADD COLUMN IF NOT EXISTS board_id bigint;
 COMMENT ON COLUMN raw.jira_sprints.board_id IS 'The board whose sprint list returned the sprint.';
-COMMENT ON COLUMN raw.jira_sprints.sprint_id IS 'Agile sprint id.';
 
--- Raw columns shared by every Jira raw table.
-COMMENT ON COLUMN raw.jira_issues.fetched_at IS 'When the load that wrote this row fetched it (one value for the whole load).';
-COMMENT ON COLUMN raw.jira_changelogs.fetched_at IS 'When the load that wrote this row fetched it (one value for the whole load).';
-COMMENT ON COLUMN raw.jira_comments.fetched_at IS 'When the load that wrote this row fetched it (one value for the whole load).';
-COMMENT ON COLUMN raw.jira_worklogs.fetched_at IS 'When the load that wrote this row fetched it (one value for the whole load).';
-COMMENT ON COLUMN raw.jira_users.fetched_at IS 'When the load that wrote this row fetched it (one value for the whole load).';
-COMMENT ON COLUMN raw.jira_fields.fetched_at IS 'When the load that wrote this row fetched it (one value for the whole load).';
-COMMENT ON COLUMN raw.jira_boards.fetched_at IS 'When the load that wrote this row fetched it (one value for the whole load).';
-COMMENT ON COLUMN raw.jira_sprints.fetched_at IS 'When the load that wrote this row fetched it (one value for the whole load).';
-COMMENT ON COLUMN raw.jira_issues.payload IS 'The issue as the API returned it; staging is parsed from here.';
-COMMENT ON COLUMN raw.jira_changelogs.payload IS 'The history as the API returned it; staging is parsed from here.';
-COMMENT ON COLUMN raw.jira_comments.payload IS 'The comment as the API returned it; staging is parsed from here.';
-COMMENT ON COLUMN raw.jira_worklogs.payload IS 'The worklog as the API returned it; staging is parsed from here.';
-COMMENT ON COLUMN raw.jira_users.payload IS 'The user as the API returned it; staging is parsed from here.';
-COMMENT ON COLUMN raw.jira_fields.payload IS 'The field as the API returned it; the field mapping is read from here.';
-COMMENT ON COLUMN raw.jira_boards.payload IS 'The board as the API returned it; staging is parsed from here.';
-COMMENT ON COLUMN raw.jira_sprints.payload IS 'The sprint as the API returned it; staging is parsed from here.';
-COMMENT ON COLUMN raw.jira_issues.partition_row IS '1-based position of the row within its partition in the load that wrote it; with the partition, the key of the table.';
-COMMENT ON COLUMN raw.jira_changelogs.partition_row IS '1-based position of the row within its partition in the load that wrote it; with the partition, the key of the table.';
-COMMENT ON COLUMN raw.jira_comments.partition_row IS '1-based position of the row within its partition in the load that wrote it; with the partition, the key of the table.';
-COMMENT ON COLUMN raw.jira_worklogs.partition_row IS '1-based position of the row within its partition in the load that wrote it; with the partition, the key of the table.';
-COMMENT ON COLUMN raw.jira_users.partition_row IS '1-based position of the row within its partition in the load that wrote it; with the partition, the key of the table.';
-COMMENT ON COLUMN raw.jira_fields.partition_row IS '1-based position of the row within its partition in the load that wrote it; with the partition, the key of the table.';
-COMMENT ON COLUMN raw.jira_boards.partition_row IS '1-based position of the row within its partition in the load that wrote it; with the partition, the key of the table.';
-COMMENT ON COLUMN raw.jira_sprints.partition_row IS '1-based position of the row within its partition in the load that wrote it; with the partition, the key of the table.';
-CREATE INDEX IF NOT EXISTS jira_changelogs_issue_idx ON raw.jira_changelogs (partition_date, issue_id);
-CREATE INDEX IF NOT EXISTS jira_comments_issue_idx ON raw.jira_comments (partition_date, issue_id);
-CREATE INDEX IF NOT EXISTS jira_worklogs_issue_idx ON raw.jira_worklogs (partition_date, issue_id);
+-- Columns every Jira raw table shares, described once.
+DO $$
+DECLARE
+    shared record;
+BEGIN
+    FOR shared IN
+        SELECT c.table_name, c.column_name, d.description
+        FROM information_schema.columns AS c
+        JOIN (VALUES
+            ('site', 'Jira site base URL the record was read from (the partition of snapshots).'),
+            ('fetched_at', 'When the load that wrote this row fetched it (one value for the whole load).'),
+            ('payload', 'The record as the API returned it; staging is parsed from here.'),
+            ('partition_row', '1-based position of the row within its partition in the load that wrote it; with the partition, the key of the table.')
+        ) AS d(column_name, description) ON d.column_name = c.column_name
+        WHERE c.table_schema = 'raw' AND c.table_name LIKE 'jira\_%'
+    LOOP
+        EXECUTE format('COMMENT ON COLUMN raw.%I.%I IS %L', shared.table_name, shared.column_name, shared.description);
+    END LOOP;
+END
+$$;
 
 -- Staging: current state, parsed from raw; a newer issue version (updated, then fetched_at) wins. ---------
 CREATE TABLE IF NOT EXISTS staging.jira_issues (
