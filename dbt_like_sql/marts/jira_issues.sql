@@ -1,11 +1,15 @@
 WITH periods AS (
     SELECT * FROM {{ ref('jira_issue_status_periods') }} AS p
 ),
-per_status AS (
-    SELECT issue_id, status, sum(hours) AS hours
-    FROM periods
-    WHERE status IS NOT NULL
-    GROUP BY issue_id, status
+status_hours AS (
+    SELECT issue_id, jsonb_object_agg(status, hours ORDER BY status) AS hours
+    FROM (
+        SELECT issue_id, status, sum(hours) AS hours
+        FROM periods
+        WHERE status IS NOT NULL
+        GROUP BY issue_id, status
+    ) AS per_status
+    GROUP BY issue_id
 ),
 summary AS (
     SELECT
@@ -63,17 +67,14 @@ SELECT
     coalesce(s.reopen_count, 0)::integer AS reopen_count,
     s.todo_hours,
     s.in_progress_hours,
-    coalesce(
-        (SELECT jsonb_object_agg(ps.status, ps.hours ORDER BY ps.status) FROM per_status AS ps
-         WHERE ps.issue_id = i.issue_id),
-        '{}'::jsonb
-    ) AS status_hours,
+    coalesce(status_hours.hours, '{}'::jsonb) AS status_hours,
     {{ hours_between('s.first_in_progress_at', 's.done_at') }} AS cycle_time_hours,
     {{ hours_between('i.created_at', 'i.resolved_at') }} AS lead_time_hours,
     i.changelog_complete
 FROM {{ source('staging', 'jira_issues') }} AS i
 LEFT JOIN summary AS s ON s.issue_id = i.issue_id
 LEFT JOIN sprint_names ON sprint_names.issue_id = i.issue_id
+LEFT JOIN status_hours ON status_hours.issue_id = i.issue_id
 LEFT JOIN {{ source('staging', 'jira_issues') }} AS parent ON parent.issue_key = i.parent_key
 LEFT JOIN {{ ref('jira_users') }} AS assignee ON assignee.account_id = i.assignee_account_id
 LEFT JOIN {{ ref('jira_users') }} AS reporter ON reporter.account_id = i.reporter_account_id

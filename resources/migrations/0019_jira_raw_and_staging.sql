@@ -302,6 +302,8 @@ COMMENT ON TABLE staging.jira_sprint_issues IS 'Which issues were in which sprin
 COMMENT ON COLUMN staging.jira_sprint_issues.sprint_id IS 'The sprint; joins staging.jira_sprints.sprint_id.';
 COMMENT ON COLUMN staging.jira_sprint_issues.issue_id IS 'The issue; joins staging.jira_issues.issue_id.';
 COMMENT ON COLUMN staging.jira_sprint_issues.added_at IS 'When the issue first joined the sprint (its creation when the changelog does not show it joining).';
+CREATE INDEX IF NOT EXISTS stg_jira_sprint_issues_issue_idx ON staging.jira_sprint_issues (issue_id);
+CREATE INDEX IF NOT EXISTS stg_jira_issue_changes_kind_idx ON staging.jira_issue_changes (change_kind, issue_id);
 COMMENT ON COLUMN staging.jira_sprint_issues.removed_at IS 'When it last left the sprint; NULL while still in it (Jira keeps closed sprints on carried-over issues).';
 
 -- Pull request -> Jira keys, derived from staging.github_pull_requests by dexxy_assets/jira/pr_keys.py. -----
