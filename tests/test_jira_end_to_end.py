@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import Connection, text
 
 from dexxy_assets.analytics.mart_asset import rebuild_mart
+from dexxy_assets.jira.identity_report import identity_report
 from dexxy_assets.jira.parser_version import JIRA_PARSER_VERSION
 from dexxy_assets.jira.pr_keys import derive_pr_jira_keys
 from dexxy_assets.jira.staging_step import stage_jira_partitions, stage_jira_snapshots
@@ -279,6 +280,10 @@ def test_team_members_get_their_jira_account_and_unmatched_people_are_listed(
             assert jira_users[user.account_id]["member_id"] is None
     absent = site.referenced_users[0]
     assert jira_users[absent.account_id]["is_listed"] is False  # seen on issues only, still listed here
+    report = identity_report(conn)
+    jira_only = {u.display_name for u in site.users if u.match == "none"}
+    assert jira_only <= set(report.unmatched_accounts)
+    assert absent.display_name in report.unmatched_accounts
 
 
 def test_pull_requests_link_to_their_issues_and_linkage_is_counted_per_week(

@@ -8,6 +8,7 @@ import datetime as dt
 from sqlalchemy import Connection, text
 
 from dexxy_assets.analytics.mart_asset import rebuild_mart
+from dexxy_assets.jira.identity_report import identity_report
 from resources.bulk_load import copy_rows
 from resources.warehouse import WarehouseResource
 from tests.jira_handmade import load, user
@@ -87,6 +88,7 @@ def test_members_are_matched_by_email_then_normalised_name_and_nobody_is_dropped
             r.account_id: (r.github_login, r.match_method)
             for r in conn.execute(text("SELECT * FROM analytics.jira_users"))
         }
+        report = identity_report(conn)
     assert members == {
         "jgarcia": ("j-jose", "display_name"),
         "alima": ("j-ana", "display_name"),
@@ -105,6 +107,9 @@ def test_members_are_matched_by_email_then_normalised_name_and_nobody_is_dropped
         "j-chris": ("cpark", "email"),
         "j-pat": (None, "unmatched"),
     }
+    assert report.members_by_method == {"display_name": 2, "email": 2, "ambiguous": 2, "unmatched": 1}
+    assert report.unmatched_members == ["loner"] and report.ambiguous_members == ["samlee2", "slee"]
+    assert report.unmatched_accounts == ["Chris Park", "Pat Product", "Sam Lee"]  # listed, never dropped
 
 
 def test_a_shared_email_is_ambiguous_not_a_match(warehouse: WarehouseResource) -> None:
