@@ -337,3 +337,19 @@ def test_restaging_the_same_raw_gives_the_same_warehouse(built: dict[str, Any]) 
         after = [conn.execute(text(snapshot.format(t))).scalar_one() for t in tables]
     assert again.issues == built["result"].issues and again.skipped_older == 0
     assert after == before
+
+
+def test_every_jira_analytics_table_and_column_is_described(conn: Connection) -> None:
+    rows = conn.execute(
+        text(
+            "SELECT cl.relname, a.attname, obj_description(cl.oid, 'pg_class') AS table_comment, "
+            "col_description(cl.oid, a.attnum) AS column_comment "
+            "FROM pg_class AS cl JOIN pg_namespace AS n ON n.oid = cl.relnamespace "
+            "JOIN pg_attribute AS a ON a.attrelid = cl.oid AND a.attnum > 0 AND NOT a.attisdropped "
+            "WHERE n.nspname = 'analytics' AND cl.relkind = 'r' "
+            "AND (cl.relname LIKE 'jira%' OR cl.relname = 'pr_jira_links' "
+            "     OR (cl.relname = 'team_members' AND a.attname LIKE 'jira%'))"
+        )
+    ).all()
+    assert len({r.relname for r in rows}) == 9  # the eight Jira tables and team_members
+    assert [f"{r.relname}.{r.attname}" for r in rows if not r.table_comment or not r.column_comment] == []
