@@ -128,3 +128,16 @@ def test_a_new_parser_version_marks_staged_days_stale_and_restaging_needs_only_r
         staged = conn.execute(text("SELECT story_points, parser_version FROM staging.jira_issues")).one()
         assert again.issues == 1 and tuple(staged) == (Decimal("3.00"), "next")
         assert stale_jira_partitions(conn, "next") == []
+
+
+def test_without_the_field_list_issues_still_stage_and_the_gap_is_counted_once(
+    warehouse: WarehouseResource,
+) -> None:
+    issues = [issue(800 + n, f"PAY-8{n}", "1", points=5, sprints=[1]) for n in range(3)]
+    with warehouse.begin() as conn:
+        load(conn, issues, marts=())
+        conn.execute(text("DELETE FROM raw.jira_fields"))
+        result = stage_jira_partitions(conn, [DAY_1], "test")
+        staged = conn.execute(text("SELECT story_points, sprint_ids FROM staging.jira_issues")).all()
+    assert result.issues == 3 and [tuple(r) for r in staged] == [(None, [])] * 3
+    assert result.problems.by_problem() == {"jira_issue.field_list_missing": 1}

@@ -130,10 +130,13 @@ def stage_jira_partitions(conn: Connection, days: Sequence[dt.date], parser_vers
     problems = result.problems
     maps = field_maps(conn)
     newest: dict[int, _Version] = {}
+    missing_field_lists: set[tuple[str, dt.date]] = set()
     for site, day, fetched_at, payload in conn.execute(_RAW_ISSUES, {"days": list(days)}):
         fields = maps.get(site)
-        if fields is None:
-            problems.add("jira_issue.field_list_missing", day, site)
+        if fields is None:  # sprints and story points cannot be found: counted once per site and day
+            if (site, day) not in missing_field_lists:
+                missing_field_lists.add((site, day))
+                problems.add("jira_issue.field_list_missing", day, site)
             fields = JiraFieldMap()
         record = parse_issue(payload, fields, problems, day)
         if record is None:
