@@ -114,13 +114,14 @@ def issue(
     resolved: dt.datetime | None = None,
     category: str | None = None,
     extra_fields: Json | None = None,
+    level: int = 0,
 ) -> Json:
     logged = histories or []
     name, own_category = STATUSES[status_id]
     fields: Json = {
         "summary": f"Issue {key}",
         "project": {"id": "10000", "key": key.split("-")[0]},
-        "issuetype": {"id": "10001", "name": "Story", "hierarchyLevel": 0},
+        "issuetype": {"id": "10001", "name": "Sub-task" if level < 0 else "Story", "hierarchyLevel": level},
         "status": {"id": status_id, "name": name, "statusCategory": {"key": category or own_category}},
         "priority": {"name": "Medium"},
         "assignee": assignee,

@@ -1,6 +1,7 @@
 -- Sprint scope and completion as Jira's sprint report counts them: the commitment is what was in the sprint
 -- when it started (estimates as they were then), scope added is what joined later, completion is the status
--- category at the sprint's completion (now for an active sprint). See docs/metrics.md.
+-- category at the sprint's completion (now for an active sprint); sub-tasks are left out, as Jira's sprint
+-- report and velocity chart leave them out. See docs/metrics.md.
 WITH sprints AS (
     SELECT sprint_id, name, board_id, board_project_key, state, start_at, complete_at,
         coalesce(complete_at, 'infinity'::timestamptz) AS close_at
@@ -16,6 +17,8 @@ members AS (
         si.added_at <= s.close_at AND (si.removed_at IS NULL OR si.removed_at > s.close_at) AS in_at_close
     FROM {{ source('staging', 'jira_sprint_issues') }} AS si
     JOIN sprints AS s ON s.sprint_id = si.sprint_id
+    JOIN {{ source('staging', 'jira_issues') }} AS i ON i.issue_id = si.issue_id
+    WHERE coalesce(i.issue_type_level, 0) >= 0  -- sub-tasks follow their parent: Jira's reports skip them
 ),
 points_changes AS (
     SELECT issue_id, changed_at,
