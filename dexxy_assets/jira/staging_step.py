@@ -28,7 +28,7 @@ from dexxy_assets.jira.user_records import JiraUserRecord, parse_user
 from dexxy_assets.jira.worklog_records import WorklogRecord, parse_worklog
 from dexxy_assets.payload_fields import FieldReader
 from dexxy_assets.problems import ProblemLog
-from resources.bulk_load import copy_rows, upsert
+from resources.bulk_load import copy_rows, lock_partitions, upsert
 from resources.sql_template import render_sql
 
 ISSUE_COLUMNS = (
@@ -125,26 +125,16 @@ def field_maps(conn: Connection) -> dict[str, JiraFieldMap]:
 
 
 def stage_jira_partitions(conn: Connection, days: Sequence[dt.date], parser_version: str) -> StagingResult:
-    """Parse the raw issues (and their paged children) of ``days`` into staging (caller's transaction)."""
+    """Parse the raw issues (and their paged children) of ``days`` into staging (caller's transaction).
+
+    Runs take turns on one lock: two runs whose days hold the same issue (it was updated on both) would
+    otherwise replace its changes, comments and worklogs at the same time.
+    """
+    lock_partitions(conn, "staging.jira_issues", ["whole table"])
     result = StagingResult()
     problems = result.problems
     maps = field_maps(conn)
-    newest: dict[int, _Version] = {}
-    missing_field_lists: set[tuple[str, dt.date]] = set()
-    for site, day, fetched_at, payload in conn.execute(_RAW_ISSUES, {"days": list(days)}):
-        fields = maps.get(site)
-        if fields is None:  # sprints and story points cannot be found: counted once per site and day
-            if (site, day) not in missing_field_lists:
-                missing_field_lists.add((site, day))
-                problems.add("jira_issue.field_list_missing", day, site)
-            fields = JiraFieldMap()
-        record = parse_issue(payload, fields, problems, day)
-        if record is None:
-            continue
-        version = _Version(record, site, day, fetched_at)
-        current = newest.get(record.issue_id)
-        if current is None or _order(version) >= _order(current):
-            newest[record.issue_id] = version
+    newest = _newest_versions(conn, days, maps, problems)
     staged = {
         row.issue_id: (row.updated_at, row.fetched_at)
         for row in conn.execute(_STAGED_VERSIONS, {"ids": list(newest)})
@@ -277,6 +267,29 @@ def _stage_statuses(conn: Connection, problems: ProblemLog) -> None:
         }
     conn.execute(text("DELETE FROM staging.jira_statuses"))
     copy_rows(conn, "staging.jira_statuses", STATUS_COLUMNS, statuses.values())
+
+
+def _newest_versions(
+    conn: Connection, days: Sequence[dt.date], maps: dict[str, JiraFieldMap], problems: ProblemLog
+) -> dict[int, _Version]:
+    """Every raw issue of ``days`` parsed; per issue id the newest version (updated, then fetched_at)."""
+    newest: dict[int, _Version] = {}
+    missing_field_lists: set[tuple[str, dt.date]] = set()
+    for site, day, fetched_at, payload in conn.execute(_RAW_ISSUES, {"days": list(days)}):
+        fields = maps.get(site)
+        if fields is None:  # sprints and story points cannot be found: counted once per site and day
+            if (site, day) not in missing_field_lists:
+                missing_field_lists.add((site, day))
+                problems.add("jira_issue.field_list_missing", day, site)
+            fields = JiraFieldMap()
+        record = parse_issue(payload, fields, problems, day)
+        if record is None:
+            continue
+        version = _Version(record, site, day, fetched_at)
+        current = newest.get(record.issue_id)
+        if current is None or _order(version) >= _order(current):
+            newest[record.issue_id] = version
+    return newest
 
 
 def _order(version: _Version) -> tuple[dt.datetime, dt.datetime]:
