@@ -176,6 +176,7 @@ def load(
     marts: tuple[str, ...] = ("jira_users", "jira_issue_status_periods", "jira_issues"),
     fetched_at: dt.datetime = dt.datetime(2026, 6, 1, tzinfo=dt.UTC),
     day: dt.date = dt.date(2026, 3, 10),
+    fields: list[Json] | None = None,
 ) -> StagingResult:
     """Land the payloads in raw (one partition), stage them, and build ``marts`` in order."""
     base = {"site": SITE, "fetched_at": fetched_at}
@@ -184,7 +185,7 @@ def load(
         for sid, (name, category) in STATUSES.items()
     ]
     for table, column, key, payloads in (
-        ("raw.jira_fields", "field_id", "id", FIELDS),
+        ("raw.jira_fields", "field_id", "id", fields or FIELDS),
         ("raw.jira_statuses", "status_id", "id", statuses),
         ("raw.jira_users", "account_id", "accountId", users or []),
     ):

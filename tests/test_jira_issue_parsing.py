@@ -28,8 +28,18 @@ def test_sprint_and_story_point_fields_are_found_by_type_and_name() -> None:
     assert (fields.sprint, fields.story_points) == (SPRINT_FIELD, POINTS_FIELD)
     classic = {"id": "customfield_10016", "name": "Story Points", "schema": {"type": "number"}}
     both = JiraFieldMap.from_fields([*FIELDS, classic])
-    assert both.story_points == "customfield_10016"  # the classic field first, as Jira's reports do
+    assert both.story_point_fields == ("customfield_10016", POINTS_FIELD)  # the classic field first
     assert JiraFieldMap.from_fields([{"id": "summary", "name": "Summary"}]).sprint is None
+
+
+def test_an_issue_takes_the_first_story_point_field_it_fills(warehouse: WarehouseResource) -> None:
+    classic = {"id": "customfield_10016", "name": "Story Points", "schema": {"type": "number"}}
+    team_managed_only = issue(900, "PAY-90", "1", points=8)  # fills only the second candidate
+    both = issue(901, "PAY-91", "1", points=8, extra_fields={"customfield_10016": 2})
+    with warehouse.begin() as conn:
+        load(conn, [team_managed_only, both], marts=(), fields=[*FIELDS, classic])
+        points = dict(conn.execute(text("SELECT issue_key, story_points FROM staging.jira_issues")).all())
+    assert points == {"PAY-90": Decimal("8.00"), "PAY-91": Decimal("2.00")}
 
 
 def test_story_points_as_numbers_and_strings() -> None:

@@ -52,7 +52,7 @@ def change_kind(item: FieldReader, fields: JiraFieldMap) -> str | None:
     field_id = item.text("fieldId")
     if field_id and field_id == fields.sprint:
         return "sprint"
-    if field_id and field_id == fields.story_points:
+    if field_id and field_id in fields.story_point_fields:
         return "story_points"
     return _BY_NAME.get((item.text("field") or "").strip().lower())
 

@@ -88,7 +88,9 @@ def parse_issue(
     )
     for name in unknown:
         issue.problem("unknown_custom_field", name)
-    raw_points = _fields(issue).get(fields.story_points) if fields.story_points else None
+    raw_points = next(
+        (v for f in fields.story_point_fields if (v := _fields(issue).get(f)) not in (None, "")), None
+    )
     return IssueRecord(
         issue_id=issue_id,
         issue_key=key,
