@@ -1,0 +1,16 @@
+SELECT
+    w.worklog_id,
+    w.issue_id,
+    i.issue_key,
+    i.project_key,
+    w.author_account_id,
+    u.display_name AS author_name,
+    u.member_id AS author_member_id,
+    w.started_at,
+    round(w.time_spent_seconds / 3600.0, 2) AS hours,
+    w.comment_text,
+    w.created_at,
+    w.updated_at
+FROM {{ source('staging', 'jira_worklogs') }} AS w
+LEFT JOIN {{ source('staging', 'jira_issues') }} AS i ON i.issue_id = w.issue_id
+LEFT JOIN {{ ref('jira_users') }} AS u ON u.account_id = w.author_account_id
