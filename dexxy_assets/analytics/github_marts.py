@@ -23,7 +23,7 @@ GITHUB_MARTS = (
     MartSpec(
         name="team_members",
         description="People of the organisation (GitHub org members, current and former).",
-        deps=[MEMBERS_KEY],
+        deps=[MEMBERS_KEY, COMMITS_KEY],  # commit e-mails match people to Jira accounts
         preview_columns=["github_login", "name", "is_bot", "is_org_member"],
     ),
     MartSpec(
