@@ -1,7 +1,8 @@
 """GitHub Copilot: seats (snapshot) and the daily usage reports (organization and per user)."""
 
 import datetime as dt
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import dagster as dg
@@ -9,9 +10,9 @@ from sqlalchemy import text
 
 from dexxy_assets import asset_metadata
 from dexxy_assets.copilot import staging_rows
-from dexxy_assets.copilot.report_fetch import fetch_report
+from dexxy_assets.copilot.report_fetch import DayReport, fetch_report
 from dexxy_assets.github.asset_settings import DAILY_AT_0200, OWNERS, POOL
-from dexxy_assets.ingestion_report import ingestion_metadata, record_ingestion
+from dexxy_assets.ingestion_report import ingestion_metadata, record_ingestion, report_materialization
 from dexxy_assets.partitions import partition_dates
 from dexxy_assets.problems import ProblemLog
 from resources.bulk_load import Jsonb, copy_rows, upsert
@@ -89,17 +90,29 @@ def copilot_seats(
             usage=usage,
         )
         schema = asset_metadata.table_schema(conn, "staging.copilot_seats")
-    return dg.MaterializeResult(
-        metadata=ingestion_metadata(
-            rows=len(seats),
+    return report_materialization(
+        context,
+        SEATS_KEY,
+        rows_per_day={},
+        total_rows=len(seats),
+        problems=problems,
+        run_wide=ingestion_metadata(
             schema=schema,
-            problems=problems,
             usage=usage,
             preview=asset_metadata.preview(
                 rows, ["login", "plan_type", "last_activity_at", "last_activity_editor"]
             ),
-        )
+        ),
     )
+
+
+def _missing_reasons_per_day(reports: Sequence[tuple[str, DayReport]]) -> dict[dt.date, dict[str, str]]:
+    """Each day without a report gets its reason on that day's materialization."""
+    reasons: dict[dt.date, list[str]] = {}
+    for org, report in reports:
+        if report.missing_reason:
+            reasons.setdefault(report.day, []).append(f"{org}: {report.missing_reason}")
+    return {day: {"missing_reason": "; ".join(found)} for day, found in reasons.items()}
 
 
 def build_usage_report_asset(
@@ -178,16 +191,19 @@ def build_usage_report_asset(
         missing = {f"{org} {r.day}": r.missing_reason for org, r in reports if r.missing_reason}
         for day_reason in missing.items():
             context.log.info(f"no Copilot report for {day_reason[0]}: {day_reason[1]}")
-        return dg.MaterializeResult(
-            metadata=ingestion_metadata(
-                rows=len(raw_rows),
+        return report_materialization(
+            context,
+            key,
+            rows_per_day=Counter(row["partition_date"] for row in raw_rows),
+            problems=problems,
+            per_day=_missing_reasons_per_day(reports),
+            run_wide=ingestion_metadata(
                 schema=schema,
-                problems=problems,
                 usage=usage,
                 staged_rows=len(staged),
                 days_without_report=len(missing),
                 missing_days=dg.MetadataValue.json(missing),
-            )
+            ),
         )
 
     return usage_report
