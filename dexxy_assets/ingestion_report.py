@@ -83,8 +83,8 @@ def report_materialization(
     for key in keys:
         day = dt.date.fromisoformat(key)
         metadata = {
-            "dagster/row_count": rows_per_day.get(day, 0),
-            **_problems(problems, problems_per_day.get(day, {})),
+            **({"dagster/row_count": rows_per_day[day]} if rows_per_day.get(day) else {}),
+            **(_problems(problems, problems_per_day[day]) if day in problems_per_day else {}),
             **((per_day or {}).get(day) or {}),
         }
         if key == keys[-1]:
@@ -94,8 +94,12 @@ def report_materialization(
                 **{f"{name}_in_run": value for name, value in _problems(problems, None).items()},
                 **run_wide,
             }
-        context.add_asset_metadata(metadata, asset_key=asset_key, partition_key=key)
-    return dg.MaterializeResult(asset_key=asset_key)
+        if metadata:  # Dagster copies its whole per-partition table on every call: only days with news
+            context.add_asset_metadata(metadata, asset_key=asset_key, partition_key=key)
+    # what an empty, clean day says; every day's event starts from it and days with rows override it
+    return dg.MaterializeResult(
+        asset_key=asset_key, metadata={"dagster/row_count": 0, **_problems(problems, {})}
+    )
 
 
 def _problems(problems: ProblemLog | None, of_day: Mapping[str, int] | None) -> dict[str, Any]:
