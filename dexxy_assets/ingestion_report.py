@@ -68,16 +68,11 @@ def report_materialization(
     total_rows: int | None = None,
 ) -> dg.MaterializeResult:
     """The asset's materialization: per day its own rows and problems (plus ``per_day`` extras); the
-    run-wide detail and the run's totals once, on the newest day. Unpartitioned: all on the one event.
+    run-wide detail and the run's totals once, on the newest day.
 
     ``total_rows`` defaults to the sum of ``rows_per_day``; ``problems`` is None for an asset that
     counts none (no problem metadata then)."""
     total = sum(rows_per_day.values()) if total_rows is None else total_rows
-    if not context.assets_def.partitions_def:
-        return dg.MaterializeResult(
-            asset_key=asset_key,
-            metadata={"dagster/row_count": total, **_problems(problems, None), **run_wide},
-        )
     keys = context.partition_keys
     problems_per_day = asset_metadata.problems_per_day(problems) if problems else {}
     for key in keys:
@@ -99,6 +94,26 @@ def report_materialization(
     # what an empty, clean day says; every day's event starts from it and days with rows override it
     return dg.MaterializeResult(
         asset_key=asset_key, metadata={"dagster/row_count": 0, **_problems(problems, {})}
+    )
+
+
+def snapshot_report(
+    asset_key: dg.AssetKey,
+    *,
+    rows: int,
+    problems: ProblemLog,
+    schema: dg.TableSchema,
+    usage: ApiUsage,
+    **extra: Any,
+) -> dg.MaterializeResult:
+    """An unpartitioned (snapshot) asset has one event: its rows, problems and the run's detail together."""
+    return dg.MaterializeResult(
+        asset_key=asset_key,
+        metadata={
+            "dagster/row_count": rows,
+            **_problems(problems, None),
+            **ingestion_metadata(schema=schema, usage=usage, **extra),
+        },
     )
 
 

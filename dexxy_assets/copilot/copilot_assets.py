@@ -12,7 +12,12 @@ from dexxy_assets import asset_metadata
 from dexxy_assets.copilot import staging_rows
 from dexxy_assets.copilot.report_fetch import DayReport, fetch_report
 from dexxy_assets.github.asset_settings import DAILY_AT_0200, OWNERS, POOL
-from dexxy_assets.ingestion_report import ingestion_metadata, record_ingestion, report_materialization
+from dexxy_assets.ingestion_report import (
+    ingestion_metadata,
+    record_ingestion,
+    report_materialization,
+    snapshot_report,
+)
 from dexxy_assets.partitions import partition_dates
 from dexxy_assets.problems import ProblemLog
 from resources.bulk_load import Jsonb, copy_rows, upsert
@@ -90,19 +95,14 @@ def copilot_seats(
             usage=usage,
         )
         schema = asset_metadata.table_schema(conn, "staging.copilot_seats")
-    return report_materialization(
-        context,
+    columns = ["login", "plan_type", "last_activity_at", "last_activity_editor"]
+    return snapshot_report(
         SEATS_KEY,
-        rows_per_day={},
-        total_rows=len(seats),
+        rows=len(seats),
         problems=problems,
-        run_wide=ingestion_metadata(
-            schema=schema,
-            usage=usage,
-            preview=asset_metadata.preview(
-                rows, ["login", "plan_type", "last_activity_at", "last_activity_editor"]
-            ),
-        ),
+        schema=schema,
+        usage=usage,
+        preview=asset_metadata.preview(rows, columns),
     )
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import Connection, text
 
 from dexxy_assets import asset_metadata
 from dexxy_assets.github import asset_settings, rest_fetch, staging_rows
-from dexxy_assets.ingestion_report import ingestion_metadata, record_ingestion, report_materialization
+from dexxy_assets.ingestion_report import record_ingestion, snapshot_report
 from dexxy_assets.problems import ProblemLog
 from resources.bulk_load import Jsonb, copy_rows, upsert
 from resources.etag_cache import EtagCache
@@ -141,18 +141,14 @@ def _materialize_snapshot(
         )
         schema = asset_metadata.table_schema(conn, snapshot.staging_table)
     ordered = sorted(staged, key=lambda r: str(r.get(snapshot.preview_columns[0])))
-    return report_materialization(
-        context,
+    return snapshot_report(
         key,
-        rows_per_day={},
-        total_rows=len(payloads),
+        rows=len(payloads),
         problems=problems,
-        run_wide=ingestion_metadata(
-            schema=schema,
-            usage=usage,
-            orgs=", ".join(orgs),
-            preview=asset_metadata.preview(ordered, snapshot.preview_columns),
-        ),
+        schema=schema,
+        usage=usage,
+        orgs=", ".join(orgs),
+        preview=asset_metadata.preview(ordered, snapshot.preview_columns),
     )
 
 
