@@ -66,6 +66,7 @@ def report_materialization(
     run_wide: Mapping[str, Any],
     per_day: Mapping[dt.date, Mapping[str, Any]] | None = None,
     total_rows: int | None = None,
+    check_results: Sequence[dg.AssetCheckResult] = (),
 ) -> dg.MaterializeResult:
     """The asset's materialization: per day its own rows and problems (plus ``per_day`` extras); the
     run-wide detail and the run's totals once, on the newest day.
@@ -93,7 +94,9 @@ def report_materialization(
             context.add_asset_metadata(metadata, asset_key=asset_key, partition_key=key)
     # what an empty, clean day says; every day's event starts from it and days with rows override it
     return dg.MaterializeResult(
-        asset_key=asset_key, metadata={"dagster/row_count": 0, **_problems(problems, {})}
+        asset_key=asset_key,
+        metadata={"dagster/row_count": 0, **_problems(problems, {})},
+        check_results=list(check_results),
     )
 
 
@@ -104,6 +107,7 @@ def snapshot_report(
     problems: ProblemLog,
     schema: dg.TableSchema,
     usage: ApiUsage,
+    check_results: Sequence[dg.AssetCheckResult] = (),
     **extra: Any,
 ) -> dg.MaterializeResult:
     """An unpartitioned (snapshot) asset has one event: its rows, problems and the run's detail together."""
@@ -114,6 +118,7 @@ def snapshot_report(
             **_problems(problems, None),
             **ingestion_metadata(schema=schema, usage=usage, **extra),
         },
+        check_results=list(check_results),
     )
 
 
