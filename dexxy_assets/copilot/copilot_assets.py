@@ -189,8 +189,8 @@ def build_usage_report_asset(
             )
             schema = asset_metadata.table_schema(conn, staging_table)
         missing = {f"{org} {r.day}": r.missing_reason for org, r in reports if r.missing_reason}
-        for day_reason in missing.items():
-            context.log.info(f"no Copilot report for {day_reason[0]}: {day_reason[1]}")
+        if missing:  # one line, not one event per day: each day's reason is on its materialization
+            context.log.info(f"no Copilot {kind} report for {len(missing)} org-days (see missing_days)")
         return report_materialization(
             context,
             key,
