@@ -28,8 +28,10 @@ lint: install
 	$(BIN)/ruff check --no-cache .
 	$(BIN)/ruff format --check .
 
+# `make bench BENCH_ARGS="--engineers 2 --repos 1 --days 2"` sizes it down; see `dexxy bench --help`.
+BENCH_ARGS ?=
 bench: install
-	$(BIN)/dexxy bench
+	$(BIN)/dexxy bench $(BENCH_ARGS)
 
 clean:
 	-$(BIN)/dexxy warehouse stop

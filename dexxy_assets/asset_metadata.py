@@ -21,22 +21,20 @@ ORDER BY c.ordinal_position
 """
 
 
-def problems_metadata(problems: ProblemLog) -> dict[str, Any]:
-    return {"problems": problems.total, "problems_by_kind": dg.MetadataValue.json(problems.by_problem())}
+def problems_metadata(total: int, by_kind: Mapping[str, int]) -> dict[str, Any]:
+    return {"problems": total, "problems_by_kind": dg.MetadataValue.json(dict(sorted(by_kind.items())))}
+
+
+def problems_per_day(problems: ProblemLog) -> dict[dt.date, dict[str, int]]:
+    """The problem counts of each partition day, grouped once (not scanned again for every day)."""
+    grouped: dict[dt.date, dict[str, int]] = {}
+    for (day, problem), count in problems.counts.items():
+        grouped.setdefault(day, {})[problem] = count
+    return grouped
 
 
 def usage_metadata(usage: ApiUsage) -> dict[str, Any]:
     return dict(usage.as_metadata())
-
-
-def partition_counts_metadata(counts: Mapping[dt.date, int], partitions: Sequence[dt.date]) -> dict[str, Any]:
-    """Rows per day, including the days that came back empty (an empty day is information too)."""
-    if len(partitions) <= 1:
-        return {}
-    table = "| day | rows |\n| --- | ---: |\n" + "\n".join(
-        f"| {d.isoformat()} | {counts.get(d, 0)} |" for d in partitions
-    )
-    return {"rows_per_partition": dg.MetadataValue.md(table)}
 
 
 def table_schema(conn: Connection, table: str) -> dg.TableSchema:

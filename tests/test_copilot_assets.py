@@ -25,7 +25,8 @@ def sandbox() -> Iterator:
 
 
 def _metadata(result, key: str) -> dict:  # type: ignore[no-untyped-def]
-    for event in result.get_asset_materialization_events():
+    """The newest day's materialization: the one carrying the run-wide detail."""
+    for event in reversed(result.get_asset_materialization_events()):
         if event.asset_key.to_user_string() == key:
             return {k: v.value for k, v in event.materialization.metadata.items()}
     raise AssertionError(f"no materialization of {key}")

@@ -37,7 +37,8 @@ def sandbox() -> Iterator:
 
 
 def _pr_metadata(result) -> dict:  # type: ignore[no-untyped-def]
-    for event in result.asset_materializations_for_node("github_pull_requests"):
+    """The newest day's materialization: the one carrying the run-wide detail."""
+    for event in reversed(result.asset_materializations_for_node("github_pull_requests")):
         if event.asset_key.to_user_string() == "github/pull_requests":
             return {k: v.value for k, v in event.metadata.items()}
     raise AssertionError("no github/pull_requests materialization")

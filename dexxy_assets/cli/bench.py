@@ -1,7 +1,8 @@
 """`dexxy bench`: what a full GitHub sync costs, measured against the sandbox in its own process.
 
 Reports API requests and rate-limit points per fully detailed pull request, pull requests per second end to
-end, warehouse rows per second and peak memory, for a cold sync and for a re-run (ETag revalidation).
+end, warehouse rows per second and peak memory, for a cold sync and for a re-run (ETag revalidation); then a
+long history of one repository through `dexxy run` (wall time, peak memory, event-log bytes per day).
 """
 
 from __future__ import annotations
@@ -23,12 +24,15 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
+from dexxy_assets.cli.long_history_bench import HistoryResult, run_long_history
 from dexxy_assets.definitions import defs
 from resources.github import GitHubResource
 from resources.sql_template import render_sql
 from resources.warehouse import WarehouseResource, resolve_database_url
 
 BENCH_DATABASE = "dexxy_bench"
+HISTORY_TARGET_SECONDS = 180
+HISTORY_TARGET_MIB = 500
 PULL_REQUEST_ASSETS = " or ".join(
     f"key:github/{name}"
     for name in ("pull_requests", "reviews", "commits", "files", "check_runs", "comments")
@@ -108,7 +112,8 @@ def run_pass(
     result = dg.materialize(
         assets=list(definitions.assets),  # type: ignore[arg-type]
         selection=PULL_REQUEST_ASSETS,
-        resources={"warehouse": warehouse, "github": github},
+        # every resource of the definitions (unselected assets still need theirs bound), ours overriding
+        resources={**definitions.resources, "warehouse": warehouse, "github": github},
         instance=dg.DagsterInstance.ephemeral(),
         tags={
             "dagster/asset_partition_range_start": start.isoformat(),
@@ -120,15 +125,16 @@ def run_pass(
     seconds = time.perf_counter() - started
     if not result.success:
         raise click.ClickException(f"the {label} pass failed; see the Dagster output")
-    metadata = {
+    metadata = {  # the newest day's event of each asset carries the run's totals
         event.asset_key.to_user_string(): {k: v.value for k, v in event.metadata.items()}
         for event in result.asset_materializations_for_node("github_pull_requests")
+        if "rows_in_run" in event.metadata
     }
     prs = metadata["github/pull_requests"]
     return PassResult(
         label=label,
-        pull_requests=int(prs["dagster/row_count"]),
-        rows=sum(int(m["dagster/row_count"]) + int(m["staged_rows"]) for m in metadata.values()),
+        pull_requests=int(prs["rows_in_run"]),
+        rows=sum(int(m["rows_in_run"]) + int(m["staged_rows"]) for m in metadata.values()),
         requests=int(prs["api_requests"]),
         budget_points=int(prs["api_budget_points"]),
         seconds=seconds,
@@ -149,26 +155,51 @@ def run_pass(
     show_default=True,
     help="Fetch modes to measure.",
 )
-def bench(engineers: int, repos: int, days: int, seed: int, modes: tuple[str, ...]) -> None:
+@click.option("--sync/--no-sync", default=True, show_default=True, help="Measure the org sync passes.")
+@click.option(
+    "--history-days",
+    default=1500,
+    show_default=True,
+    help="Days of the long-history scenario (one repository through `dexxy run`); 0 skips it.",
+)
+def bench(
+    engineers: int, repos: int, days: int, seed: int, modes: tuple[str, ...], sync: bool, history_days: int
+) -> None:
     """Measure a full sync (every pull request with reviews, commits, files, check runs, comments) of a
-    synthetic org in each fetch mode: cold, then a re-run."""
+    synthetic org in each fetch mode: cold, then a re-run; then a long history of one repository."""
     console = Console(stderr=True)
     end = dt.datetime.now(dt.UTC).date()
     start = end - dt.timedelta(days=days - 1)
     passes: list[PassResult] = []
-    with sandbox_process(engineers, repos, days + 5, seed) as env:
-        console.print(f"bench: {engineers} engineers, {repos} repos, {days} days of pull requests")
-        for mode in modes:
-            github = GitHubResource(
-                api_url=env["GITHUB_API_URL"],
-                token=env["GITHUB_TOKEN"],
-                orgs=[env["GITHUB_ORGS"]],
-                fetch_mode=mode,
+    if sync:
+        with sandbox_process(engineers, repos, days + 5, seed) as env:
+            console.print(f"bench: {engineers} engineers, {repos} repos, {days} days of pull requests")
+            for mode in modes:
+                github = GitHubResource(
+                    api_url=env["GITHUB_API_URL"],
+                    token=env["GITHUB_TOKEN"],
+                    orgs=[env["GITHUB_ORGS"]],
+                    fetch_mode=mode,
+                )
+                warehouse = WarehouseResource(database_url=fresh_bench_database(mode))
+                passes += [
+                    run_pass(f"{mode} {label}", warehouse, github, start, end) for label in ("cold", "re-run")
+                ]
+        print_sync_table(console, passes)
+    if history_days > 0:
+        console.print(f"bench: a {history_days}-day history of one repository through `dexxy run` ...")
+        with sandbox_process(1, 1, history_days + 2, seed) as env:
+            history = run_long_history(
+                history_days,
+                end,
+                env,
+                fresh_bench_database("history"),
+                fresh_bench_database("history_dagster"),
             )
-            warehouse = WarehouseResource(database_url=fresh_bench_database(mode))
-            passes += [
-                run_pass(f"{mode} {label}", warehouse, github, start, end) for label in ("cold", "re-run")
-            ]
+        print_history_table(console, history)
+
+
+def print_sync_table(console: Console, passes: list[PassResult]) -> None:
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     table = Table(title="Dexxy GitHub sync benchmark (full detail per pull request)")
     for column in (
@@ -194,3 +225,28 @@ def bench(engineers: int, repos: int, days: int, seed: int, modes: tuple[str, ..
     console.print(
         f"peak memory of the Dexxy process: {peak_mb:.0f} MiB (the sandbox runs in its own process)"
     )
+
+
+def print_history_table(console: Console, h: HistoryResult) -> None:
+    table = Table(
+        title=f"Long history: {h.days} days of one repository through `dexxy run` (default selection)"
+    )
+    table.add_column("measure")
+    table.add_column("value", justify="right")
+    table.add_column("target", justify="right")
+    rows = [
+        ("pull requests", str(h.pull_requests), ""),
+        ("wall time", f"{h.seconds:.0f} s", f"< {HISTORY_TARGET_SECONDS} s"),
+        ("peak RSS of `dexxy run`", f"{h.peak_rss_mib:.0f} MiB", f"< {HISTORY_TARGET_MIB} MiB"),
+        ("event-log events", str(h.events), ""),
+        ("event-log bytes per day", f"{h.event_bytes_per_day:,.0f}", ""),
+        ("materializations", str(h.materializations), ""),
+        ("bytes per materialization", f"{h.bytes_per_materialization:,.0f}", ""),
+        ("materializations per asset and day", str(h.materializations_per_asset_partition), "1"),
+        ("planned events", str(h.planned_events), ""),
+    ]
+    for row in rows:
+        table.add_row(*row)
+    console.print(table)
+    over = h.seconds > HISTORY_TARGET_SECONDS or h.peak_rss_mib > HISTORY_TARGET_MIB
+    console.print("long history: [red]over target[/red]" if over else "long history: within target")

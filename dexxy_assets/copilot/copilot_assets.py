@@ -4,7 +4,8 @@ Copilot is optional (copilot_access.py): for an org without it, these assets wri
 loaded before, and say why in their metadata, ops.sync_log and the `copilot_available` WARN check."""
 
 import datetime as dt
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import dagster as dg
@@ -15,7 +16,12 @@ from dexxy_assets.copilot import copilot_access, staging_rows
 from dexxy_assets.copilot.copilot_access import CopilotAvailability, unavailable_reason
 from dexxy_assets.copilot.report_fetch import DayReport, fetch_org_reports
 from dexxy_assets.github.asset_settings import DAILY_AT_0200, OWNERS, POOL
-from dexxy_assets.ingestion_report import ingestion_metadata, record_ingestion
+from dexxy_assets.ingestion_report import (
+    ingestion_metadata,
+    record_ingestion,
+    report_materialization,
+    snapshot_report,
+)
 from dexxy_assets.partitions import partition_dates
 from dexxy_assets.problems import ProblemLog
 from resources.bulk_load import Jsonb, copy_rows, lock_partitions, replace_partitions, upsert
@@ -98,18 +104,16 @@ def copilot_seats(
             detail=availability.sync_detail(),
         )
         schema = asset_metadata.table_schema(conn, "staging.copilot_seats")
-    return dg.MaterializeResult(
-        metadata=ingestion_metadata(
-            rows=len(seats),
-            schema=schema,
-            problems=problems,
-            usage=usage,
-            preview=asset_metadata.preview(
-                rows, ["login", "plan_type", "last_activity_at", "last_activity_editor"]
-            ),
-            **availability.metadata(),
-        ),
+    columns = ["login", "plan_type", "last_activity_at", "last_activity_editor"]
+    return snapshot_report(
+        SEATS_KEY,
+        rows=len(seats),
+        problems=problems,
+        schema=schema,
+        usage=usage,
+        preview=asset_metadata.preview(rows, columns),
         check_results=[availability.check_result()],
+        **availability.metadata(),
     )
 
 
@@ -128,6 +132,15 @@ def _fetch_seats(
                 raise
             availability.add(org, reason, log)
     return seats
+
+
+def _missing_reasons_per_day(reports: Sequence[tuple[str, DayReport]]) -> dict[dt.date, dict[str, str]]:
+    """Each day without a report gets its reason on that day's materialization."""
+    reasons: dict[dt.date, list[str]] = {}
+    for org, report in reports:
+        if report.missing_reason:
+            reasons.setdefault(report.day, []).append(f"{org}: {report.missing_reason}")
+    return {day: {"missing_reason": "; ".join(found)} for day, found in reasons.items()}
 
 
 def build_usage_report_asset(
@@ -215,13 +228,16 @@ def build_usage_report_asset(
             )
             schema = asset_metadata.table_schema(conn, staging_table)
         missing = {f"{org} {r.day}": r.missing_reason for org, r in reports if r.missing_reason}
-        for day_reason in missing.items():
-            context.log.info(f"no Copilot report for {day_reason[0]}: {day_reason[1]}")
-        return dg.MaterializeResult(
-            metadata=ingestion_metadata(
-                rows=len(raw_rows),
+        if missing:  # one line, not one event per day: each day's reason is on its materialization
+            context.log.info(f"no Copilot {kind} report for {len(missing)} org-days (see missing_days)")
+        return report_materialization(
+            context,
+            key,
+            rows_per_day=Counter(row["partition_date"] for row in raw_rows),
+            problems=problems,
+            per_day=_missing_reasons_per_day(reports),
+            run_wide=ingestion_metadata(
                 schema=schema,
-                problems=problems,
                 usage=usage,
                 staged_rows=len(staged),
                 days_without_report=len(missing),

@@ -11,7 +11,7 @@ from dexxy_assets import asset_metadata
 from dexxy_assets.github import asset_settings, rest_fetch, staging_rows
 from dexxy_assets.github.deployment_fetch import ChangeSetKey, FetchedDeployment, fetch_deployments
 from dexxy_assets.github.snapshot_assets import REPOSITORIES_KEY
-from dexxy_assets.ingestion_report import ingestion_metadata, record_ingestion
+from dexxy_assets.ingestion_report import ingestion_metadata, record_ingestion, report_materialization
 from dexxy_assets.partitions import partition_dates
 from dexxy_assets.problems import ProblemLog
 from resources.bulk_load import Jsonb, copy_rows, replace_partitions, upsert
@@ -202,17 +202,18 @@ def build_deployment_assets(partitions: dg.PartitionsDefinition) -> dg.AssetsDef
         counts: dict[dt.date, int] = {}
         for deployment in fetched:
             counts[deployment.created_at.date()] = counts.get(deployment.created_at.date(), 0) + 1
-        return dg.MaterializeResult(
-            metadata=ingestion_metadata(
-                rows=written,
+        return report_materialization(
+            context,
+            DEPLOYMENTS_KEY,
+            rows_per_day=counts,
+            total_rows=written,
+            problems=problems,
+            run_wide=ingestion_metadata(
                 schema=schema,
-                problems=problems,
                 usage=usage,
                 staged_rows=staged,
-                partitions=len(days),
                 change_sets=sum(1 for d in fetched if d.change_set is not None),
-                **asset_metadata.partition_counts_metadata(counts, days),
-            )
+            ),
         )
 
     return github_deployments

@@ -15,7 +15,7 @@ from dexxy_assets.github import asset_settings, graphql_fetch, rest_fetch
 from dexxy_assets.github.fetched import FetchedPullRequest
 from dexxy_assets.github.pull_request_load import load_pull_requests
 from dexxy_assets.github.snapshot_assets import REPOSITORIES_KEY
-from dexxy_assets.ingestion_report import ingestion_metadata, record_ingestion
+from dexxy_assets.ingestion_report import ingestion_metadata, record_ingestion, report_materialization
 from dexxy_assets.partitions import partition_dates
 from resources.etag_cache import EtagCache
 from resources.github import GitHubResource, GitHubScope
@@ -145,16 +145,16 @@ def build_pull_request_assets(partitions: dg.PartitionsDefinition) -> dg.AssetsD
                 if name == "pull_requests"
                 else {}
             )
-            yield dg.MaterializeResult(
-                asset_key=key,
-                metadata=ingestion_metadata(
-                    rows=counts.raw_rows,
+            yield report_materialization(
+                context,
+                key,
+                rows_per_day=counts.per_partition,
+                total_rows=counts.raw_rows,
+                problems=load.problems[name],
+                run_wide=ingestion_metadata(
                     schema=schemas[name],
-                    problems=load.problems[name],
                     usage=usage if name == "pull_requests" else None,
                     staged_rows=counts.staged_rows,
-                    partitions=len(days),
-                    **asset_metadata.partition_counts_metadata(counts.per_partition, days),
                     **extra,
                 ),
             )

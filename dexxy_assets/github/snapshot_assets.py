@@ -10,7 +10,7 @@ from sqlalchemy import Connection, text
 
 from dexxy_assets import asset_metadata
 from dexxy_assets.github import asset_settings, rest_fetch, staging_rows
-from dexxy_assets.ingestion_report import ingestion_metadata, record_ingestion
+from dexxy_assets.ingestion_report import record_ingestion, snapshot_report
 from dexxy_assets.problems import ProblemLog
 from resources.bulk_load import Jsonb, replace_partitions, upsert
 from resources.etag_cache import EtagCache
@@ -145,15 +145,14 @@ def _materialize_snapshot(
         )
         schema = asset_metadata.table_schema(conn, snapshot.staging_table)
     ordered = sorted(staged, key=lambda r: str(r.get(snapshot.preview_columns[0])))
-    return dg.MaterializeResult(
-        metadata=ingestion_metadata(
-            rows=len(payloads),
-            schema=schema,
-            problems=problems,
-            usage=usage,
-            orgs=", ".join(orgs),
-            preview=asset_metadata.preview(ordered, snapshot.preview_columns),
-        )
+    return snapshot_report(
+        key,
+        rows=len(payloads),
+        problems=problems,
+        schema=schema,
+        usage=usage,
+        orgs=", ".join(orgs),
+        preview=asset_metadata.preview(ordered, snapshot.preview_columns),
     )
 
 

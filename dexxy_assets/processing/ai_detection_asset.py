@@ -13,6 +13,7 @@ from sqlalchemy import text
 from dexxy_assets import asset_metadata
 from dexxy_assets.automation import after_upstream_partitions
 from dexxy_assets.github.pull_request_assets import COMMITS_KEY, PULL_REQUESTS_KEY
+from dexxy_assets.ingestion_report import report_materialization
 from dexxy_assets.partitions import partition_dates
 from dexxy_assets.processing import ai_detection
 from resources.bulk_load import Jsonb, upsert
@@ -114,16 +115,22 @@ def build_ai_detection_asset(partitions: dg.PartitionsDefinition) -> dg.AssetsDe
         context.log.info(
             f"{assisted} of {len(pr_rows)} pull requests AI-assisted ({ai_detection.PATTERN_VERSION})"
         )
-        return dg.MaterializeResult(
-            metadata={
-                "dagster/row_count": len(pr_rows),
+        rows_per_day = Counter(r["partition_date"] for r in pr_rows)
+        assisted_per_day = Counter(r["partition_date"] for r in pr_rows if r["is_ai_assisted"])
+        return report_materialization(
+            context,
+            PR_AI_DETECTION_KEY,
+            rows_per_day=rows_per_day,
+            problems=None,
+            per_day={day: {"ai_assisted_prs": count} for day, count in assisted_per_day.items()},
+            run_wide={
                 "dagster/column_schema": schema,
                 "pattern_version": ai_detection.PATTERN_VERSION,
-                "ai_assisted_prs": assisted,
+                "ai_assisted_prs_in_run": assisted,
                 "ai_assisted_share": round(assisted / len(pr_rows), 3) if pr_rows else 0.0,
                 "ai_assisted_commits": sum(1 for r in commit_rows if r["is_ai_assisted"]),
                 "prs_by_tool": dg.MetadataValue.json(dict(tools.most_common())),
-            }
+            },
         )
 
     return pr_ai_detection
