@@ -8,7 +8,6 @@ that asset, which holds no Jira resource: re-staging cannot call the API. The fe
 version tied to the parsers, so a parser change never re-fetches.
 """
 
-
 import datetime as dt
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -45,13 +44,15 @@ RAW_ENTITIES = {
     COMMENTS_KEY: ("raw.jira_comments", "The rest of each truncated comment list, in its issue's partition."),
     WORKLOGS_KEY: ("raw.jira_worklogs", "The rest of each truncated worklog list, in its issue's partition."),
 }  # fmt: skip
+_LANDED = ["partition_date", "fetched_at", "payload"]
 RAW_COLUMNS = {
-    "raw.jira_issues": ["site", "issue_id", "issue_key", "project_key", "partition_date", "fetched_at", "payload"],
-    **{t: ["site", "issue_id", c, "partition_date", "fetched_at", "payload"] for t, (c, _, _) in CHILDREN.items()},
-}  # fmt: skip
+    "raw.jira_issues": ["site", "issue_id", "issue_key", "project_key", *_LANDED],
+    **{table: ["site", "issue_id", column, *_LANDED] for table, (column, _, _) in CHILDREN.items()},
+}
 _KEPT = """
 SELECT {{ columns | ident_list }} FROM {{ table | ident }}
-WHERE partition_date = ANY(:days) AND NOT (issue_id = ANY(:ids){% if by_project %} OR project_key = :project{% endif %})
+WHERE partition_date = ANY(:days)
+  AND NOT (issue_id = ANY(:ids){% if by_project %} OR project_key = :project{% endif %})
 ORDER BY partition_date, partition_row
 """
 _PROJECT_IDS = text(

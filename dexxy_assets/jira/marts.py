@@ -38,7 +38,7 @@ JIRA_MARTS = (
     MartSpec(
         name="jira_issues",
         description="One row per Jira issue: type, status and category, people, story points, epic, "
-        "sprints, hours per status, cycle time (first in progress → done) and lead time (created → resolved).",
+        "sprints, hours per status, cycle time (first in progress → done), lead time (created → resolved).",
         deps=[STAGED_KEY, SPRINTS_KEY, _mart("jira_issue_status_periods"), _mart("jira_users")],
         preview_columns=["issue_key", "issue_type", "status", "story_points"],
     ),

@@ -3,7 +3,6 @@ next tick: users and sprints first, then the last 30 days of issues, then the re
 background backfill, each a single run over a partition range tagged with the scope. Progress is in
 ``ops.sync_state`` (and in the UI, under the runs' tags)."""
 
-
 import datetime as dt
 
 import dagster as dg
@@ -21,6 +20,11 @@ _ISSUE_KEYS = [*RAW_ENTITIES, STAGED_KEY]
 _FAILED = (dg.DagsterRunStatus.FAILURE, dg.DagsterRunStatus.CANCELED)
 
 
+def _step(name: str, priority: int) -> dict[str, str]:
+    """Users before recent issues before the background history, in the run queue."""
+    return {"dexxy/onboarding_step": name, "dagster/priority": str(priority)}
+
+
 def onboarding_requests(
     scope: str, tags: dict[str, str], partitions: dg.TimeWindowPartitionsDefinition, today: dt.date
 ) -> list[dg.RunRequest]:
@@ -33,23 +37,26 @@ def onboarding_requests(
         dg.RunRequest(
             run_key=f"onboard:{scope}:{today}:people",
             asset_selection=[USERS_KEY, SPRINTS_KEY],
-            tags={**base, "dagster/priority": "2", "dexxy/onboarding_step": "people"},
+            tags={**base, **_step("people", 2)},
         ),
         dg.RunRequest(
             run_key=f"onboard:{scope}:{today}:recent",
             asset_selection=_ISSUE_KEYS,
-            tags={**base, "dagster/priority": "1", "dexxy/onboarding_step": "recent",
-                  RANGE_START_TAG: keys[recent_first], RANGE_END_TAG: last},
-        ),  # fmt: skip
+            tags={**base, **_step("recent", 1), RANGE_START_TAG: keys[recent_first], RANGE_END_TAG: last},
+        ),
     ]
     if recent_first > 0:
         requests.append(
             dg.RunRequest(
                 run_key=f"onboard:{scope}:{today}:history",
                 asset_selection=_ISSUE_KEYS,
-                tags={**base, "dagster/priority": "-1", "dexxy/onboarding_step": "history",
-                      RANGE_START_TAG: keys[0], RANGE_END_TAG: keys[recent_first - 1]},
-            )  # fmt: skip
+                tags={
+                    **base,
+                    **_step("history", -1),
+                    RANGE_START_TAG: keys[0],
+                    RANGE_END_TAG: keys[recent_first - 1],
+                },
+            )
         )
     return requests
 

@@ -1,7 +1,6 @@
 """Unpartitioned Jira snapshots: the people (users, with the field list and statuses the issue parser reads)
 and the sprints (boards and their sprints). Raw is replaced per site, then every snapshot is re-staged."""
 
-
 import datetime as dt
 from collections.abc import Callable
 from typing import Any

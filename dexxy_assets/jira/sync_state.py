@@ -15,8 +15,8 @@ _ROWS = text("SELECT scope, status FROM ops.sync_state WHERE source = :source")
 _START = text(
     "INSERT INTO ops.sync_state (source, scope, status, history_start, synced_through, updated_at) "
     "VALUES (:source, :scope, 'onboarding', :history_start, NULL, now()) "
-    "ON CONFLICT (source, scope) DO UPDATE SET status = 'onboarding', history_start = EXCLUDED.history_start, "
-    "updated_at = now()"
+    "ON CONFLICT (source, scope) DO UPDATE SET status = 'onboarding', "
+    "history_start = EXCLUDED.history_start, updated_at = now()"
 )
 _STATUS = text(
     "UPDATE ops.sync_state SET status = :status, updated_at = now() "
