@@ -195,3 +195,26 @@ def test_jira_end_to_end_through_dagster(
         versions = list(versions)
     assert versions == ["parser-changed"] != [JIRA_PARSER_VERSION]
     assert rows(warehouse, "staging.jira_issue_changes") == before["staging.jira_issue_changes"]
+
+
+def test_jira_unconfigured_is_skipped_not_failed(
+    warehouse: WarehouseResource, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A GitHub-only install runs every asset (`dexxy run`, the demo without Jira): Jira says it skipped."""
+    for variable in ("JIRA_PROJECTS", "JIRA_BASE_URL", "JIRA_EMAIL", "JIRA_API_TOKEN"):
+        monkeypatch.delenv(variable, raising=False)
+    result = run(
+        warehouse,
+        JiraResource(),
+        dg.DagsterInstance.ephemeral(),
+        "jira/users jira/sprints " + JIRA_SELECTION,
+        window_tags(FIRST, FIRST),
+    )
+    statuses = {
+        m.materialization.asset_key.to_user_string(): m.materialization.metadata["status"].value
+        for m in result.get_asset_materialization_events()
+        if "status" in m.materialization.metadata
+    }
+    assert set(statuses) == {"jira/users", "jira/sprints", "jira/issues", "jira/issue_changelog",
+                             "jira/comments", "jira/worklogs"}  # fmt: skip
+    assert all(s.startswith("skipped: Jira is not configured") for s in statuses.values())

@@ -19,6 +19,7 @@ from dexxy_assets import asset_metadata
 from dexxy_assets.automation import after_upstream_partitions
 from dexxy_assets.ingestion_report import ingestion_metadata, record_ingestion
 from dexxy_assets.jira import asset_settings, sync_state
+from dexxy_assets.jira.configured import SKIPPED, jira_configured
 from dexxy_assets.jira.issue_fetch import CHILDREN, FetchedWindow, Narrowing, fetch_window
 from dexxy_assets.jira.parser_version import JIRA_PARSER_VERSION
 from dexxy_assets.jira.pr_keys import derive_pr_jira_keys
@@ -110,6 +111,12 @@ def build_issue_assets(partitions: dg.PartitionsDefinition) -> list[dg.AssetsDef
     def jira_issues(
         context: dg.AssetExecutionContext, jira: JiraResource, warehouse: WarehouseResource
     ) -> Iterator[dg.MaterializeResult]:
+        if not jira_configured(jira):
+            context.log.warning(SKIPPED)
+            skipped = {"status": SKIPPED, "dagster/row_count": 0}
+            for key in RAW_ENTITIES:
+                yield dg.MaterializeResult(asset_key=key, metadata=skipped)
+            return
         started_at = dt.datetime.now(dt.UTC)
         days = partition_dates(context)
         window = context.partition_time_window

@@ -10,6 +10,7 @@ import dagster as dg
 from dexxy_assets import asset_metadata
 from dexxy_assets.ingestion_report import ingestion_metadata, record_ingestion
 from dexxy_assets.jira import asset_settings
+from dexxy_assets.jira.configured import SKIPPED, jira_configured
 from dexxy_assets.jira.parser_version import JIRA_PARSER_VERSION
 from dexxy_assets.jira.staging_step import stage_jira_snapshots
 from resources.bulk_load import Jsonb, replace_partitions
@@ -93,6 +94,9 @@ def _snapshot(
     def snapshot(
         context: dg.AssetExecutionContext, jira: JiraResource, warehouse: WarehouseResource
     ) -> dg.MaterializeResult:
+        if not jira_configured(jira):
+            context.log.warning(SKIPPED)
+            return dg.MaterializeResult(metadata={"status": SKIPPED, "dagster/row_count": 0})
         started_at = dt.datetime.now(dt.UTC)
         scope = jira.scope()
         with jira.client(warehouse.engine()) as client:
