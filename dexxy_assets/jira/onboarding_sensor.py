@@ -16,13 +16,14 @@ from resources.warehouse import WarehouseResource
 from sensors.stale_code_version import RANGE_END_TAG, RANGE_START_TAG
 
 RECENT_DAYS = 30
+STEP_TAG = "dexxy/onboarding_step"
 _ISSUE_KEYS = [*RAW_ENTITIES, STAGED_KEY]
 _FAILED = (dg.DagsterRunStatus.FAILURE, dg.DagsterRunStatus.CANCELED)
 
 
 def _step(name: str, priority: int) -> dict[str, str]:
     """Users before recent issues before the background history, in the run queue."""
-    return {"dexxy/onboarding_step": name, "dagster/priority": str(priority)}
+    return {STEP_TAG: name, "dagster/priority": str(priority)}
 
 
 def onboarding_requests(
@@ -71,13 +72,19 @@ def _configured(jira: JiraResource) -> dict[str, dict[str, str]]:
 
 
 def _finished_status(instance: dg.DagsterInstance, scope: str) -> str | None:
-    """``synced`` once every onboarding run of the scope succeeded, ``failed`` if one failed, else None."""
-    runs = instance.get_runs(filters=dg.RunsFilter(tags={asset_settings.ONBOARDING_TAG: scope}))
-    if not runs:
+    """``synced`` once the latest run of every onboarding step of the scope succeeded (a failed run relaunched
+    from the UI counts by its relaunch), ``failed`` while one's latest run failed, else None."""
+    runs = instance.get_runs(
+        filters=dg.RunsFilter(tags={asset_settings.ONBOARDING_TAG: scope})
+    )  # newest first
+    latest: dict[str, dg.DagsterRunStatus] = {}
+    for run in runs:
+        latest.setdefault(run.tags.get(STEP_TAG, ""), run.status)
+    if not latest:
         return None
-    if any(run.status in _FAILED for run in runs):
+    if any(status in _FAILED for status in latest.values()):
         return "failed"
-    if all(run.status == dg.DagsterRunStatus.SUCCESS for run in runs):
+    if all(status == dg.DagsterRunStatus.SUCCESS for status in latest.values()):
         return "synced"
     return None
 
@@ -108,7 +115,7 @@ def build_onboarding_sensor(partitions: dg.TimeWindowPartitionsDefinition) -> dg
                     sync_state.start(conn, scope, history_start)
                     requests += onboarding_requests(scope, tags, partitions, today)
                     context.log.info(f"Jira onboarding of {scope}: users, last {RECENT_DAYS} days, history")
-                elif known[scope] == "onboarding":
+                elif known[scope] in ("onboarding", "failed"):
                     status = _finished_status(context.instance, scope)
                     if status:
                         sync_state.set_status(conn, scope, status)
