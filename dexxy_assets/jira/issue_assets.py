@@ -92,9 +92,7 @@ def _spec(key: dg.AssetKey, description: str) -> dg.AssetSpec:
     return dg.AssetSpec(
         key=key,
         description=description,
-        group_name=asset_settings.GROUP,
-        owners=asset_settings.OWNERS,
-        kinds=asset_settings.KINDS,
+        **asset_settings.DECLARED,
         automation_condition=asset_settings.DAILY_AT_0300,
     )
 
@@ -173,9 +171,7 @@ def build_issue_assets(partitions: dg.PartitionsDefinition) -> list[dg.AssetsDef
         description="Jira issues, changelog, comments, worklogs and sprint membership parsed from raw into "
         "staging (newest version of each issue wins), and the pull requests' Jira keys re-derived. Its code "
         "version is the parsers': a parser change re-stages from raw with zero Jira calls.",
-        group_name=asset_settings.GROUP,
-        owners=asset_settings.OWNERS,
-        kinds=asset_settings.KINDS,
+        **asset_settings.DECLARED,
         deps=list(RAW_ENTITIES),
         partitions_def=partitions,
         backfill_policy=dg.BackfillPolicy.single_run(),

@@ -85,9 +85,7 @@ def _snapshot(
     @dg.asset(
         key=key,
         description=description,
-        group_name=asset_settings.GROUP,
-        owners=asset_settings.OWNERS,
-        kinds=asset_settings.KINDS,
+        **asset_settings.DECLARED,
         pool=asset_settings.POOL,
         automation_condition=asset_settings.DAILY_AT_0300,
     )
