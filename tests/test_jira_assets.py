@@ -218,3 +218,28 @@ def test_jira_unconfigured_is_skipped_not_failed(
     assert set(statuses) == {"jira/users", "jira/sprints", "jira/issues", "jira/issue_changelog",
                              "jira/comments", "jira/worklogs"}  # fmt: skip
     assert all(s.startswith("skipped: Jira is not configured") for s in statuses.values())
+
+
+def test_a_watchlist_narrows_the_issues_and_a_429_is_waited_out(
+    server: SandboxServer, warehouse: WarehouseResource
+) -> None:
+    site = server.jira.site
+    start = dt.datetime.combine(dt.date(2026, 5, 1), dt.time(), dt.UTC)
+    end = dt.datetime.combine(LAST + dt.timedelta(days=1), dt.time(), dt.UTC)
+    in_window = [i for i in site.issues if start <= i.updated < end]
+    who = next(i.assignee for i in in_window if i.assignee)
+    expected = {i.id for i in in_window if who in (i.assignee, i.reporter)}
+    assert 0 < len(expected) < len(in_window)
+    throttled = server.request_log.too_many_requests
+    server.jira.throttle(1, retry_after=1)
+    run(
+        warehouse,
+        jira_resource(server, tracked_users=[who]),
+        dg.DagsterInstance.ephemeral(),
+        JIRA_SELECTION,
+        window_tags(start.date(), LAST),
+    )
+    assert server.request_log.too_many_requests == throttled + 1
+    with warehouse.connect() as conn:
+        staged = set(conn.execute(text("SELECT issue_id FROM staging.jira_issues")).scalars())
+    assert staged == expected
