@@ -10,6 +10,7 @@ from dexxy_assets.copilot.copilot_assets import build_copilot_assets
 from dexxy_assets.github.deployment_assets import build_deployment_assets
 from dexxy_assets.github.pull_request_assets import build_pull_request_assets
 from dexxy_assets.github.snapshot_assets import github_members, github_repositories
+from dexxy_assets.jira.definitions import build_jira_definitions
 from dexxy_assets.jobs import build_jobs
 from dexxy_assets.partitions import daily_partitions, resolve_start_date
 from dexxy_assets.processing.ai_detection_asset import build_ai_detection_asset
@@ -27,7 +28,7 @@ def defs() -> dg.Definitions:
     partitions = daily_partitions(resolve_start_date())
     ai_detection = build_ai_detection_asset(partitions)
     llm_summaries = build_llm_summary_asset(partitions)
-    return dg.Definitions(
+    github = dg.Definitions(
         assets=[
             github_members,
             github_repositories,
@@ -52,3 +53,4 @@ def defs() -> dg.Definitions:
         ],
         resources={"warehouse": WarehouseResource(), "github": GitHubResource(), "llm": GroqLLMResource()},
     )
+    return dg.Definitions.merge(github, build_jira_definitions(partitions))

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 import dagster as dg
 
 ALL_JOB = "dexxy_all"
-JOB_GROUPS = ("github", "copilot", "processing", "analytics")
+JOB_GROUPS = ("github", "copilot", "jira", "processing", "analytics")
 
 
 def group_job_name(group: str) -> str:

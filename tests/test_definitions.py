@@ -23,6 +23,16 @@ REQUIRED_KEYS = {
     "analytics/pull_requests",
     "analytics/pr_reviews",
     "analytics/commits",
+    "jira/users",
+    "jira/sprints",
+    "jira/issues",
+    "jira/issue_changelog",
+    "jira/comments",
+    "jira/worklogs",
+    "jira/issues_staged",
+    "analytics/jira_issues",
+    "analytics/jira_sprint_metrics",
+    "analytics/pr_jira_links",
 }
 
 

@@ -21,8 +21,10 @@ DEMO_HISTORY_DAYS = 120
 
 
 def sandbox_environment(server: object) -> dict[str, str]:
-    """The sandbox's `KEY=value` lines as a dict (what `dexxy sandbox serve` prints)."""
-    pairs = (line.split("=", 1) for line in server.env_lines() if "=" in line)  # type: ignore[attr-defined]
+    """The sandbox's `KEY=value` lines as a dict (what `dexxy sandbox serve` prints), Jira's included."""
+    jira_lines = server.jira.env_lines(server.jira_base_url)  # type: ignore[attr-defined]
+    lines = [*server.env_lines(), *jira_lines]  # type: ignore[attr-defined]
+    pairs = (line.split("=", 1) for line in lines if "=" in line)
     return {key.strip(): value.strip() for key, value in pairs}
 
 
@@ -35,7 +37,7 @@ def demo(days: int, seed: int) -> None:
 
     console = Console(stderr=True)
     started = time.monotonic()
-    console.print("[bold]Dexxy demo[/bold]: embedded warehouse + GitHub sandbox")
+    console.print("[bold]Dexxy demo[/bold]: embedded warehouse + GitHub, Copilot and Jira sandbox")
     url = resolve_database_url()
     warehouse_engine(url)
     server = SandboxServer(seed=seed, engineers=DEMO_ENGINEERS, repos=DEMO_REPOS, days=DEMO_HISTORY_DAYS)

@@ -1,4 +1,5 @@
-"""What `dexxy demo` prints at the end: what was loaded and the median cycle time per week."""
+"""What `dexxy demo` prints at the end: what was loaded, the Jira figures and the median cycle time per
+week."""
 
 from __future__ import annotations
 
@@ -12,7 +13,14 @@ _COUNTS = text(
            (SELECT count(*) FROM analytics.pr_reviews) AS reviews,
            (SELECT count(*) FROM analytics.commits) AS commits,
            (SELECT count(*) FROM analytics.team_members) AS team_members,
-           (SELECT count(*) FILTER (WHERE is_ai_assisted) FROM analytics.pull_requests) AS ai_assisted
+           (SELECT count(*) FILTER (WHERE is_ai_assisted) FROM analytics.pull_requests) AS ai_assisted,
+           (SELECT count(*) FROM analytics.jira_issues) AS jira_issues,
+           (SELECT count(*) FROM analytics.jira_sprints) AS jira_sprints,
+           (SELECT count(*) FROM analytics.jira_users WHERE is_listed) AS jira_people,
+           (SELECT count(*) FROM analytics.jira_users WHERE is_listed AND member_id IS NOT NULL)
+               AS jira_people_matched,
+           (SELECT coalesce(sum(prs_with_key), 0) FROM analytics.jira_linkage_weekly) AS prs_with_key,
+           (SELECT coalesce(sum(prs_opened), 0) FROM analytics.jira_linkage_weekly) AS prs_opened
     """
 )
 _WEEKLY_CYCLE_TIME = text(
@@ -44,6 +52,13 @@ def print_summary(console: Console, counts: dict[str, int], weekly: list[tuple])
         f"[bold]{counts['commits']}[/bold] commits, {counts['team_members']} team members; "
         f"{counts['ai_assisted']} pull requests AI-assisted."
     )
+    if counts.get("jira_issues"):
+        linked = counts["prs_with_key"] / counts["prs_opened"] if counts["prs_opened"] else 0.0
+        console.print(
+            f"Jira: [bold]{counts['jira_issues']}[/bold] issues, {counts['jira_sprints']} sprints; "
+            f"{linked:.0%} of pull requests name an issue; "
+            f"{counts['jira_people_matched']} of {counts['jira_people']} Jira people matched to team members."
+        )
     table = Table(title="Per week of merge (non-bot pull requests)")
     table.add_column("week (Mon)")
     table.add_column("merged", justify="right")

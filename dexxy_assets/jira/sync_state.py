@@ -1,0 +1,59 @@
+"""``ops.sync_state`` for Jira: one row per onboarded scope (a project key, or ``user:<who>`` for a watched
+person), written by the onboarding sensor and advanced by the runs it starts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+
+from sqlalchemy import Connection, text
+
+from dexxy_assets.jira import asset_settings
+
+SOURCE = "jira"
+_ROWS = text("SELECT scope, status FROM ops.sync_state WHERE source = :source")
+_START = text(
+    "INSERT INTO ops.sync_state (source, scope, status, history_start, synced_through, updated_at) "
+    "VALUES (:source, :scope, 'onboarding', :history_start, NULL, now()) "
+    "ON CONFLICT (source, scope) DO UPDATE SET status = 'onboarding', "
+    "history_start = EXCLUDED.history_start, updated_at = now()"
+)
+_STATUS = text(
+    "UPDATE ops.sync_state SET status = :status, updated_at = now() "
+    "WHERE source = :source AND scope = :scope AND status <> :status"
+)
+_PROGRESS = text(
+    "UPDATE ops.sync_state SET synced_through = GREATEST(synced_through, :day), updated_at = now() "
+    "WHERE source = :source AND scope = :scope"
+)
+
+
+def user_scope(who: str) -> str:
+    return f"user:{who}"
+
+
+def scope_of_tags(tags: Mapping[str, str]) -> str | None:
+    if tags.get(asset_settings.PROJECT_TAG):
+        return tags[asset_settings.PROJECT_TAG]
+    if tags.get(asset_settings.USER_TAG):
+        return user_scope(tags[asset_settings.USER_TAG])
+    return None
+
+
+def known_scopes(conn: Connection) -> dict[str, str]:
+    return {scope: status for scope, status in conn.execute(_ROWS, {"source": SOURCE})}
+
+
+def start(conn: Connection, scope: str, history_start: dt.date) -> None:
+    conn.execute(_START, {"source": SOURCE, "scope": scope, "history_start": history_start})
+
+
+def set_status(conn: Connection, scope: str, status: str) -> None:
+    conn.execute(_STATUS, {"source": SOURCE, "scope": scope, "status": status})
+
+
+def record_progress(conn: Connection, tags: Mapping[str, str], through: dt.date) -> None:
+    """An onboarding run staged its days: the scope's history reaches ``through`` (never moves back)."""
+    scope = scope_of_tags(tags)
+    if scope is not None:
+        conn.execute(_PROGRESS, {"source": SOURCE, "scope": scope, "day": through})
