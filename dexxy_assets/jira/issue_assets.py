@@ -9,6 +9,7 @@ version tied to the parsers, so a parser change never re-fetches.
 """
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -17,7 +18,7 @@ from sqlalchemy import Connection, text
 
 from dexxy_assets import asset_metadata
 from dexxy_assets.automation import after_upstream_partitions
-from dexxy_assets.ingestion_report import ingestion_metadata, record_ingestion
+from dexxy_assets.ingestion_report import ingestion_metadata, record_ingestion, report_materialization
 from dexxy_assets.jira import asset_settings, sync_state
 from dexxy_assets.jira.configured import SKIPPED, jira_configured
 from dexxy_assets.jira.issue_fetch import CHILDREN, FetchedWindow, Narrowing, fetch_window
@@ -152,17 +153,15 @@ def build_issue_assets(partitions: dg.PartitionsDefinition) -> list[dg.AssetsDef
                     "projects": narrowing.project or ", ".join(scope.projects),
                     "tracked_users": len((narrowing.user,) if narrowing.user else scope.tracked_users),
                     "truncated_lists_completed": fetched.truncated_lists,
-                    **asset_metadata.partition_counts_metadata(fetched.per_day, days),
                 }
-            yield dg.MaterializeResult(
-                asset_key=key,
-                metadata=ingestion_metadata(
-                    rows=landed[table],
-                    schema=schemas[key],
-                    problems=fetched.problems if key == ISSUES_KEY else ProblemLog(),
-                    usage=usage if key == ISSUES_KEY else None,
-                    partitions=len(days),
-                    **extra,
+            yield report_materialization(
+                context,
+                key,
+                rows_per_day=Counter(row["partition_date"] for row in fetched.rows.get(table, [])),
+                total_rows=landed[table],
+                problems=fetched.problems if key == ISSUES_KEY else ProblemLog(),
+                run_wide=ingestion_metadata(
+                    schema=schemas[key], usage=usage if key == ISSUES_KEY else None, **extra
                 ),
             )
 
@@ -198,11 +197,14 @@ def build_issue_assets(partitions: dg.PartitionsDefinition) -> list[dg.AssetsDef
             )
             sync_state.record_progress(conn, context.run.tags, days[-1])
             schema = asset_metadata.table_schema(conn, "staging.jira_issues")
-        return dg.MaterializeResult(
-            metadata=ingestion_metadata(
-                rows=result.issues,
+        return report_materialization(
+            context,
+            STAGED_KEY,
+            rows_per_day=result.issues_per_day,
+            total_rows=result.issues,
+            problems=result.problems,
+            run_wide=ingestion_metadata(
                 schema=schema,
-                problems=result.problems,
                 usage=None,
                 changes=result.changes,
                 comments=result.comments,
@@ -210,8 +212,7 @@ def build_issue_assets(partitions: dg.PartitionsDefinition) -> list[dg.AssetsDef
                 skipped_older_versions=result.skipped_older,
                 pr_jira_keys=pr_keys,
                 parser_version=JIRA_PARSER_VERSION,
-                partitions=len(days),
-            )
+            ),
         )
 
     return [jira_issues, jira_issues_staged]

@@ -8,7 +8,7 @@ from typing import Any
 import dagster as dg
 
 from dexxy_assets import asset_metadata
-from dexxy_assets.ingestion_report import ingestion_metadata, record_ingestion
+from dexxy_assets.ingestion_report import record_ingestion, snapshot_report
 from dexxy_assets.jira import asset_settings
 from dexxy_assets.jira.configured import SKIPPED, jira_configured
 from dexxy_assets.jira.parser_version import JIRA_PARSER_VERSION
@@ -115,15 +115,14 @@ def _snapshot(
                 usage=usage,
             )
             schema = asset_metadata.table_schema(conn, staging_table)
-        return dg.MaterializeResult(
-            metadata=ingestion_metadata(
-                rows=rows,
-                schema=schema,
-                problems=problems,
-                usage=usage,
-                projects=", ".join(scope.projects),
-                **{table.removeprefix("raw.jira_"): len(items) for table, (_, items) in landing.items()},
-            )
+        return snapshot_report(
+            key,
+            rows=rows,
+            problems=problems,
+            schema=schema,
+            usage=usage,
+            projects=", ".join(scope.projects),
+            **{table.removeprefix("raw.jira_"): len(items) for table, (_, items) in landing.items()},
         )
 
     return snapshot

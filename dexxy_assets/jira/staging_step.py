@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -106,6 +106,7 @@ class StagingResult:
     worklogs: int = 0
     skipped_older: int = 0
     problems: ProblemLog = field(default_factory=ProblemLog)
+    issues_per_day: Counter[dt.date] = field(default_factory=Counter)
 
 
 @dataclass
@@ -200,6 +201,7 @@ def stage_jira_partitions(conn: Connection, days: Sequence[dt.date], parser_vers
         users = json.dumps(list(referenced.values()))
         conn.execute(text(_REFERENCED_USERS), {"users": users})
     result.issues = len(issue_rows)
+    result.issues_per_day = Counter(row["partition_date"] for row in issue_rows)
     return result
 
 
