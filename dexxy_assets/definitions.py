@@ -5,16 +5,19 @@ from __future__ import annotations
 import dagster as dg
 
 from dexxy_assets.analytics.github_checks import build_github_checks
-from dexxy_assets.analytics.github_marts import build_github_marts
+from dexxy_assets.analytics.github_marts import COPILOT_MARTS, GITHUB_MARTS
+from dexxy_assets.analytics.mart_asset import build_mart_asset
 from dexxy_assets.copilot.copilot_assets import build_copilot_assets
 from dexxy_assets.github.deployment_assets import build_deployment_assets
 from dexxy_assets.github.pull_request_assets import build_pull_request_assets
 from dexxy_assets.github.snapshot_assets import github_members, github_repositories
 from dexxy_assets.jira.definitions import build_jira_definitions
+from dexxy_assets.jira.marts import JIRA_MARTS
 from dexxy_assets.jobs import build_jobs
 from dexxy_assets.partitions import daily_partitions, resolve_start_date
 from dexxy_assets.processing.ai_detection_asset import build_ai_detection_asset
 from dexxy_assets.processing.llm_summary_asset import build_llm_summary_asset
+from dexxy_assets.table_lineage import table_publishers
 from resources.github import GitHubResource
 from resources.groq_llm import GroqLLMResource
 from resources.warehouse import WarehouseResource
@@ -37,7 +40,6 @@ def defs() -> dg.Definitions:
             ai_detection,
             llm_summaries,
             *build_copilot_assets(partitions),
-            *build_github_marts(),
         ],
         asset_checks=build_github_checks(),
         jobs=build_jobs(),
@@ -53,4 +55,8 @@ def defs() -> dg.Definitions:
         ],
         resources={"warehouse": WarehouseResource(), "github": GitHubResource(), "llm": GroqLLMResource()},
     )
-    return dg.Definitions.merge(github, build_jira_definitions(partitions))
+    sources = dg.Definitions.merge(github, build_jira_definitions(partitions))
+    # marts last: each depends on the assets that publish the tables its SQL model reads
+    publishers = table_publishers(a for a in sources.assets or [] if isinstance(a, dg.AssetsDefinition))
+    marts = [build_mart_asset(spec, publishers) for spec in (*GITHUB_MARTS, *COPILOT_MARTS, *JIRA_MARTS)]
+    return dg.Definitions.merge(sources, dg.Definitions(assets=marts))

@@ -7,6 +7,7 @@ names another model: a mart (``marts/name.sql``) is its ``analytics`` table, an 
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -51,6 +52,36 @@ def _render(name: str, seen: frozenset[str]) -> str:
 
     template = _environment().from_string(path.read_text())
     return template.render(ref=ref, source=source).strip().rstrip(";")
+
+
+@dataclass(frozen=True)
+class ModelReads:
+    """What a model reads: the loaded tables of its ``source()`` calls and the marts of its ``ref()`` calls,
+    following inlined (staging/) models."""
+
+    tables: frozenset[str] = field(default_factory=frozenset)
+    marts: frozenset[str] = field(default_factory=frozenset)
+
+
+def model_reads(name: str) -> ModelReads:
+    tables: set[str] = set()
+    marts: set[str] = set()
+
+    def ref(other: str) -> str:
+        if model_path(other).parent.name == "marts":
+            marts.add(other)
+        else:
+            inlined = model_reads(other)
+            tables.update(inlined.tables)
+            marts.update(inlined.marts)
+        return ""
+
+    def source(schema: str, table: str) -> str:
+        tables.add(f"{schema}.{table}")
+        return ""
+
+    _environment().from_string(model_path(name).read_text()).render(ref=ref, source=source)
+    return ModelReads(frozenset(tables), frozenset(marts))
 
 
 def hours_between(start: str, end: str) -> str:

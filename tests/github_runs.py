@@ -35,7 +35,12 @@ def materialize_range(
     return dg.materialize(
         assets=[*definitions.assets, *definitions.asset_checks],  # type: ignore[list-item]
         selection=selection,
-        resources={"warehouse": warehouse, "github": github, "llm": llm or GroqLLMResource()},
+        resources={
+            **(definitions.resources or {}),  # e.g. an unconfigured Jira: its assets report "skipped"
+            "warehouse": warehouse,
+            "github": github,
+            "llm": llm or GroqLLMResource(),
+        },
         instance=instance or dg.DagsterInstance.ephemeral(),
         tags={
             "dagster/asset_partition_range_start": start.isoformat(),
@@ -62,6 +67,11 @@ def materialize_unpartitioned(warehouse: WarehouseResource, selection: str) -> d
     return dg.materialize(
         assets=list(definitions.assets),  # type: ignore[arg-type]
         selection=selection,
-        resources={"warehouse": warehouse, "github": GitHubResource(), "llm": GroqLLMResource()},
+        resources={
+            **(definitions.resources or {}),
+            "warehouse": warehouse,
+            "github": GitHubResource(),
+            "llm": GroqLLMResource(),
+        },
         instance=dg.DagsterInstance.ephemeral(),
     )

@@ -1,7 +1,7 @@
 """One factory for every SQL-built analytics table: render the model, replace the table in one
 transaction (readers see the old rows until commit), report rows, a preview and the commented schema."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,6 +11,7 @@ from sqlalchemy import Connection, text
 from dexxy_assets import asset_metadata
 from dexxy_assets.automation import after_any_upstream
 from dexxy_assets.sql_models import MART_SCHEMA, render_model
+from dexxy_assets.table_lineage import model_dependencies
 from resources.bulk_load import lock_partitions
 from resources.sql_template import render_sql
 from resources.warehouse import WarehouseResource
@@ -51,13 +52,15 @@ def rebuild_mart(conn: Connection, name: str) -> tuple[int, list[dict[str, Any]]
 
 @dataclass(frozen=True)
 class MartSpec:
+    """A table of the analytics schema built by ``dbt_like_sql/marts/<name>.sql``; its dependencies are
+    what the model's ``source()`` and ``ref()`` calls read (``table_lineage``)."""
+
     name: str
     description: str
-    deps: Sequence[dg.AssetKey]
     preview_columns: Sequence[str]
 
 
-def build_mart_asset(spec: MartSpec) -> dg.AssetsDefinition:
+def build_mart_asset(spec: MartSpec, publishers: Mapping[str, dg.AssetKey]) -> dg.AssetsDefinition:
     table = f"{MART_SCHEMA}.{spec.name}"
 
     @dg.asset(
@@ -66,7 +69,7 @@ def build_mart_asset(spec: MartSpec) -> dg.AssetsDefinition:
         group_name=GROUP,
         owners=OWNERS,
         kinds={"postgres", "sql"},
-        deps=list(spec.deps),
+        deps=model_dependencies(spec.name, publishers),
         automation_condition=after_any_upstream(),
     )
     def mart(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:

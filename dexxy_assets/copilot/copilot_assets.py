@@ -24,6 +24,7 @@ from dexxy_assets.ingestion_report import (
 )
 from dexxy_assets.partitions import partition_dates
 from dexxy_assets.problems import ProblemLog
+from dexxy_assets.table_lineage import publishes
 from resources.bulk_load import Jsonb, copy_rows, lock_partitions, replace_partitions, upsert
 from resources.github import GitHubResource
 from resources.github_client import GitHubClient
@@ -48,6 +49,7 @@ _DELETE_REPORT_DAYS = text(
     key=SEATS_KEY,
     description="Copilot seats of the synced organisations (snapshot); seats no longer listed stay in "
     "staging with is_current = false.",
+    metadata=publishes("staging.copilot_seats"),
     group_name="copilot",
     owners=OWNERS,
     kinds=KINDS,
@@ -157,6 +159,7 @@ def build_usage_report_asset(
     @dg.asset(
         key=key,
         description=description,
+        metadata=publishes(staging_table),
         group_name="copilot",
         owners=OWNERS,
         kinds=KINDS,

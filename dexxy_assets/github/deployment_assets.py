@@ -14,6 +14,7 @@ from dexxy_assets.github.snapshot_assets import REPOSITORIES_KEY
 from dexxy_assets.ingestion_report import ingestion_metadata, record_ingestion, report_materialization
 from dexxy_assets.partitions import partition_dates
 from dexxy_assets.problems import ProblemLog
+from dexxy_assets.table_lineage import publishes
 from resources.bulk_load import Jsonb, copy_rows, replace_partitions, upsert
 from resources.etag_cache import EtagCache
 from resources.github import GitHubResource
@@ -151,6 +152,7 @@ def build_deployment_assets(partitions: dg.PartitionsDefinition) -> dg.AssetsDef
         key=DEPLOYMENTS_KEY,
         description="Deployments created on the partition's day, with their statuses and, for successful "
         "production deployments, the commits shipped since the previous successful one.",
+        metadata=publishes("staging.github_deployments", "staging.github_deployment_commits"),
         group_name=asset_settings.GROUP,
         owners=asset_settings.OWNERS,
         kinds=asset_settings.KINDS,

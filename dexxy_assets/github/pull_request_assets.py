@@ -17,6 +17,7 @@ from dexxy_assets.github.pull_request_load import load_pull_requests
 from dexxy_assets.github.snapshot_assets import REPOSITORIES_KEY
 from dexxy_assets.ingestion_report import ingestion_metadata, record_ingestion, report_materialization
 from dexxy_assets.partitions import partition_dates
+from dexxy_assets.table_lineage import publishes
 from resources.etag_cache import EtagCache
 from resources.github import GitHubResource, GitHubScope
 from resources.github_client import GitHubClient
@@ -56,10 +57,11 @@ ENTITIES: dict[str, tuple[dg.AssetKey, str, str]] = {
 }
 
 
-def _spec(key: dg.AssetKey, description: str) -> dg.AssetSpec:
+def _spec(key: dg.AssetKey, staging_table: str, description: str) -> dg.AssetSpec:
     return dg.AssetSpec(
         key=key,
         description=description,
+        metadata=publishes(staging_table),
         group_name=asset_settings.GROUP,
         owners=asset_settings.OWNERS,
         kinds=asset_settings.KINDS,
@@ -99,7 +101,7 @@ def fetch_window(
 def build_pull_request_assets(partitions: dg.PartitionsDefinition) -> dg.AssetsDefinition:
     @dg.multi_asset(
         name="github_pull_requests",
-        specs=[_spec(key, description) for key, _, description in ENTITIES.values()],
+        specs=[_spec(key, table, description) for key, table, description in ENTITIES.values()],
         partitions_def=partitions,
         backfill_policy=dg.BackfillPolicy.single_run(),
         pool=asset_settings.POOL,

@@ -12,6 +12,7 @@ from dexxy_assets import asset_metadata
 from dexxy_assets.github import asset_settings, rest_fetch, staging_rows
 from dexxy_assets.ingestion_report import record_ingestion, snapshot_report
 from dexxy_assets.problems import ProblemLog
+from dexxy_assets.table_lineage import publishes
 from resources.bulk_load import Jsonb, replace_partitions, upsert
 from resources.etag_cache import EtagCache
 from resources.github import GitHubResource
@@ -173,10 +174,13 @@ def _record_memberships(conn: Connection, orgs: list[str], fetched_at: dt.dateti
     conn.execute(_MARK_FORMER_MEMBERS, {"orgs": orgs, "fetched_at": fetched_at})
 
 
-def _snapshot_asset(key: dg.AssetKey, description: str) -> Callable[..., dg.AssetsDefinition]:
+def _snapshot_asset(
+    key: dg.AssetKey, description: str, tables: tuple[str, ...]
+) -> Callable[..., dg.AssetsDefinition]:
     return dg.asset(
         key=key,
         description=description,
+        metadata=publishes(*tables),
         group_name=asset_settings.GROUP,
         owners=asset_settings.OWNERS,
         kinds=asset_settings.KINDS,
@@ -189,6 +193,7 @@ def _snapshot_asset(key: dg.AssetKey, description: str) -> Callable[..., dg.Asse
     MEMBERS_KEY,
     "Members of the synced GitHub organisations with their profiles (snapshot). Former members "
     "stay in staging, flagged is_current = false.",
+    ("staging.github_users", "staging.github_org_members"),
 )
 def github_members(
     context: dg.AssetExecutionContext, github: GitHubResource, warehouse: WarehouseResource
@@ -208,6 +213,7 @@ def github_members(
 @_snapshot_asset(
     REPOSITORIES_KEY,
     "Repositories in scope (the organisations' repositories, or the GITHUB_REPOS allow-list).",
+    ("staging.github_repositories",),
 )
 def github_repositories(
     context: dg.AssetExecutionContext, github: GitHubResource, warehouse: WarehouseResource

@@ -27,6 +27,7 @@ from dexxy_assets.jira.pr_keys import derive_pr_jira_keys
 from dexxy_assets.jira.staging_step import stage_jira_partitions
 from dexxy_assets.partitions import partition_dates
 from dexxy_assets.problems import ProblemLog
+from dexxy_assets.table_lineage import publishes
 from resources.bulk_load import Jsonb, replace_partitions
 from resources.jira import JiraResource
 from resources.sql_template import render_sql
@@ -167,6 +168,14 @@ def build_issue_assets(partitions: dg.PartitionsDefinition) -> list[dg.AssetsDef
 
     @dg.asset(
         key=STAGED_KEY,
+        metadata=publishes(
+            "staging.jira_issues",
+            "staging.jira_issue_changes",
+            "staging.jira_comments",
+            "staging.jira_worklogs",
+            "staging.jira_sprint_issues",
+            "processing.pr_jira_keys",
+        ),
         description="Jira issues, changelog, comments, worklogs and sprint membership parsed from raw into "
         "staging (newest version of each issue wins), and the pull requests' Jira keys re-derived. Its code "
         "version is the parsers': a parser change re-stages from raw with zero Jira calls.",

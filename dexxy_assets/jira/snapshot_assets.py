@@ -13,6 +13,7 @@ from dexxy_assets.jira import asset_settings
 from dexxy_assets.jira.configured import SKIPPED, jira_configured
 from dexxy_assets.jira.parser_version import JIRA_PARSER_VERSION
 from dexxy_assets.jira.staging_step import stage_jira_snapshots
+from dexxy_assets.table_lineage import publishes
 from resources.bulk_load import Jsonb, replace_partitions
 from resources.jira import JiraResource
 from resources.jira_client import API, JiraClient
@@ -81,10 +82,12 @@ def _snapshot(
     description: str,
     staging_table: str,
     fetch: Callable[[JiraClient, tuple[str, ...]], Landing],
+    also_publishes: tuple[str, ...] = (),
 ) -> dg.AssetsDefinition:
     @dg.asset(
         key=key,
         description=description,
+        metadata=publishes(staging_table, *also_publishes),
         **asset_settings.DECLARED,
         pool=asset_settings.POOL,
         automation_condition=asset_settings.DAILY_AT_0300,
@@ -134,6 +137,7 @@ jira_users = _snapshot(
     "with their categories that the issue parser reads. People no longer listed stay, is_listed = false.",
     "staging.jira_users",
     fetch_people,
+    also_publishes=("staging.jira_statuses",),
 )
 jira_sprints = _snapshot(
     SPRINTS_KEY,

@@ -16,6 +16,7 @@ from dexxy_assets.github.pull_request_assets import COMMITS_KEY, PULL_REQUESTS_K
 from dexxy_assets.ingestion_report import report_materialization
 from dexxy_assets.partitions import partition_dates
 from dexxy_assets.processing import ai_detection
+from dexxy_assets.table_lineage import publishes
 from resources.bulk_load import Jsonb, upsert
 from resources.warehouse import WarehouseResource
 
@@ -37,6 +38,7 @@ _CLEAR = (
 def build_ai_detection_asset(partitions: dg.PartitionsDefinition) -> dg.AssetsDefinition:
     @dg.asset(
         key=PR_AI_DETECTION_KEY,
+        metadata=publishes("processing.pr_ai_detection", "processing.commit_ai_detection"),
         description=(
             "Which pull requests and commits were written with AI tools (Claude Code, Copilot, Cursor, "
             "Devin, Codex, Aider, ...), by versioned regex patterns over titles, bodies, branches, commit "

@@ -19,6 +19,7 @@ from dexxy_assets.github.pull_request_assets import COMMITS_KEY, PULL_REQUESTS_K
 from dexxy_assets.partitions import partition_dates
 from dexxy_assets.processing import llm_prompt
 from dexxy_assets.processing.llm_batch_ledger import WarehouseBatchLedger, cache_answers, custom_id
+from dexxy_assets.table_lineage import publishes
 from resources.bulk_load import upsert
 from resources.groq_llm import GroqLLMResource, JsonRequest, LlmUsage
 from resources.warehouse import WarehouseResource
@@ -66,6 +67,7 @@ def summary_row(pr: dict, answer: dict, model: str, at: dt.datetime) -> dict:
 def build_llm_summary_asset(partitions: dg.PartitionsDefinition) -> dg.AssetsDefinition:
     @dg.asset(
         key=PR_LLM_SUMMARIES_KEY,
+        metadata=publishes("processing.pr_llm_summaries"),
         description="LLM summaries of pull requests (Groq): summary, change type, risk, AI-usage verdict "
         "with evidence, technical areas. Cached so nothing is paid for twice; skipped without GROQ_API_KEY.",
         group_name="processing",
