@@ -96,6 +96,7 @@ def isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Non
         "DEXXY_BI_PASSWORD",
         "DEXXY_PG_PORT",  # one fixed port would make every test's embedded server collide
         "DAGSTER_PG_URL",
+        "DAGSTER_HOME",  # `dexxy run` sets it for its process: one test's instance is not the next one's
     ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("DEXXY_HOME", str(tmp_path / "dexxy_home"))

@@ -12,7 +12,9 @@ from pathlib import Path
 
 import click
 import dagster as dg
+from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
 
 from dexxy_assets.cli.stale_runs import release_dead_runs
 from resources.embedded_postgres import DAGSTER_DATABASE, ensure_database, home_lock
@@ -47,11 +49,31 @@ telemetry:
 def dagster_storage_url(warehouse_url: str) -> str:
     """A `dagster` database next to the warehouse database on the same server."""
     url = make_url(warehouse_url)
+    storage_url = url.set(database=DAGSTER_DATABASE).render_as_string(hide_password=False)
     try:
         ensure_database(url.render_as_string(hide_password=False), DAGSTER_DATABASE)
+        usable = _can_use_runs_table(storage_url)
     except Exception:  # no CREATEDB on a managed server: Dagster's tables go into the warehouse database
         return warehouse_url
-    return url.set(database=DAGSTER_DATABASE).render_as_string(hide_password=False)
+    # a `dagster` database someone else's Dagster set up, which this login cannot use: stay out of it
+    return storage_url if usable else warehouse_url
+
+
+def _can_use_runs_table(storage_url: str) -> bool:
+    """True when Dagster's tables are not there yet or this login may write them."""
+    engine = create_engine(storage_url, poolclass=NullPool)
+    try:
+        with engine.connect() as conn:
+            return bool(
+                conn.execute(
+                    text(
+                        "SELECT to_regclass('public.runs') IS NULL "
+                        "OR has_table_privilege('public.runs', 'SELECT, INSERT, UPDATE')"
+                    )
+                ).scalar_one()
+            )
+    finally:
+        engine.dispose()
 
 
 def instance_yaml(storage_url: str) -> str:
