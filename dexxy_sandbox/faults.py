@@ -28,7 +28,8 @@ class FaultConfig:
     # read by number answers 404 and a GraphQL search hit comes back null with a NOT_FOUND error
     vanish_rate: float = 0.0
     # share of pull requests whose title and body carry text PostgreSQL cannot store (a lone surrogate, NUL in
-    # a string and in an object key, bytes that are not UTF-8) in every answer that holds them: bad_unicode.py
+    # a string and in an object key, bytes that are not UTF-8) in every answer that holds them
+    # (github_rest/bad_unicode.py)
     bad_unicode_rate: float = 0.0
 
     def __post_init__(self) -> None:

@@ -22,17 +22,17 @@ from typing import Any
 import uvicorn
 
 # --- copilot and groq emulators (copilot_*.py, groq_*.py) ---
-from dexxy_sandbox.copilot_rest import COPILOT_UNAVAILABLE, DOWNLOADS_PREFIX, CopilotDownloads
-from dexxy_sandbox.copilot_usage import CopilotUsage
+from dexxy_sandbox.copilot.rest import COPILOT_UNAVAILABLE, DOWNLOADS_PREFIX, CopilotDownloads
+from dexxy_sandbox.copilot.usage import CopilotUsage
 
 # --- end copilot and groq ---
 from dexxy_sandbox.faults import FaultConfig, FaultInjector
-from dexxy_sandbox.github_app_auth import Credentials, GitHubApp
-from dexxy_sandbox.github_rest import GitHubRestApi, Receive, Scope, Send
-from dexxy_sandbox.groq_api import DEFAULT_GROQ_MODEL, GroqApi, GroqConfig
+from dexxy_sandbox.github_rest.app import GitHubRestApi, Receive, Scope, Send
+from dexxy_sandbox.github_rest.app_auth import Credentials, GitHubApp
+from dexxy_sandbox.groq.api import DEFAULT_GROQ_MODEL, GroqApi, GroqConfig
 from dexxy_sandbox.jira import JiraApi, generate_jira
-from dexxy_sandbox.org_generator import generate_org
-from dexxy_sandbox.org_model import SyntheticOrg
+from dexxy_sandbox.org.generator import generate_org
+from dexxy_sandbox.org.model import SyntheticOrg
 from dexxy_sandbox.rate_limit import RateLimiter
 from dexxy_sandbox.request_log import RequestLog
 
@@ -288,7 +288,7 @@ class SandboxServer:
         sock.listen(128)
         self._socket = sock
         self._port = sock.getsockname()[1]
-        from dexxy_sandbox.github_graphql_endpoint import GitHubGraphQLApi  # heavy (graphql-core): on start
+        from dexxy_sandbox.github_graphql.endpoint import GitHubGraphQLApi  # heavy (graphql-core): on start
 
         members = self.org.members()
         owner_id = members[0].id if members else self.org.id

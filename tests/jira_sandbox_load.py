@@ -13,7 +13,7 @@ from sqlalchemy import Connection
 
 from dexxy_assets.payload_fields import parse_timestamp
 from dexxy_sandbox.jira import JIRA_API_TOKEN
-from dexxy_sandbox.org_model import SyntheticOrg
+from dexxy_sandbox.org.model import SyntheticOrg
 from dexxy_sandbox.server import SandboxServer
 from resources.bulk_load import Jsonb, copy_rows, replace_partitions
 

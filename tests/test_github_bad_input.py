@@ -13,8 +13,8 @@ from sqlalchemy import text
 
 from dexxy_assets.github import graphql_fetch
 from dexxy_assets.github.pull_request_load import load_pull_requests
-from dexxy_sandbox.bad_unicode import chosen_pull_requests
 from dexxy_sandbox.faults import FaultConfig, FaultInjector
+from dexxy_sandbox.github_rest.bad_unicode import chosen_pull_requests
 from resources.github_client import GitHubClient
 from resources.warehouse import WarehouseResource
 from tests.github_runs import SANDBOX_TOKEN, github_resource, materialize_range

@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from dexxy_sandbox.faults import FaultConfig
-from dexxy_sandbox.groq_api import GroqConfig
+from dexxy_sandbox.groq.api import GroqConfig
 from dexxy_sandbox.server import SandboxServer
 from resources.github_errors import GITHUB_ERRORS, GitHubError
 from resources.http.adapter import ServiceAdapter

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import text
 
-from dexxy_sandbox.groq_api import GroqConfig
+from dexxy_sandbox.groq.api import GroqConfig
 from resources.github import GitHubResource
 from resources.groq_llm import GROQ_BATCH_MAX_BYTES, GROQ_BATCH_MAX_LINES, GroqLLMResource, split_batch_lines
 from resources.warehouse import WarehouseResource

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import text
 
 from dexxy_assets.processing import llm_prompt
-from dexxy_sandbox.groq_api import GroqConfig
+from dexxy_sandbox.groq.api import GroqConfig
 from resources.groq_llm import GroqLLMResource, JsonRequest, LlmUsage
 from resources.warehouse import WarehouseResource
 from tests.github_runs import github_resource, materialize_range, table_rows

@@ -14,8 +14,8 @@ import httpx
 import pytest
 
 from dexxy_sandbox.org import generate_org
-from dexxy_sandbox.org_model import Deployment, PullRequest, SyntheticOrg
-from dexxy_sandbox.path_vocabulary import DEPENDENCY_FILES
+from dexxy_sandbox.org.model import Deployment, PullRequest, SyntheticOrg
+from dexxy_sandbox.org.path_vocabulary import DEPENDENCY_FILES
 from dexxy_sandbox.server import SandboxServer
 
 UNTIL = dt.date(2025, 3, 31)

@@ -16,7 +16,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.api_jws import PyJWS
 
 from dexxy_sandbox.faults import FaultConfig
-from dexxy_sandbox.github_app_auth import (
+from dexxy_sandbox.github_rest.app_auth import (
     JWT_DECODE_ERROR,
     JWT_EXP_ERROR,
     JWT_EXP_TOO_FAR_ERROR,

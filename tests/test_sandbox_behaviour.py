@@ -20,7 +20,7 @@ import pytest
 
 from dexxy_sandbox.faults import FaultConfig
 from dexxy_sandbox.org import generate_org
-from dexxy_sandbox.org_model import SyntheticOrg
+from dexxy_sandbox.org.model import SyntheticOrg
 from dexxy_sandbox.server import SandboxServer
 
 UNTIL = dt.date(2025, 3, 31)

@@ -11,9 +11,9 @@ from typing import Any
 import httpx
 import pytest
 
-from dexxy_sandbox.copilot_usage import REPORTS_AVAILABLE_FROM, CopilotUsage
+from dexxy_sandbox.copilot.usage import REPORTS_AVAILABLE_FROM, CopilotUsage
 from dexxy_sandbox.openapi_validation import OpenApiResponses
-from dexxy_sandbox.org_generator import generate_org
+from dexxy_sandbox.org.generator import generate_org
 from dexxy_sandbox.server import SandboxServer
 
 SPECS = Path(__file__).resolve().parents[1].parent / "shared" / "specs"

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 from githubkit import AppAuthStrategy, AppInstallationAuthStrategy, GitHub, TokenAuthStrategy
 
-from dexxy_sandbox.org_model import PullRequest
+from dexxy_sandbox.org.model import PullRequest
 from dexxy_sandbox.server import SandboxServer
 
 UNTIL = dt.date(2025, 3, 31)

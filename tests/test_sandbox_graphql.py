@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from dexxy_sandbox.faults import FaultConfig
-from dexxy_sandbox.org_model import PullRequest, SyntheticOrg
+from dexxy_sandbox.org.model import PullRequest, SyntheticOrg
 from dexxy_sandbox.server import SandboxServer
 
 UNTIL = dt.date(2025, 3, 31)

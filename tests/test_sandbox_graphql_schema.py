@@ -26,16 +26,16 @@ from graphql import (
     validate,
 )
 
-from dexxy_sandbox.github_graphql_cost import QueryCost, QueryLimitError, analyse_query
-from dexxy_sandbox.github_graphql_cursors import (
+from dexxy_sandbox.github_graphql.cost import QueryCost, QueryLimitError, analyse_query
+from dexxy_sandbox.github_graphql.cursors import (
     InvalidCursorError,
     decode_cursor,
     encode_cursor,
     encode_search_cursor,
     page_window,
 )
-from dexxy_sandbox.github_graphql_schema import build_github_schema
-from dexxy_sandbox.github_graphql_search import parse_date_range
+from dexxy_sandbox.github_graphql.schema import build_github_schema
+from dexxy_sandbox.github_graphql.search import parse_date_range
 
 SPECS = Path(__file__).resolve().parents[1].parent / "shared" / "specs"
 GITHUB_SCHEMA = SPECS / "github" / "schema.graphql"

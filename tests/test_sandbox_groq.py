@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from dexxy_sandbox.groq_api import GroqConfig
+from dexxy_sandbox.groq.api import GroqConfig
 from dexxy_sandbox.server import SandboxServer
 
 groq = pytest.importorskip("groq")

@@ -12,8 +12,8 @@ import pytest
 
 from dexxy_sandbox.jira import JiraSite, catalog, generate_jira
 from dexxy_sandbox.jira.jql import JqlError, parse_jql
-from dexxy_sandbox.org_generator import generate_org
-from dexxy_sandbox.org_model import SyntheticOrg
+from dexxy_sandbox.org.generator import generate_org
+from dexxy_sandbox.org.model import SyntheticOrg
 
 UNTIL = dt.date(2025, 3, 31)  # 120 days: both Pacific standard and daylight time
 

@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from dexxy_sandbox.openapi_validation import OpenApiResponses
-from dexxy_sandbox.org_model import PullRequest, SyntheticOrg
+from dexxy_sandbox.org.model import PullRequest, SyntheticOrg
 from dexxy_sandbox.server import SandboxServer
 
 SPECS = Path(__file__).resolve().parents[1].parent / "shared" / "specs"

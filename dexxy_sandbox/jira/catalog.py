@@ -113,7 +113,7 @@ CUSTOM_FIELDS: tuple[tuple[str, str, dict[str, object]], ...] = (
 )
 NON_NAVIGABLE = frozenset({"comment", "worklog"})  # `*navigable` leaves these out
 
-# Where engineers sit (org_vocabulary.LOCATIONS) -> the IANA zone their Jira profile shows.
+# Where engineers sit (org.vocabulary.LOCATIONS) -> the IANA zone their Jira profile shows.
 LOCATION_ZONES: dict[str, str] = {
     "San Francisco, CA": "America/Los_Angeles",
     "New York, NY": "America/New_York",

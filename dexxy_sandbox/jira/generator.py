@@ -19,7 +19,6 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from dexxy_sandbox import org_vocabulary as vocab
 from dexxy_sandbox.jira import catalog
 from dexxy_sandbox.jira.model import (
     Board,
@@ -34,7 +33,8 @@ from dexxy_sandbox.jira.model import (
     Status,
     Worklog,
 )
-from dexxy_sandbox.org_model import Account, PullRequest, SyntheticOrg
+from dexxy_sandbox.org import vocabulary as vocab
+from dexxy_sandbox.org.model import Account, PullRequest, SyntheticOrg
 
 HOUR = 3600.0
 DAY = 86400.0

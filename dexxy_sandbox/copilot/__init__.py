@@ -1,0 +1,1 @@
+"""The Copilot seats and usage-metrics reports, served under the GitHub REST root."""

@@ -1,0 +1,528 @@
+"""The GitHub REST emulator: routes, handlers and the request pipeline every call goes through.
+
+The pipeline does what api.github.com does around a handler: authentication (static tokens and GitHub App
+installation tokens through the shared `Credentials`; the app's JWT only for its token endpoint), injected
+faults, the primary rate limit (a 304 is free, /rate_limit is free), weak ETags with If-None-Match, `Link`
+paging headers and GitHub's error bodies. `POST /graphql` goes through the same authentication and faults,
+then to the GraphQL emulator, which spends its own `graphql` budget. It is a bare ASGI app so that a "dropped
+connection" fault can reach the server's transport, and so a request costs a regex match and a JSON encode,
+not a middleware stack.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import hashlib
+import json
+import re
+from collections.abc import Awaitable, Callable, MutableMapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+from urllib.parse import parse_qsl
+
+from starlette.routing import compile_path
+
+# --- copilot (dexxy_sandbox/copilot_*.py) ---
+from dexxy_sandbox.copilot.rest import CopilotHandlers
+from dexxy_sandbox.copilot.usage import CopilotUsage
+
+# --- end copilot ---
+from dexxy_sandbox.faults import Fault, FaultDecision, FaultInjector
+from dexxy_sandbox.github_rest.activity import ActivityHandlers
+from dexxy_sandbox.github_rest.activity_payloads import GitHubActivityPayloads
+from dexxy_sandbox.github_rest.app_auth import Credentials, GitHubApp, JwtRejected
+from dexxy_sandbox.github_rest.bad_unicode import BadUnicode
+from dexxy_sandbox.github_rest.handling import (
+    DOCS,
+    NOT_FOUND,
+    ApiError,
+    Listing,
+    OrgLookup,
+    RestRequest,
+    choice,
+)
+from dexxy_sandbox.github_rest.pagination import PageRequest, link_header
+from dexxy_sandbox.github_rest.payloads import GitHubPayloads, Json
+from dexxy_sandbox.org.model import PullRequest, Repository, SyntheticOrg
+from dexxy_sandbox.rate_limit import RateLimiter, RateWindow, rate_limit_overview
+from dexxy_sandbox.request_log import DROPPED, RequestLog
+
+Scope = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
+Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
+
+COMMITS_LIST_CAP = 250  # GET /pulls/{n}/commits never returns more, whatever the PR has
+RATE_LIMIT_DOCS = "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api"
+SECONDARY_DOCS = (
+    "https://docs.github.com/free-pro-team@latest/rest/overview/rate-limits-for-the-rest-api"
+    "#about-secondary-rate-limits"
+)
+DEFAULT_API_VERSION = "2022-11-28"
+_JSON_CONTENT_TYPE = b"application/json; charset=utf-8"
+
+
+__all__ = ["ApiError", "GitHubRestApi", "Listing", "RestRequest"]
+GRAPHQL_TEMPLATE = "/graphql"
+
+
+class GraphQLEndpoint(Protocol):
+    """What answers `POST /graphql` once the pipeline has authenticated it (see `github_graphql.endpoint`)."""
+
+    def serve(self, body: bytes, token: str) -> tuple[int, bytes, list[tuple[bytes, bytes]]]: ...
+
+
+@dataclass(frozen=True)
+class Route:
+    template: str  # the canonical path template without convertors, used for request counters
+    pattern: str  # the path actually matched (an alias such as /repositories/{repo_id}/pulls)
+    handler: Callable[[RestRequest], Json | Listing]
+    method: str = "GET"
+    status: int = 200
+    app_jwt: bool = False  # authenticated by the GitHub App's JWT, not by a token
+    regex: Any = field(init=False)
+    convertors: dict[str, Any] = field(init=False)
+
+    def __post_init__(self) -> None:
+        regex, _, convertors = compile_path(self.pattern)
+        object.__setattr__(self, "regex", regex)
+        object.__setattr__(self, "convertors", convertors)
+
+    def match(self, path: str) -> dict[str, Any] | None:
+        found = self.regex.match(path)
+        if found is None:
+            return None
+        return {name: self.convertors[name].convert(value) for name, value in found.groupdict().items()}
+
+
+@dataclass(frozen=True)
+class Reply:
+    status: int
+    body: bytes
+    headers: list[tuple[bytes, bytes]]
+
+
+def encode(payload: object) -> bytes:
+    return json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def _bearer_token(authorization: str | None) -> str | None:
+    """The token from `Authorization: token X` or `Authorization: Bearer X`."""
+    if not authorization:
+        return None
+    scheme, _, value = authorization.strip().partition(" ")
+    if scheme.lower() not in ("token", "bearer"):
+        return None
+    return value.strip() or None
+
+
+def _etag_matches(if_none_match: str, etag: str) -> bool:
+    tag = etag.removeprefix("W/")
+    candidates = (c.strip().removeprefix("W/") for c in if_none_match.split(","))
+    return any(c in ("*", tag) for c in candidates)
+
+
+class GitHubRestApi:
+    """ASGI app serving one synthetic org under a REST root (mounted at e.g. `/github`)."""
+
+    def __init__(
+        self,
+        org: SyntheticOrg,
+        api_root: str,
+        web_root: str,
+        *,
+        tokens: Sequence[str] = (),
+        limiter: RateLimiter,
+        faults: FaultInjector,
+        log: RequestLog,
+        seed: int = 7,
+        credentials: Credentials | None = None,
+        graphql: GraphQLEndpoint | None = None,
+        copilot: CopilotUsage | None = None,  # copilot: seats and usage reports (copilot/rest.py)
+    ) -> None:
+        self.org = org
+        self.api_root = api_root.rstrip("/")
+        self.payloads = GitHubPayloads(org, api_root, web_root)
+        self.activity = GitHubActivityPayloads(self.payloads)
+        self.credentials = credentials or Credentials(tokens, GitHubApp())
+        self.graphql = graphql
+        self.limiter = limiter
+        self.faults = faults
+        self.log = log
+        self._seed = seed
+        self._request_count = 0
+        self.lookup = OrgLookup(org, lambda repo, number: self.faults.vanished(repo, number))
+        self._sorted: dict[tuple[str, str, str, str], list[PullRequest]] = {}
+        members = org.members()
+        self._token_owner_id = members[0].id if members else org.id
+        self.copilot = copilot or CopilotUsage(org)  # copilot
+        self._bad_unicode: dict[float, BadUnicode] = {}  # by rate: the chosen PRs depend on it and the seed
+        self.routes = self._routes()
+
+    # ----- routing -----
+    def _routes(self) -> list[Route]:
+        repo, pull = "/repos/{owner}/{repo}", "/repos/{owner}/{repo}/pulls/{pull_number:int}"
+        alias_repo, alias_pull = (
+            "/repositories/{repo_id:int}",
+            "/repositories/{repo_id:int}/pulls/{pull_number:int}",
+        )
+        table: list[tuple[str, tuple[str, ...], Callable[[RestRequest], Json | Listing]]] = [
+            ("/rate_limit", (), self._rate_limit),
+            ("/orgs/{org}", (), self._organization),
+            ("/orgs/{org}/members", ("/organizations/{org_id:int}/members",), self._members),
+            ("/orgs/{org}/repos", ("/organizations/{org_id:int}/repos",), self._org_repos),
+            (repo, (alias_repo,), self._repository),
+            (f"{repo}/pulls", (f"{alias_repo}/pulls",), self._pulls),
+            (pull, (alias_pull,), self._pull),
+            (f"{pull}/reviews", (f"{alias_pull}/reviews",), self._reviews),
+            (f"{pull}/commits", (f"{alias_pull}/commits",), self._commits),
+            ("/users/{username}", (), self._user),
+        ]
+        table += ActivityHandlers(self.org, self.activity, self.lookup, self.api_root).routes()
+        # --- copilot: /orgs/{org}/copilot/billing/seats and the metrics reports (copilot/rest.py) ---
+        table += CopilotHandlers(self.lookup, self.payloads, self.api_root, self.copilot).routes()
+        routes = [
+            Route(re.sub(r":\w+}", "}", template), pattern, handler)
+            for template, aliases, handler in table
+            for pattern in (template, *aliases)
+        ]
+        token_path = "/app/installations/{installation_id:int}/access_tokens"
+        routes.append(
+            Route(
+                re.sub(r":\w+}", "}", token_path), token_path, self._access_token, "POST", 201, app_jwt=True
+            )
+        )
+        if self.graphql is not None:  # answered by `self.graphql`, which spends its own `graphql` budget
+            routes.append(Route(GRAPHQL_TEMPLATE, GRAPHQL_TEMPLATE, self._graphql_unreachable, "POST"))
+        return routes
+
+    def _graphql_unreachable(self, request: RestRequest) -> Json:
+        raise ApiError(500, "Server Error")  # the pipeline hands GraphQL bodies to `self.graphql`
+
+    def _match(self, path: str, method: str) -> tuple[Route | None, dict[str, Any]]:
+        path = path.rstrip("/") or "/"
+        wanted = "GET" if method == "HEAD" else method
+        for route in self.routes:
+            if route.method != wanted:
+                continue
+            params = route.match(path)
+            if params is not None:
+                return route, params
+        return None, {}
+
+    # ----- lookups -----
+    def _check_org(self, params: dict[str, Any]) -> None:
+        self.lookup.check_org(params)
+
+    def _repo(self, params: dict[str, Any]) -> Repository:
+        return self.lookup.repo(params)
+
+    def _pull_request(self, params: dict[str, Any]) -> tuple[Repository, PullRequest]:
+        return self.lookup.pull_request(params)
+
+    # ----- handlers -----
+    def _rate_limit(self, request: RestRequest) -> Json:
+        return rate_limit_overview(self.limiter, request.token)
+
+    def _organization(self, request: RestRequest) -> Json:
+        self._check_org(request.params)
+        return self.payloads.organization()
+
+    def _members(self, request: RestRequest) -> Listing:
+        self._check_org(request.params)
+        members = sorted(self.org.members(), key=lambda account: account.id)
+        return Listing(
+            members, lambda a: self.payloads.simple_user(a.login) or {}, self._org_paging("members")
+        )
+
+    def _org_repos(self, request: RestRequest) -> Listing:
+        self._check_org(request.params)
+        query = request.query
+        kind = choice(query, "type", ("all", "public", "private", "forks", "sources", "member"), "all")
+        sort = choice(query, "sort", ("created", "updated", "pushed", "full_name"), "created")
+        direction = choice(query, "direction", ("asc", "desc"), "asc" if sort == "full_name" else "desc")
+        visible = {
+            "public": lambda r: not r.private,
+            "private": lambda r: r.private,
+            "forks": lambda r: False,
+        }
+        repos = [r for r in self.org.repositories if visible.get(kind, lambda r: True)(r)]
+        keys: dict[str, Callable[[Repository], Any]] = {
+            "created": lambda r: r.created_at,
+            "updated": lambda r: r.updated_at,
+            "pushed": lambda r: r.pushed_at,
+            "full_name": lambda r: r.name.lower(),
+        }
+        repos.sort(key=keys[sort], reverse=direction == "desc")
+        return Listing(repos, self.payloads.repository, self._org_paging("repos"))
+
+    def _repository(self, request: RestRequest) -> Json:
+        return self.payloads.repository(self._repo(request.params), full=True)
+
+    def _pulls(self, request: RestRequest) -> Listing:
+        repo = self._repo(request.params)
+        query = request.query
+        state = choice(query, "state", ("open", "closed", "all"), "open")
+        sort = choice(query, "sort", ("created", "updated", "popularity", "long-running"), "created")
+        direction = choice(query, "direction", ("asc", "desc"), "desc" if sort == "created" else "asc")
+        pulls: Sequence[PullRequest] = self._sorted_pulls(repo.name, state, sort, direction)
+        if query.get("head"):
+            owner, _, ref = query["head"].rpartition(":")
+            pulls = [p for p in pulls if p.head_ref == ref and owner.lower() in ("", self.org.login.lower())]
+        if query.get("base"):
+            pulls = [p for p in pulls if p.base_ref == query["base"]]
+        return Listing(pulls, self.payloads.pull_simple, f"{self.api_root}/repositories/{repo.id}/pulls")
+
+    def _sorted_pulls(self, repo: str, state: str, sort: str, direction: str) -> list[PullRequest]:
+        """Filtered and sorted once per (repo, state, sort, direction): the org never changes."""
+        key = (repo, state, sort, direction)
+        cached = self._sorted.get(key)
+        if cached is None:
+            pulls = [p for p in self.org.pulls(repo) if state == "all" or p.state == state]
+            if sort == "long-running":
+                month_ago = self.org.as_of - dt.timedelta(days=30)
+                pulls = [p for p in pulls if p.created_at < month_ago <= p.updated_at]
+            sort_keys: dict[str, Callable[[PullRequest], Any]] = {
+                "created": lambda p: (p.created_at, p.number),
+                "long-running": lambda p: (p.created_at, p.number),
+                "updated": lambda p: (p.updated_at, p.number),
+                "popularity": lambda p: (p.comments, p.number),
+            }
+            cached = sorted(pulls, key=sort_keys[sort], reverse=direction == "desc")
+            self._sorted[key] = cached
+        return cached
+
+    def _pull(self, request: RestRequest) -> Json:
+        _, pr = self._pull_request(request.params)
+        return self.payloads.pull_detail(pr)
+
+    def _reviews(self, request: RestRequest) -> Listing:
+        repo, pr = self._pull_request(request.params)
+        return Listing(
+            pr.reviews,
+            lambda review: self.payloads.review(pr, review),
+            f"{self.api_root}/repositories/{repo.id}/pulls/{pr.number}/reviews",
+        )
+
+    def _commits(self, request: RestRequest) -> Listing:
+        repo, pr = self._pull_request(request.params)
+        return Listing(
+            self.org.commits(pr)[:COMMITS_LIST_CAP],
+            lambda commit: self.payloads.commit(pr, commit),
+            f"{self.api_root}/repositories/{repo.id}/pulls/{pr.number}/commits",
+        )
+
+    def _user(self, request: RestRequest) -> Json:
+        account = self.org.account(request.params["username"])
+        if account is None or account.deleted:
+            raise NOT_FOUND
+        return self.payloads.public_user(account)
+
+    def _access_token(self, request: RestRequest) -> Json:
+        """POST /app/installations/{id}/access_tokens (the JWT was checked by the pipeline)."""
+        if request.params["installation_id"] != self.credentials.app.installation_id:
+            raise NOT_FOUND
+        permissions = None
+        if request.body.strip():
+            try:
+                body = json.loads(request.body)
+            except ValueError as error:
+                raise ApiError(400, "Problems parsing JSON") from error
+            requested = body.get("permissions") if isinstance(body, dict) else None
+            permissions = requested if isinstance(requested, dict) and requested else None
+        issued = self.credentials.issue(permissions)
+        return self.activity.installation_token(issued.token, issued.expires_at, issued.permissions)
+
+    def _org_paging(self, what: str) -> str:
+        return f"{self.api_root}/organizations/{self.org.id}/{what}"
+
+    def _bad_unicode_for(self, rate: float) -> BadUnicode:
+        if rate not in self._bad_unicode:
+            self._bad_unicode[rate] = BadUnicode(self.org, self._seed, rate)
+        return self._bad_unicode[rate]
+
+    # ----- pipeline -----
+    def _request_id(self) -> str:
+        self._request_count += 1
+        digest = hashlib.blake2b(f"{self._seed}/{self._request_count}".encode(), digest_size=14).hexdigest()
+        return ":".join((digest[0:4], digest[4:8], digest[8:15], digest[15:22], digest[22:28])).upper()
+
+    def _primary_limited(self, window: RateWindow, request_id: str, token: str = "") -> Reply:
+        when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+        owner = self.credentials.owner_description(token, self._token_owner_id)
+        message = (
+            f"API rate limit exceeded for {owner}. If you reach out to GitHub Support "
+            f"for help, please include the request ID {request_id} and timestamp {when}."
+        )
+        body = {"message": message, "documentation_url": RATE_LIMIT_DOCS, "status": "403"}
+        return Reply(403, encode(body), window.headers())
+
+    def _fault_reply(self, decision: FaultDecision, token: str, request_id: str) -> Reply:
+        window = self.limiter.state(token)
+        if decision.fault is Fault.SERVER_ERROR:
+            message = "Server Error" if decision.status == 500 else "Bad Gateway"
+            body = {"message": message, "documentation_url": DOCS, "status": str(decision.status)}
+            return Reply(decision.status, encode(body), [])
+        message = (
+            "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. "
+            f"If you reach out to GitHub Support for help, please include the request ID {request_id}."
+        )
+        body = {"message": message, "documentation_url": SECONDARY_DOCS, "status": str(decision.status)}
+        return Reply(decision.status, encode(body), [(b"retry-after", b"1"), *window.headers()])
+
+    def _render(
+        self, result: Json | Listing, request: RestRequest
+    ) -> tuple[bytes, list[tuple[bytes, bytes]]]:
+        if not isinstance(result, Listing):
+            return encode(result), []
+        page = PageRequest.from_query(request.query)
+        items = page.slice(result.items)
+        if result.envelope is not None:
+            body = encode(result.envelope(items, len(result.items)))
+        else:
+            body = encode([result.render(item) for item in items])
+        link = link_header(result.paging_url, request.query_string, page, len(result.items))
+        return body, [(b"link", link.encode())] if link else []
+
+    def _serve(
+        self, route: Route | None, request: RestRequest, headers: dict[str, str], request_id: str
+    ) -> Reply:
+        """Route, rate limit, handler and ETag for an authenticated, unfaulted request."""
+        token = request.token
+        if route is None:
+            allowed, window = self.limiter.consume(token)
+            if not allowed:
+                return self._primary_limited(window, request_id, token)
+            return Reply(404, encode(NOT_FOUND.body()), window.headers())
+        free = route.template == "/rate_limit"  # as on GitHub, checking the budget costs nothing
+        if_none_match = headers.get("if-none-match") if route.method == "GET" else None
+        window = self.limiter.state(token)
+        if not free and window.remaining == 0 and not if_none_match:
+            return self._primary_limited(window, request_id, token)
+        try:
+            status, (body, extra) = route.status, self._render(route.handler(request), request)
+        except ApiError as error:
+            status, body, extra = error.status, encode(error.body()), []
+        etag = f'W/"{hashlib.blake2b(body, digest_size=32).hexdigest()}"'
+        if status == 200 and if_none_match and _etag_matches(if_none_match, etag):
+            return Reply(304, b"", [(b"etag", etag.encode()), *window.headers()])  # a 304 is free
+        if not free:
+            allowed, window = self.limiter.consume(token)
+            if not allowed:
+                return self._primary_limited(window, request_id, token)
+        reply_headers = [*window.headers(), *extra]
+        if status == 200 and route.method == "GET":
+            reply_headers.append((b"etag", etag.encode()))
+        return Reply(status, body, reply_headers)
+
+    def _authenticate(self, route: Route | None, token: str | None) -> tuple[Reply | None, str]:
+        """A 401 reply, or None and the key the request is budgeted under."""
+        if route is not None and route.app_jwt:
+            if token is None:
+                message = "A JSON web token could not be decoded"
+                return Reply(401, encode(ApiError(401, message).body()), []), ""
+            try:
+                self.credentials.app.verify_jwt(token)
+            except JwtRejected as rejected:
+                return Reply(401, encode(ApiError(401, rejected.message).body()), []), ""
+            return None, f"app:{self.credentials.app.app_id}"
+        if token is None:
+            return Reply(401, encode(ApiError(401, "Requires authentication").body()), []), ""
+        if not self.credentials.is_valid_token(token) or self.faults.token_expired(token):
+            return Reply(401, encode(ApiError(401, "Bad credentials").body()), []), ""
+        return None, token
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return
+        method = scope["method"]
+        path = scope["path"]
+        query_string = scope["query_string"].decode("latin-1")
+        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+        route, params = self._match(path, method)
+        body = await _read_body(receive) if method in ("POST", "PUT", "PATCH") else b""
+        template = route.template if route else ""
+        config = self.faults.config
+        if config.latency_ms:
+            await asyncio.sleep(config.latency_ms / 1000)
+        decision = self.faults.draw()
+        if route is not None and route.app_jwt:  # the token endpoint's own fault switch (app_auth.py)
+            decision = self.credentials.app.token_request_fault() or decision
+        if decision.fault is Fault.DROP:
+            self.log.record(method, path, query_string, template, DROPPED, decision.fault.value)
+            await _drop_connection(send)
+            return
+        request_id = self._request_id()
+        denied, budget_key = self._authenticate(route, _bearer_token(headers.get("authorization")))
+        if denied is not None:
+            reply = denied
+        elif decision.fault in (Fault.SERVER_ERROR, Fault.SECONDARY_RATE_LIMIT):
+            reply = self._fault_reply(decision, budget_key, request_id)
+        elif route is not None and route.template == GRAPHQL_TEMPLATE and self.graphql is not None:
+            reply = Reply(*self.graphql.serve(body, budget_key))
+            if decision.fault is Fault.MALFORMED and reply.status == 200:  # GraphQL bodies get cut too
+                reply = Reply(200, reply.body[: max(1, len(reply.body) // 2)], reply.headers)
+        else:
+            request = RestRequest(params, dict(parse_qsl(query_string)), query_string, budget_key, body)
+            reply = self._serve(route, request, headers, request_id)
+            if decision.fault is Fault.MALFORMED and reply.status == 200:
+                cut = [h for h in reply.headers if h[0] != b"etag"]
+                reply = Reply(200, reply.body[: max(1, len(reply.body) // 2)], cut)
+        if config.bad_unicode_rate and reply.status == 200:
+            broken = self._bad_unicode_for(config.bad_unicode_rate).corrupt(reply.body)
+            reply = Reply(200, broken, reply.headers)
+        version = headers.get("x-github-api-version")
+        common = [
+            (b"x-github-request-id", request_id.encode()),
+            (b"x-github-media-type", b"github.v3; format=json"),
+            (b"x-github-api-version-selected", (version or DEFAULT_API_VERSION).encode()),
+            (b"vary", b"Accept, Authorization, Cookie, X-GitHub-OTP, Accept-Encoding"),
+        ]
+        if version:
+            common.append((b"x-github-api-version", version.encode()))
+        if reply.status != 304:
+            common.append((b"content-type", _JSON_CONTENT_TYPE))
+        self.log.record(method, path, query_string, template, reply.status, decision.fault.value)
+        content = b"" if method == "HEAD" or reply.status == 304 else reply.body
+        await send(
+            {
+                "type": "http.response.start",
+                "status": reply.status,
+                "headers": [*common, *reply.headers, (b"content-length", str(len(content)).encode())],
+            }
+        )
+        await send({"type": "http.response.body", "body": content})
+
+
+async def _read_body(receive: Receive, limit: int = 1 << 20) -> bytes:
+    """The request body (bounded: token requests are tiny)."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size <= limit:
+            chunks.append(chunk)
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
+
+
+async def _drop_connection(send: Send) -> None:
+    """Close the connection without answering, like a load balancer resetting it.
+
+    Uvicorn's `send` is a bound method of its request cycle, which holds the transport; aborting it is the
+    only way to give a client "connection closed without response" rather than an error status. Other
+    servers get a response cut off after its headers, which clients see as a broken connection too.
+    """
+    transport = getattr(getattr(send, "__self__", None), "transport", None)
+    if transport is not None:
+        transport.abort()
+        await asyncio.sleep(0)  # let the server notice the disconnect before the app returns
+        await asyncio.sleep(0)
+        return
+    await send({"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"1000")]})
+    raise ConnectionAbortedError("sandbox fault: connection dropped")

@@ -1,0 +1,1 @@
+"""The Groq (OpenAI-compatible) emulator: chat completions, files and batches."""
