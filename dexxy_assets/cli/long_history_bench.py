@@ -20,6 +20,8 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
+from dexxy_assets.cli.dagster_home import with_async_commit
+
 # Storage only: no run queue or daemon is involved in `dexxy run`. The URL is read from the environment,
 # never written into the file.
 _INSTANCE_YAML = """\
@@ -97,7 +99,7 @@ def run_long_history(
             "GITHUB_ORGS": sandbox_env["GITHUB_ORGS"],
             "GITHUB_FETCH_MODE": sandbox_env.get("GITHUB_FETCH_MODE", "graphql"),
             "DATABASE_URL": warehouse_url,
-            "DEXXY_BENCH_DAGSTER_URL": dagster_url,
+            "DEXXY_BENCH_DAGSTER_URL": with_async_commit(dagster_url),  # as in dexxy's own instance
             "DAGSTER_HOME": home,
             "DEXXY_HOME": str(Path(home, "dexxy_home")),
             "DEXXY_START_DATE": start.isoformat(),
