@@ -42,7 +42,9 @@ def test_dagster_storage_commits_asynchronously_and_the_warehouse_does_not(make_
 
 
 def test_dexxy_run_reuses_its_storage_connections(
-    make_database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch  # type: ignore[no-untyped-def]
+    make_database,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
 ) -> None:
     storage_url = make_database()
     monkeypatch.delenv("DAGSTER_PG_URL", raising=False)
