@@ -8,6 +8,7 @@ referenced as ``{env: DAGSTER_PG_URL}``, which this process sets and every Dagst
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
 import click
@@ -23,6 +24,9 @@ STORAGE_URL_VARIABLE = "DAGSTER_PG_URL"
 # Off only on Dagster's own connections: a crash of the server host (not of a process) can lose the last
 # fraction of a second of run events, never the warehouse's data and never a consistent database.
 _ASYNC_COMMIT = "-c synchronous_commit=off"
+# Dagster writes the per-day materializations of one step as one INSERT (a transaction per event otherwise);
+# if a batch fails Dagster stores its events one by one. The operator's own value wins.
+_EVENT_BATCHING = {"DAGSTER_EVENT_BATCH_SIZE": "100"}
 # Connections `dexxy run` keeps open: the run's thread and the progress display's.
 _POOL_OVERFLOW = 2
 
@@ -69,6 +73,11 @@ def with_async_commit(storage_url: str) -> str:
         return storage_url
     combined = f"{existing} {_ASYNC_COMMIT}".strip()
     return url.update_query_dict({"options": combined}).render_as_string(hide_password=False)
+
+
+def event_batching(environ: Mapping[str, str]) -> dict[str, str]:
+    """The variables that batch event writes, for the Dagster processes dexxy runs or starts."""
+    return {name: environ.get(name) or value for name, value in _EVENT_BATCHING.items()}
 
 
 def pool_connections(instance: dg.DagsterInstance) -> None:
