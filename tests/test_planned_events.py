@@ -56,9 +56,8 @@ def instance(make_database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  #
 
 
 def _planned(instance: dg.DagsterInstance, run_id: str) -> int:
-    return len(
-        instance.get_records_for_run(run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION_PLANNED).records
-    )
+    planned = dg.DagsterEventType.ASSET_MATERIALIZATION_PLANNED
+    return len(instance.get_records_for_run(run_id, of_type=planned).records)
 
 
 def test_a_failed_short_range_marks_each_day_failed(instance: dg.DagsterInstance) -> None:
