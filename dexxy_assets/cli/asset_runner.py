@@ -21,6 +21,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
+from dexxy_assets.cli.planned_events import planned_events_for_range
 from dexxy_assets.cli.pool_wait import pool_waits
 from dexxy_assets.cli.run_follower import RunFollower, StepFailure
 from dexxy_assets.cli.stale_runs import run_liveness_tags
@@ -144,19 +145,20 @@ def run_assets(
 
     def execute() -> None:
         try:
-            result = job.execute_in_process(
-                instance=instance,
-                asset_selection=plan.keys,
-                tags={
-                    INVOCATION_TAG: token,
-                    "dagster/asset_partition_range_start": plan.start.isoformat(),
-                    "dagster/asset_partition_range_end": plan.end.isoformat(),
-                    **run_liveness_tags(),  # a SIGKILLed `dexxy run` is found dead by the next command
-                },
-                # the event log keeps every message and trace; the console gets our summary lines
-                run_config={"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}},
-                raise_on_error=False,
-            )
+            with planned_events_for_range((plan.end - plan.start).days + 1):
+                result = job.execute_in_process(
+                    instance=instance,
+                    asset_selection=plan.keys,
+                    tags={
+                        INVOCATION_TAG: token,
+                        "dagster/asset_partition_range_start": plan.start.isoformat(),
+                        "dagster/asset_partition_range_end": plan.end.isoformat(),
+                        **run_liveness_tags(),  # a SIGKILLed `dexxy run` is found dead by the next command
+                    },
+                    # the event log keeps every message and trace; the console gets our summary lines
+                    run_config={"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}},
+                    raise_on_error=False,
+                )
             outcome["success"] = result.success
         except Exception as exc:  # before the run started (e.g. the instance refused it)
             outcome["success"] = False

@@ -237,6 +237,7 @@ def print_history_table(console: Console, h: HistoryResult) -> None:
     rows = [
         ("pull requests", str(h.pull_requests), ""),
         ("wall time", f"{h.seconds:.0f} s", f"< {HISTORY_TARGET_SECONDS} s"),
+        ("CPU time of `dexxy run`", f"{h.cpu_seconds:.0f} s", ""),
         ("peak RSS of `dexxy run`", f"{h.peak_rss_mib:.0f} MiB", f"< {HISTORY_TARGET_MIB} MiB"),
         ("event-log events", str(h.events), ""),
         ("event-log bytes per day", f"{h.event_bytes_per_day:,.0f}", ""),

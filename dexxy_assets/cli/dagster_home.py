@@ -8,6 +8,7 @@ referenced as ``{env: DAGSTER_PG_URL}``, which this process sets and every Dagst
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
 import click
@@ -21,6 +22,15 @@ from resources.embedded_postgres import DAGSTER_DATABASE, ensure_database, home_
 from resources.environment import dexxy_home, env_value
 
 STORAGE_URL_VARIABLE = "DAGSTER_PG_URL"
+# Each stored event is its own committed transaction; waiting for its WAL flush dominated long range runs.
+# Off only on Dagster's own connections: a crash of the server host (not of a process) can lose the last
+# fraction of a second of run events, never the warehouse's data and never a consistent database.
+_ASYNC_COMMIT = "-c synchronous_commit=off"
+# Dagster writes the per-day materializations of one step as one INSERT (a transaction per event otherwise);
+# if a batch fails Dagster stores its events one by one. The operator's own value wins.
+_EVENT_BATCHING = {"DAGSTER_EVENT_BATCH_SIZE": "100"}
+# Connections `dexxy run` keeps open: the run's thread and the progress display's.
+_POOL_OVERFLOW = 2
 
 _INSTANCE_YAML = """\
 # Written by dexxy; edit deploy/dagster.yaml for a production instance.
@@ -54,9 +64,9 @@ def dagster_storage_url(warehouse_url: str) -> str:
         ensure_database(url.render_as_string(hide_password=False), DAGSTER_DATABASE)
         usable = _can_use_runs_table(storage_url)
     except Exception:  # no CREATEDB on a managed server: Dagster's tables go into the warehouse database
-        return warehouse_url
+        return with_async_commit(warehouse_url)
     # a `dagster` database someone else's Dagster set up, which this login cannot use: stay out of it
-    return storage_url if usable else warehouse_url
+    return with_async_commit(storage_url if usable else warehouse_url)
 
 
 def _can_use_runs_table(storage_url: str) -> bool:
@@ -74,6 +84,28 @@ def _can_use_runs_table(storage_url: str) -> bool:
             )
     finally:
         engine.dispose()
+
+
+def with_async_commit(storage_url: str) -> str:
+    """The storage URL with `synchronous_commit=off` for the connections Dagster opens with it."""
+    url = make_url(storage_url)
+    options = url.query.get("options")
+    existing = options if isinstance(options, str) else " ".join(options or ())
+    if _ASYNC_COMMIT in existing:
+        return storage_url
+    combined = f"{existing} {_ASYNC_COMMIT}".strip()
+    return url.update_query_dict({"options": combined}).render_as_string(hide_password=False)
+
+
+def event_batching(environ: Mapping[str, str]) -> dict[str, str]:
+    """The variables that batch event writes, for the Dagster processes dexxy runs or starts."""
+    return {name: environ.get(name) or value for name, value in _EVENT_BATCHING.items()}
+
+
+def pool_connections(instance: dg.DagsterInstance) -> None:
+    """Keep the instance's storage connections open for this process: Dagster's Postgres storage otherwise
+    opens a new connection for every event it stores (2-3 per materialization of a long range run)."""
+    instance.optimize_for_webserver(statement_timeout=0, pool_recycle=3600, max_overflow=_POOL_OVERFLOW)
 
 
 def instance_yaml(storage_url: str) -> str:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from dexxy_assets.cli.dagster_home import get_instance, prepare_dagster_home
+from dexxy_assets.cli.dagster_home import event_batching, get_instance, prepare_dagster_home
 from dexxy_assets.cli.demo import (
     DEMO_ENGINEERS,
     DEMO_HISTORY_DAYS,
@@ -67,7 +67,12 @@ def dev(port: int, sandbox: bool | None) -> None:
     home = prepare_dagster_home(url)
     with get_instance():  # fails runs a killed `dexxy run` left STARTED and frees their pool slots
         pass
-    env = {**os.environ, "DAGSTER_HOME": str(home), "PYTHONWARNINGS": quiet_warnings(os.environ)}
+    env = {
+        **os.environ,
+        **event_batching(os.environ),  # run workers write a step's materializations in one INSERT
+        "DAGSTER_HOME": str(home),
+        "PYTHONWARNINGS": quiet_warnings(os.environ),
+    }
     server = None
     if sandbox or (sandbox is None and not env_value("GITHUB_API_URL")):
         from dexxy_sandbox.server import SandboxServer  # dev wiring only

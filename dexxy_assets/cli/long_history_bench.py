@@ -20,6 +20,8 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
+from dexxy_assets.cli.dagster_home import with_async_commit
+
 # Storage only: no run queue or daemon is involved in `dexxy run`. The URL is read from the environment,
 # never written into the file.
 _INSTANCE_YAML = """\
@@ -60,6 +62,7 @@ class HistoryResult:
     days: int
     pull_requests: int
     seconds: float
+    cpu_seconds: float  # of the `dexxy run` process alone (Postgres works on the other core)
     peak_rss_mib: float
     events: int
     event_bytes: int
@@ -97,7 +100,7 @@ def run_long_history(
             "GITHUB_ORGS": sandbox_env["GITHUB_ORGS"],
             "GITHUB_FETCH_MODE": sandbox_env.get("GITHUB_FETCH_MODE", "graphql"),
             "DATABASE_URL": warehouse_url,
-            "DEXXY_BENCH_DAGSTER_URL": dagster_url,
+            "DEXXY_BENCH_DAGSTER_URL": with_async_commit(dagster_url),  # as in dexxy's own instance
             "DAGSTER_HOME": home,
             "DEXXY_HOME": str(Path(home, "dexxy_home")),
             "DEXXY_START_DATE": start.isoformat(),
@@ -122,11 +125,12 @@ def run_long_history(
         if exit_code != 0:
             tail = "\n".join(output.read_text(errors="replace").strip().splitlines()[-15:])
             raise RuntimeError(f"the long-history `dexxy run` failed (exit {exit_code}):\n{tail}")
-    return _measure(days, seconds, usage.ru_maxrss / 1024, warehouse_url, dagster_url)
+    cpu = usage.ru_utime + usage.ru_stime
+    return _measure(days, seconds, cpu, usage.ru_maxrss / 1024, warehouse_url, dagster_url)
 
 
 def _measure(
-    days: int, seconds: float, peak_mib: float, warehouse_url: str, dagster_url: str
+    days: int, seconds: float, cpu_seconds: float, peak_mib: float, warehouse_url: str, dagster_url: str
 ) -> HistoryResult:
     engine = create_engine(dagster_url, poolclass=NullPool)
     with engine.connect() as conn:
@@ -141,6 +145,7 @@ def _measure(
         days=days,
         pull_requests=int(prs),
         seconds=seconds,
+        cpu_seconds=cpu_seconds,
         peak_rss_mib=peak_mib,
         events=int(log.events),
         event_bytes=int(log.bytes),

@@ -16,7 +16,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
 from dexxy_assets.cli.asset_runner import RunInputError, RunInterrupted, RunOutcome, plan_run, run_assets
-from dexxy_assets.cli.dagster_home import get_instance, prepare_dagster_home
+from dexxy_assets.cli.dagster_home import event_batching, get_instance, pool_connections, prepare_dagster_home
 from dexxy_assets.definitions import defs
 from dexxy_assets.partitions import StartDateError
 from resources.warehouse import WarehouseConfigError, resolve_database_url
@@ -57,6 +57,8 @@ def execute_range(start: dt.date, end: dt.date, select: str | None, console: Con
             f"the Dagster instance in DAGSTER_HOME={os.environ.get('DAGSTER_HOME')} cannot be opened: "
             f"{str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__}"
         ) from None
+    pool_connections(instance)
+    os.environ.update(event_batching(os.environ))
     with instance:
         return run_assets(definitions, plan, instance, console)
 
