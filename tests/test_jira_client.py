@@ -27,29 +27,6 @@ from tests.sandbox_fixtures import running_sandbox
 FAST = RetryPolicy(max_retries=3, backoff_base_seconds=0.001, backoff_cap_seconds=0.004)
 
 
-JIRA_VARIABLES = (
-    "JIRA_BASE_URL",
-    "JIRA_EMAIL",
-    "JIRA_API_TOKEN",
-    "JIRA_OAUTH_TOKEN",
-    "JIRA_OAUTH_CLIENT_ID",
-    "JIRA_OAUTH_CLIENT_SECRET",
-    "JIRA_OAUTH_REFRESH_TOKEN",
-    "JIRA_OAUTH_API_ROOT",
-    "JIRA_OAUTH_TOKEN_URL",
-    "JIRA_PROJECTS",
-    "JIRA_TRACKED_USERS",
-    "DEXXY_SECRET_KEY",
-)
-
-
-@pytest.fixture(autouse=True)
-def no_jira_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No test reads the developer's Jira settings."""
-    for name in JIRA_VARIABLES:
-        monkeypatch.delenv(name, raising=False)
-
-
 @pytest.fixture(scope="module")
 def server() -> Iterator[SandboxServer]:
     with running_sandbox(days=130) as running:

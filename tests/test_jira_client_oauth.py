@@ -25,7 +25,6 @@ from resources.jira_oauth import CONNECTION_NAME, AtlassianTokens, OAuthApp
 from resources.secret_box import SecretBox
 from resources.warehouse import WarehouseResource
 from tests.sandbox_fixtures import running_sandbox
-from tests.test_jira_client import no_jira_environment  # noqa: F401  (autouse: no developer's JIRA_*)
 
 KEY = Fernet.generate_key().decode()
 
