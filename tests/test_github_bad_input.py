@@ -82,7 +82,8 @@ def _staged(warehouse: WarehouseResource) -> set[tuple[str, int]]:
 
 
 def _metadata(result: dg.ExecuteInProcessResult, key: str) -> dict:
-    for event in result.asset_materializations_for_node("github_pull_requests"):
+    """The newest day's materialization: the one carrying the run's totals."""
+    for event in reversed(result.asset_materializations_for_node("github_pull_requests")):
         if event.asset_key.to_user_string() == key:
             return {k: v.value for k, v in event.metadata.items()}
     raise AssertionError(f"no materialization of {key}")
@@ -110,7 +111,7 @@ def test_a_vanished_pull_request_is_a_problem_of_its_own_and_the_rest_loads(
     assert result.success
     assert _staged(warehouse) == listed - gone
     assert _problems(warehouse, "github/pull_requests")["pull_request.vanished"] == len(gone)
-    assert _metadata(result, "github/pull_requests")["problems"] >= len(gone)
+    assert _metadata(result, "github/pull_requests")["problems_in_run"] >= len(gone)
     assert not _check_passed(result, "github/pull_requests")
     with warehouse.connect() as conn:
         kept = conn.execute(
@@ -194,7 +195,7 @@ def test_bad_unicode_is_repaired_in_the_record_counted_and_the_rest_loads(
         for kind in ("lone_surrogate", "nul", "invalid_utf8", "nul_in_key")
     }
     assert _problems(warehouse, "github/pull_requests") == repairs
-    assert _metadata(result, "github/pull_requests")["problems"] == 4 * len(broken)
+    assert _metadata(result, "github/pull_requests")["problems_in_run"] == 4 * len(broken)
     assert not _check_passed(result, "github/pull_requests")
     assert _check_passed(result, "github/reviews")
 
