@@ -13,12 +13,14 @@ from pathlib import Path
 _PRODUCT = Path(__file__).resolve().parent.parent  # dexxy_assets/
 _PARSER_FILES = (
     "github/accounts.py",
+    "github/fetched.py",
     "github/file_categories.py",
     "github/graphql_shapes.py",
     "github/pull_request_entities.py",
     "github/pull_request_staging.py",
     "github/staging_rows.py",
     "payload_fields.py",
+    "problems.py",
     "processing/jira_links.py",
 )
 

@@ -7,7 +7,6 @@ resource: re-staging cannot call the API. The fetching assets have no code versi
 parser change never re-fetches.
 """
 
-
 import datetime as dt
 
 import dagster as dg
