@@ -6,8 +6,9 @@ from __future__ import annotations
 import ast
 import datetime as dt
 import re
+from collections import Counter
 from collections.abc import Iterator
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import dagster as dg
 import pytest
@@ -84,27 +85,24 @@ def test_a_new_file_category_rule_reaches_old_rows_by_restaging_alone(
 ) -> None:  # type: ignore[no-untyped-def]
     github = github_resource(sandbox)
     assert materialize_range(warehouse, github, DAYS[0], DAYS[-1], selection=PULL_REQUEST_ASSETS).success
-    with warehouse.connect() as conn:
-        python_files = conn.execute(
-            text("SELECT count(*) FROM staging.github_pr_files WHERE path LIKE '%.py'")
-        ).scalar_one()
-    assert python_files, "the sandbox changes Python files"
+    before = _categories(warehouse)
+    suffix = Counter(PurePosixPath(path).suffix for path in before).most_common(1)[0][0]
+    assert suffix and "vendored" not in before.values()
 
-    rule = ("python", re.compile(r"\.py$"))
+    rule = ("vendored", re.compile(re.escape(suffix) + "$"))  # a new rule, ahead of the others
     monkeypatch.setattr(file_categories, "_RULES", (rule, *file_categories._RULES))
     requests_before = sandbox.request_log.total
     assert materialize_range(warehouse, github, DAYS[0], DAYS[-1], selection=STAGED).success
     assert sandbox.request_log.total == requests_before
+    expected = {path: "vendored" if path.endswith(suffix) else kind for path, kind in before.items()}
+    assert _categories(warehouse) == expected  # every old row follows the new rule, the rest is untouched
+
+
+def _categories(warehouse: WarehouseResource) -> dict[str, str]:
     with warehouse.connect() as conn:
-        categories = dict(
-            conn.execute(
-                text(
-                    "SELECT file_category = 'python', count(*) FROM staging.github_pr_files "
-                    "WHERE path LIKE '%.py' GROUP BY 1"
-                )
-            ).all()
+        return dict(
+            conn.execute(text("SELECT DISTINCT path, file_category FROM staging.github_pr_files")).all()
         )
-    assert categories == {True: python_files}  # every old row follows the new rule
 
 
 def _product_imports(path: Path, root: Path) -> set[Path]:
