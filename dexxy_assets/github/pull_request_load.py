@@ -142,7 +142,8 @@ def load_pull_requests(
     """Land ``fetched`` in raw and stage those partitions from it, in the caller's transaction: what the two
     assets do one after the other, in one call (tests and tools)."""
     load = land_pull_requests(conn, fetched, partitions, fetched_at)
-    staging = stage_pull_requests(conn, partitions)
+    # every day landed: a caller may hand pull requests whose own day is outside ``partitions``
+    staging = stage_pull_requests(conn, sorted({*partitions, *(pr.partition_date for pr in fetched)}))
     for name in ENTITY_NAMES:
         load.counts[name].staged_rows = staging.staged[name]
         load.problems[name].counts.update(staging.problems[name].counts)
