@@ -16,9 +16,8 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from dexxy_assets.github import graphql_shapes
 from dexxy_assets.github.fetched import FetchedPullRequest
-from dexxy_assets.github.pull_request_entities import CHILDREN, ENTITY_NAMES, Row
+from dexxy_assets.github.pull_request_entities import CHILDREN, ENTITY_NAMES, Row, pull_request_id
 from dexxy_assets.github.pull_request_staging import stage_pull_requests
 from dexxy_assets.payload_repair import repair_payload
 from dexxy_assets.problems import ProblemLog
@@ -95,11 +94,10 @@ def land_pull_requests(
         day = pr.partition_date
         if pr.vanished is not None:  # deleted or transferred mid-fetch: raw keeps what came, staging its past
             load.problems["pull_requests"].add("pull_request.vanished", day, pr.vanished)
-        detail = graphql_shapes.pull_request(pr.detail) if pr.payload_format == "graphql" else pr.detail
         keys = {
             "partition_date": day,
             "repo_full_name": pr.repo_full_name,
-            "pr_id": _int_or_none(detail.get("id") if isinstance(detail, dict) else None),
+            "pr_id": pull_request_id(pr.detail, pr.payload_format),
             "pr_number": pr.number,
             "payload_format": pr.payload_format,
             "fetched_at": fetched_at,
@@ -150,7 +148,3 @@ def load_pull_requests(
         for key, example in staging.problems[name].examples.items():
             load.problems[name].examples.setdefault(key, example)
     return load
-
-
-def _int_or_none(value: object) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None

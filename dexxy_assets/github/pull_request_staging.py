@@ -17,9 +17,9 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-from dexxy_assets.github import graphql_shapes, staging_rows
+from dexxy_assets.github import graphql_records, rest_records
 from dexxy_assets.github.pull_request_entities import CHILDREN, ENTITY_NAMES, Row
-from dexxy_assets.payload_fields import parse_timestamp
+from dexxy_assets.github.pull_request_records import PullRequestRecord, as_row
 from dexxy_assets.problems import ProblemLog
 from resources.bulk_load import lock_partitions, upsert
 from resources.sql_template import render_sql
@@ -64,43 +64,44 @@ class PullRequestStaging:
         return merged
 
 
-def draft_events(events: Any, payload_format: str | None) -> list[tuple[str, dt.datetime]] | None:
-    """(event, at) of the ready_for_review / convert_to_draft events; None when they were not fetched."""
+# payload_format → parser: each shape parses straight into the typed record
+_PULL_REQUEST_PARSERS = {
+    "rest": rest_records.parse_pull_request,
+    "graphql": graphql_records.parse_pull_request,
+}
+_DRAFT_EVENT_PARSERS = {"rest": rest_records.draft_events, "graphql": graphql_records.draft_events}
+
+
+def _draft_events(events: Any, payload_format: str) -> list[tuple[str, dt.datetime]] | None:
+    """The (event, at) pairs; None when the events were not fetched."""
     if events is None:
         return None
-    if payload_format == "graphql":
-        events = graphql_shapes.draft_events(events)
-    parsed = []
-    for event in events if isinstance(events, list) else []:
-        at = parse_timestamp(event.get("created_at")) if isinstance(event, dict) else None
-        if at is not None:
-            parsed.append((str(event.get("event")), at))
-    return parsed
+    return _DRAFT_EVENT_PARSERS.get(payload_format, rest_records.draft_events)(events)
 
 
 def stage_pull_requests(conn: Connection, days: Sequence[dt.date]) -> PullRequestStaging:
     """Parse the raw pull requests of ``days`` and their children, and merge them into staging."""
     lock_partitions(conn, "raw.github_pull_requests", days)
     result = PullRequestStaging()
-    parents: dict[tuple[Any, ...], Row | str | None] = {}
+    parents: dict[tuple[Any, ...], PullRequestRecord | str | None] = {}
     staged_prs: list[Row] = []
     for raw in conn.execute(_RAW_PULL_REQUESTS, {"days": list(days)}):
         key = tuple(getattr(raw, column) for column in _PARENT)
         if raw.vanished is not None:
             parents[key] = _VANISHED
             continue
-        detail = graphql_shapes.pull_request(raw.payload) if raw.payload_format == "graphql" else raw.payload
-        row = staging_rows.pull_request_row(
-            detail,
+        parse = _PULL_REQUEST_PARSERS.get(raw.payload_format, rest_records.parse_pull_request)
+        record = parse(
+            raw.payload,
             raw.repo_full_name,
             raw.partition_date,
             raw.fetched_at,
             result.problems["pull_requests"],
-            draft_events(raw.draft_events, raw.draft_events_format),
+            _draft_events(raw.draft_events, raw.draft_events_format or raw.payload_format),
         )
-        parents[key] = row
-        if row:
-            staged_prs.append(row)
+        parents[key] = record
+        if record:
+            staged_prs.append(as_row(record))
             result.per_partition[raw.partition_date] += 1
     result.staged["pull_requests"] = _upsert_rows(
         conn, "staging.github_pull_requests", staged_prs, ("pr_id",), ("updated_at", "fetched_at")
@@ -115,13 +116,12 @@ def stage_pull_requests(conn: Connection, days: Sequence[dt.date]) -> PullReques
             parent = parents.get(tuple(getattr(raw, column) for column in _PARENT))
             if parent == _VANISHED:
                 continue  # counted as ``<child>.parent_vanished`` when landed
-            if not isinstance(parent, dict):  # a child of an unkeyable pull request stays in raw only
+            if not isinstance(parent, PullRequestRecord):  # a child of an unkeyable pull request: raw only
                 problems.add(f"{child.name}.parent_unkeyed", raw.partition_date)
                 continue
-            keys = dict(raw._mapping)
-            shaped = child.to_rest(keys, raw.payload) if raw.payload_format == "graphql" else raw.payload
-            if row := child.parse(shaped, keys, parent, raw.fetched_at, problems):
-                rows.append(row)
+            parse_child = child.parsers.get(raw.payload_format, child.parsers["rest"])
+            if record := parse_child(raw.payload, dict(raw._mapping), parent, raw.fetched_at, problems):
+                rows.append(as_row(record))
         result.staged[child.name] = _upsert_rows(
             conn, child.staging_table, rows, child.staging_key, ("pr_updated_at", "fetched_at")
         )
