@@ -29,6 +29,7 @@ from dexxy_assets.github.pull_request_records import (
     PullRequestRecord,
     ReviewRecord,
     draft_history,
+    of_pull_request,
 )
 from dexxy_assets.payload_fields import FieldReader, dig, parse_timestamp
 from dexxy_assets.problems import ProblemLog
@@ -184,10 +185,8 @@ def parse_review(
         return None
     reviewer_id, login, account_type = _actor(f, "author", "user")
     return ReviewRecord(
+        **of_pull_request(pr, fetched_at),
         review_id=review_id,
-        pr_id=pr.pr_id,
-        repo_full_name=pr.repo_full_name,
-        pr_number=pr.pr_number,
         reviewer_id=reviewer_id,
         reviewer_login=login,
         reviewer_type=account_type,
@@ -196,8 +195,6 @@ def parse_review(
         body=f.text("body"),
         commit_id=f.text("commit", "oid"),
         submitted_at=f.timestamp("submittedAt"),
-        pr_updated_at=pr.updated_at,
-        fetched_at=fetched_at,
     )
 
 
@@ -225,10 +222,8 @@ def parse_commit(
     author_login, author_id = _commit_author(f)
     parents = dig(f.payload, "commit", "parents", "totalCount")  # not asked for (a connection per commit)
     return CommitRecord(
-        pr_id=pr.pr_id,
+        **of_pull_request(pr, fetched_at),
         sha=sha,
-        repo_full_name=pr.repo_full_name,
-        pr_number=pr.pr_number,
         message=f.text("commit", "message"),
         author_name=f.text("commit", "author", "name"),
         author_email=f.text("commit", "author", "email"),
@@ -238,8 +233,6 @@ def parse_commit(
         authored_at=f.timestamp("commit", "authoredDate"),
         committed_at=f.timestamp("commit", "committedDate"),
         parents_count=parents if isinstance(parents, int) and not isinstance(parents, bool) else None,
-        pr_updated_at=pr.updated_at,
-        fetched_at=fetched_at,
     )
 
 
@@ -253,18 +246,14 @@ def parse_file(
         return None
     additions, deletions = f.integer("additions"), f.integer("deletions")
     return FileRecord(
-        pr_id=pr.pr_id,
+        **of_pull_request(pr, fetched_at),
         path=path,
-        repo_full_name=pr.repo_full_name,
-        pr_number=pr.pr_number,
         status=_enum(f, FILE_STATUSES, _FILE_STATUS, "changeType"),
         additions=additions,
         deletions=deletions,
         changes=additions + deletions if additions is not None and deletions is not None else None,
         previous_path=None,  # not asked for in GraphQL
         file_category=categorize_file(path),
-        pr_updated_at=pr.updated_at,
-        fetched_at=fetched_at,
     )
 
 
@@ -278,10 +267,8 @@ def parse_check_run(
         f.problem("unkeyed", node)
         return None
     return CheckRunRecord(
+        **of_pull_request(pr, fetched_at),
         check_run_id=check_run_id,
-        pr_id=pr.pr_id,
-        repo_full_name=pr.repo_full_name,
-        pr_number=pr.pr_number,
         head_sha=f.text("headSha"),
         name=f.text("name"),
         app_slug=f.text("app", "slug"),
@@ -289,8 +276,6 @@ def parse_check_run(
         conclusion=_enum(f, CHECK_CONCLUSIONS, None, "conclusion"),
         started_at=f.timestamp("startedAt"),
         completed_at=f.timestamp("completedAt"),
-        pr_updated_at=pr.updated_at,
-        fetched_at=fetched_at,
     )
 
 
@@ -306,11 +291,9 @@ def parse_comment(
     author_id, login, account_type = _actor(f, "author", "user")
     inline = kind == "review"
     return CommentRecord(
+        **of_pull_request(pr, fetched_at),
         comment_id=comment_id,
         comment_kind=kind,
-        pr_id=pr.pr_id,
-        repo_full_name=pr.repo_full_name,
-        pr_number=pr.pr_number,
         author_id=author_id,
         author_login=login,
         author_is_bot=is_bot_account(login, account_type),
@@ -320,6 +303,4 @@ def parse_comment(
         in_reply_to_id=f.integer("replyTo", "databaseId") if inline else None,
         created_at=f.timestamp("createdAt"),
         updated_at=f.timestamp("updatedAt"),
-        pr_updated_at=pr.updated_at,
-        fetched_at=fetched_at,
     )

@@ -153,6 +153,17 @@ def as_row(record: Record) -> dict[str, Any]:
     return {f.name: getattr(record, f.name) for f in fields(record)}
 
 
+def of_pull_request(pr: PullRequestRecord, fetched_at: dt.datetime) -> dict[str, Any]:
+    """What every child record copies from its pull request: its keys and version, and the fetch time."""
+    return {
+        "pr_id": pr.pr_id,
+        "repo_full_name": pr.repo_full_name,
+        "pr_number": pr.pr_number,
+        "pr_updated_at": pr.updated_at,
+        "fetched_at": fetched_at,
+    }
+
+
 def draft_history(
     created_at: dt.datetime | None, events: list[tuple[str, dt.datetime]], is_draft_now: bool | None
 ) -> tuple[bool | None, dt.datetime | None]:

@@ -22,6 +22,7 @@ from dexxy_assets.github.pull_request_records import (
     PullRequestRecord,
     ReviewRecord,
     draft_history,
+    of_pull_request,
 )
 from dexxy_assets.payload_fields import FieldReader, parse_timestamp
 from dexxy_assets.problems import ProblemLog
@@ -127,10 +128,8 @@ def parse_review(
         return None
     reviewer_id, login, account_type = account(f)
     return ReviewRecord(
+        **of_pull_request(pr, fetched_at),
         review_id=review_id,
-        pr_id=pr.pr_id,
-        repo_full_name=pr.repo_full_name,
-        pr_number=pr.pr_number,
         reviewer_id=reviewer_id,
         reviewer_login=login,
         reviewer_type=account_type,
@@ -139,8 +138,6 @@ def parse_review(
         body=f.text("body"),
         commit_id=f.text("commit_id"),
         submitted_at=f.timestamp("submitted_at"),
-        pr_updated_at=pr.updated_at,
-        fetched_at=fetched_at,
     )
 
 
@@ -154,10 +151,8 @@ def parse_commit(
         return None
     parents = f.payload.get("parents")
     return CommitRecord(
-        pr_id=pr.pr_id,
+        **of_pull_request(pr, fetched_at),
         sha=sha,
-        repo_full_name=pr.repo_full_name,
-        pr_number=pr.pr_number,
         message=f.text("commit", "message"),
         author_name=f.text("commit", "author", "name"),
         author_email=f.text("commit", "author", "email"),
@@ -167,8 +162,6 @@ def parse_commit(
         authored_at=f.timestamp("commit", "author", "date"),
         committed_at=f.timestamp("commit", "committer", "date"),
         parents_count=len(parents) if isinstance(parents, list) else None,
-        pr_updated_at=pr.updated_at,
-        fetched_at=fetched_at,
     )
 
 
@@ -181,18 +174,14 @@ def parse_file(
         f.problem("unkeyed", payload)
         return None
     return FileRecord(
-        pr_id=pr.pr_id,
+        **of_pull_request(pr, fetched_at),
         path=path,
-        repo_full_name=pr.repo_full_name,
-        pr_number=pr.pr_number,
         status=f.enum(FILE_STATUSES, "status"),
         additions=f.integer("additions"),
         deletions=f.integer("deletions"),
         changes=f.integer("changes"),
         previous_path=f.text("previous_filename"),
         file_category=categorize_file(path),
-        pr_updated_at=pr.updated_at,
-        fetched_at=fetched_at,
     )
 
 
@@ -205,10 +194,8 @@ def parse_check_run(
         f.problem("unkeyed", payload)
         return None
     return CheckRunRecord(
+        **of_pull_request(pr, fetched_at),
         check_run_id=check_run_id,
-        pr_id=pr.pr_id,
-        repo_full_name=pr.repo_full_name,
-        pr_number=pr.pr_number,
         head_sha=f.text("head_sha"),
         name=f.text("name"),
         app_slug=f.text("app", "slug"),
@@ -216,8 +203,6 @@ def parse_check_run(
         conclusion=f.enum(CHECK_CONCLUSIONS, "conclusion"),
         started_at=f.timestamp("started_at"),
         completed_at=f.timestamp("completed_at"),
-        pr_updated_at=pr.updated_at,
-        fetched_at=fetched_at,
     )
 
 
@@ -232,11 +217,9 @@ def parse_comment(
         return None
     author_id, login, account_type = account(f)
     return CommentRecord(
+        **of_pull_request(pr, fetched_at),
         comment_id=comment_id,
         comment_kind=kind,
-        pr_id=pr.pr_id,
-        repo_full_name=pr.repo_full_name,
-        pr_number=pr.pr_number,
         author_id=author_id,
         author_login=login,
         author_is_bot=is_bot_account(login, account_type),
@@ -246,6 +229,4 @@ def parse_comment(
         in_reply_to_id=f.integer("in_reply_to_id"),
         created_at=f.timestamp("created_at"),
         updated_at=f.timestamp("updated_at"),
-        pr_updated_at=pr.updated_at,
-        fetched_at=fetched_at,
     )
