@@ -18,7 +18,7 @@ def _parents(key: str) -> set[str]:
 def test_a_mart_depends_on_the_publishers_of_what_its_model_reads() -> None:
     assert _parents("analytics/pull_requests") == {
         "github/pull_requests_staged",
-        "github/deployments",
+        "github/deployments_staged",
         "processing/pr_ai_detection",
         "processing/pr_llm_summaries",
     }

@@ -13,6 +13,8 @@ from pathlib import Path
 _PRODUCT = Path(__file__).resolve().parent.parent  # dexxy_assets/
 _PARSER_FILES = (
     "github/accounts.py",
+    "github/deployment_graphql.py",
+    "github/deployment_staging.py",
     "github/fetched.py",
     "github/file_categories.py",
     "github/graphql_records.py",
@@ -20,6 +22,7 @@ _PARSER_FILES = (
     "github/pull_request_records.py",
     "github/pull_request_staging.py",
     "github/rest_records.py",
+    "github/staging_rows.py",
     "payload_fields.py",
     "problems.py",
     "processing/jira_links.py",
