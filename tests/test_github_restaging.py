@@ -130,3 +130,22 @@ def test_the_parser_version_covers_every_module_staging_reads() -> None:
             seen.add(module)
             todo.extend(_product_imports(module, root))
     assert sorted(str(p.relative_to(root)) for p in seen - hashed) == []
+
+
+def test_deployments_restage_from_raw_with_zero_github_calls(warehouse: WarehouseResource, sandbox) -> None:  # type: ignore[no-untyped-def]
+    github = github_resource(sandbox, fetch_mode="graphql")
+    selection = "key:github/deployments or key:github/deployments_staged"
+    assert materialize_range(warehouse, github, DAYS[0], DAYS[-1], selection=selection).success
+    tables = {
+        "staging.github_deployments": "deployment_id",
+        "staging.github_deployment_commits": "deployment_id,sha",
+    }
+    before = {table: table_rows(warehouse, table, order) for table, order in tables.items()}
+    assert before["staging.github_deployments"], "the days hold deployments"
+    with warehouse.begin() as conn:  # staging lost: only raw can bring it back
+        conn.execute(text("TRUNCATE staging.github_deployments, staging.github_deployment_commits"))
+    requests_before = sandbox.request_log.total
+    staged = "key:github/deployments_staged"
+    assert materialize_range(warehouse, github, DAYS[0], DAYS[-1], selection=staged).success
+    assert sandbox.request_log.total == requests_before
+    assert {table: table_rows(warehouse, table, order) for table, order in tables.items()} == before
