@@ -18,6 +18,7 @@ _PARSER_FILES = (
     "github/fetched.py",
     "github/file_categories.py",
     "github/graphql_records.py",
+    "github/graphql_shapes.py",
     "github/pull_request_entities.py",
     "github/pull_request_records.py",
     "github/pull_request_staging.py",
