@@ -9,7 +9,9 @@ from dexxy_assets.analytics.github_marts import COPILOT_MARTS, GITHUB_MARTS
 from dexxy_assets.analytics.mart_asset import build_mart_asset
 from dexxy_assets.copilot.copilot_assets import build_copilot_assets
 from dexxy_assets.github.deployment_assets import build_deployment_assets
+from dexxy_assets.github.deployment_staged_asset import build_deployment_staged_asset
 from dexxy_assets.github.pull_request_assets import build_pull_request_assets
+from dexxy_assets.github.pull_request_staged_asset import build_pull_request_staged_asset
 from dexxy_assets.github.snapshot_assets import github_members, github_repositories
 from dexxy_assets.jira.definitions import build_jira_definitions
 from dexxy_assets.jira.marts import JIRA_MARTS
@@ -31,12 +33,16 @@ def defs() -> dg.Definitions:
     partitions = daily_partitions(resolve_start_date())
     ai_detection = build_ai_detection_asset(partitions)
     llm_summaries = build_llm_summary_asset(partitions)
+    pull_requests_staged = build_pull_request_staged_asset(partitions)
+    deployments_staged = build_deployment_staged_asset(partitions)
     github = dg.Definitions(
         assets=[
             github_members,
             github_repositories,
             build_pull_request_assets(partitions),
+            pull_requests_staged,
             build_deployment_assets(partitions),
+            deployments_staged,
             ai_detection,
             llm_summaries,
             *build_copilot_assets(partitions),
@@ -45,6 +51,8 @@ def defs() -> dg.Definitions:
         jobs=build_jobs(),
         sensors=[
             run_failure_alerts,
+            build_stale_code_version_sensor(pull_requests_staged),
+            build_stale_code_version_sensor(deployments_staged),
             build_stale_code_version_sensor(ai_detection),
             build_stale_code_version_sensor(llm_summaries),
             dg.AutomationConditionSensorDefinition(

@@ -21,7 +21,15 @@ DAYS = [SANDBOX_UNTIL - dt.timedelta(days=n) for n in range(5, 0, -1)]  # five c
 DETECTION = "key:processing/pr_ai_detection"
 SOURCES = " or ".join(
     f"key:github/{name}"
-    for name in ("pull_requests", "reviews", "commits", "files", "check_runs", "comments")
+    for name in (
+        "pull_requests",
+        "reviews",
+        "commits",
+        "files",
+        "check_runs",
+        "comments",
+        "pull_requests_staged",
+    )
 )
 
 

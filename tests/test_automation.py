@@ -15,6 +15,12 @@ from dexxy_assets.definitions import defs
 UTC = dt.UTC
 PULL_REQUESTS = dg.AssetKey(["github", "pull_requests"])
 COMMITS = dg.AssetKey(["github", "commits"])
+STAGED = dg.AssetKey(["github", "pull_requests_staged"])
+# what the pull request multi-asset materializes together
+PR_RAW = [
+    dg.AssetKey(["github", name])
+    for name in ("pull_requests", "reviews", "commits", "files", "check_runs", "comments")
+]
 REPOSITORIES = dg.AssetKey(["github", "repositories"])
 DEPLOYMENTS = dg.AssetKey(["github", "deployments"])
 AI_DETECTION = dg.AssetKey(["processing", "pr_ai_detection"])
@@ -74,7 +80,7 @@ def test_the_nightly_sync_requests_yesterday_and_today_every_night(automation: A
 def test_the_llm_step_reads_what_the_sync_landed_at_four(automation: Automation) -> None:
     automation.tick(at("2026-03-10", "00:30"))
     automation.tick(at("2026-03-10", "02:05"))
-    for key in (PULL_REQUESTS, COMMITS):
+    for key in (PULL_REQUESTS, COMMITS, STAGED):
         for day in ("2026-03-09", "2026-03-10"):
             automation.materialized([key], day)
     assert LLM_SUMMARIES not in automation.tick(at("2026-03-10", "03:00"))
@@ -86,8 +92,9 @@ def test_derived_partitions_follow_any_upstream_partition_not_only_the_latest(
     automation: Automation,
 ) -> None:
     automation.tick(at("2026-03-10", "12:00"))
-    automation.materialized([PULL_REQUESTS, COMMITS], "2026-02-01")  # e.g. a backfill of an old day
+    automation.materialized(PR_RAW, "2026-02-01")  # e.g. a backfill of an old day
     requested = automation.tick(at("2026-03-10", "12:05"))
+    assert requested[STAGED] == {"2026-02-01"}  # staging follows raw, detection follows staging
     assert requested[AI_DETECTION] == {"2026-02-01"}
 
 
@@ -98,7 +105,9 @@ def test_marts_rebuild_after_an_upstream_materialization_with_a_partial_history(
     automation.materialized([PR_MART])  # built once already
     automation.tick(at("2026-03-10", "12:01"))
     # one day of a 69-day history: every other partition is missing
-    automation.materialized([PULL_REQUESTS], "2026-03-09")
+    automation.materialized(PR_RAW, "2026-03-09")
+    assert automation.tick(at("2026-03-10", "12:04"))[STAGED] == {"2026-03-09"}
+    automation.materialized([STAGED], "2026-03-09")
     requested = automation.tick(at("2026-03-10", "12:05"))
     assert requested[PR_MART] == {None}
     automation.materialized([PR_MART])

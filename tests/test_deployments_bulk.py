@@ -30,7 +30,7 @@ from tests.sandbox_fixtures import SANDBOX_UNTIL, running_sandbox
 from tests.test_graphql_documents import SCHEMA_PATH, github_schema
 
 START = SANDBOX_UNTIL - dt.timedelta(days=30)
-SELECTION = "key:github/deployments or key:analytics/deployments"
+SELECTION = "key:github/deployments or key:github/deployments_staged or key:analytics/deployments"
 # fetched_at is when a run read them: the only column allowed to differ between the two warehouses
 STAGING = {
     "staging.github_deployments": [

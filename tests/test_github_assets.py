@@ -25,7 +25,15 @@ ANALYTICS_TABLES = {
     "analytics.team_members": "member_id",
 }
 START = SANDBOX_UNTIL - dt.timedelta(days=13)
-PR_ASSET_KEYS = ("pull_requests", "reviews", "commits", "files", "check_runs", "comments")
+PR_ASSET_KEYS = (
+    "pull_requests",
+    "reviews",
+    "commits",
+    "files",
+    "check_runs",
+    "comments",
+    "pull_requests_staged",
+)
 PULL_REQUEST_ASSETS = " or ".join(f"key:github/{name}" for name in PR_ASSET_KEYS)
 PULL_REQUEST_ASSETS_AND_DOWNSTREAM = " or ".join(f"key:github/{name}+" for name in PR_ASSET_KEYS)
 
@@ -47,7 +55,8 @@ def _sandbox_pulls_updated_between(server, start: dt.date, end: dt.date) -> set[
 
 def _materialization(result: dg.ExecuteInProcessResult, key: str) -> dict:
     """The newest day's materialization: the one carrying the run-wide detail."""
-    events = result.asset_materializations_for_node("github_pull_requests") if "/" in key else []
+    node = "github__pull_requests_staged" if key == "github/pull_requests_staged" else "github_pull_requests"
+    events = result.asset_materializations_for_node(node) if "/" in key else []
     for event in reversed(events):
         if event.asset_key.to_user_string() == key:
             return {k: v.value for k, v in event.metadata.items()}
@@ -223,7 +232,7 @@ def test_sandbox_ghost_users_are_reported_in_metadata(warehouse: WarehouseResour
         for review in pr.reviews
         if (account := sandbox.org.account(review.reviewer)) is not None and account.deleted
     )
-    metadata = _materialization(result, "github/reviews")
+    metadata = _materialization(result, "github/pull_requests_staged")
     assert metadata["problems_by_kind_in_run"].get("review.user_missing", 0) == ghost_reviews
     with warehouse.connect() as conn:
         loaded = conn.execute(

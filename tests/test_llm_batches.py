@@ -25,7 +25,15 @@ groq = pytest.importorskip("groq")
 DAYS = (SANDBOX_UNTIL - dt.timedelta(days=3), SANDBOX_UNTIL - dt.timedelta(days=1))
 SOURCES = " or ".join(
     f"key:github/{name}"
-    for name in ("pull_requests", "reviews", "commits", "files", "check_runs", "comments")
+    for name in (
+        "pull_requests",
+        "reviews",
+        "commits",
+        "files",
+        "check_runs",
+        "comments",
+        "pull_requests_staged",
+    )
 )
 SUMMARIES = "key:processing/pr_llm_summaries"
 LINES = 2  # the shrunk lines-per-file limit of these tests

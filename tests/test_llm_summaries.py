@@ -21,7 +21,15 @@ from tests.sandbox_fixtures import SANDBOX_UNTIL, running_sandbox
 DAYS = (SANDBOX_UNTIL - dt.timedelta(days=3), SANDBOX_UNTIL - dt.timedelta(days=1))
 SOURCES = " or ".join(
     f"key:github/{name}"
-    for name in ("pull_requests", "reviews", "commits", "files", "check_runs", "comments")
+    for name in (
+        "pull_requests",
+        "reviews",
+        "commits",
+        "files",
+        "check_runs",
+        "comments",
+        "pull_requests_staged",
+    )
 )
 SUMMARIES = f"{SOURCES} or key:processing/pr_llm_summaries"
 

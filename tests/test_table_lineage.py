@@ -17,16 +17,17 @@ def _parents(key: str) -> set[str]:
 
 def test_a_mart_depends_on_the_publishers_of_what_its_model_reads() -> None:
     assert _parents("analytics/pull_requests") == {
-        "github/pull_requests",
-        "github/reviews",
-        "github/commits",
-        "github/comments",
-        "github/deployments",
+        "github/pull_requests_staged",
+        "github/deployments_staged",
         "processing/pr_ai_detection",
         "processing/pr_llm_summaries",
     }
     # team_members reads Jira users through an inlined staging model, and GitHub commit e-mails
-    assert _parents("analytics/team_members") == {"github/members", "github/commits", "jira/users"}
+    assert _parents("analytics/team_members") == {
+        "github/members",
+        "github/pull_requests_staged",
+        "jira/users",
+    }
     # a ref() to another mart is a dependency on that mart
     assert "analytics/jira_issue_status_periods" in _parents("analytics/jira_issues")
 
@@ -34,7 +35,7 @@ def test_a_mart_depends_on_the_publishers_of_what_its_model_reads() -> None:
 def test_every_table_a_model_reads_has_one_publisher() -> None:
     assets = [a for a in defs().assets or [] if isinstance(a, dg.AssetsDefinition)]
     publishers = table_publishers(assets)
-    assert publishers["staging.github_pull_requests"] == dg.AssetKey(["github", "pull_requests"])
+    assert publishers["staging.github_pull_requests"] == dg.AssetKey(["github", "pull_requests_staged"])
     assert publishers["processing.pr_jira_keys"] == dg.AssetKey(["jira", "issues_staged"])
 
 

@@ -7,7 +7,9 @@ import dagster as dg
 from dexxy_assets.checks.sql_checks import SqlCheck, build_sql_check, ingest_problems_check
 from dexxy_assets.copilot.copilot_assets import ORG_USAGE_KEY, SEATS_KEY, USER_USAGE_KEY
 from dexxy_assets.github.deployment_assets import DEPLOYMENTS_KEY
+from dexxy_assets.github.deployment_staged_asset import DEPLOYMENTS_STAGED_KEY
 from dexxy_assets.github.pull_request_assets import ENTITIES
+from dexxy_assets.github.pull_request_staged_asset import PULL_REQUESTS_STAGED_KEY
 from dexxy_assets.github.snapshot_assets import MEMBERS_KEY, REPOSITORIES_KEY
 
 _PULL_REQUESTS = dg.AssetKey(["analytics", "pull_requests"])
@@ -51,7 +53,9 @@ def build_github_checks() -> list[dg.AssetChecksDefinition]:
         MEMBERS_KEY,
         REPOSITORIES_KEY,
         DEPLOYMENTS_KEY,
+        DEPLOYMENTS_STAGED_KEY,
         *(key for key, _, _ in ENTITIES.values()),
+        PULL_REQUESTS_STAGED_KEY,
         SEATS_KEY,
         ORG_USAGE_KEY,
         USER_USAGE_KEY,

@@ -35,7 +35,15 @@ HISTORY_TARGET_SECONDS = 180
 HISTORY_TARGET_MIB = 500
 PULL_REQUEST_ASSETS = " or ".join(
     f"key:github/{name}"
-    for name in ("pull_requests", "reviews", "commits", "files", "check_runs", "comments")
+    for name in (
+        "pull_requests",
+        "reviews",
+        "commits",
+        "files",
+        "check_runs",
+        "comments",
+        "pull_requests_staged",
+    )
 )
 
 
@@ -127,14 +135,18 @@ def run_pass(
         raise click.ClickException(f"the {label} pass failed; see the Dagster output")
     metadata = {  # the newest day's event of each asset carries the run's totals
         event.asset_key.to_user_string(): {k: v.value for k, v in event.metadata.items()}
-        for event in result.asset_materializations_for_node("github_pull_requests")
+        for node in ("github_pull_requests", "github__pull_requests_staged")
+        for event in result.asset_materializations_for_node(node)
         if "rows_in_run" in event.metadata
     }
-    prs = metadata["github/pull_requests"]
+    prs = metadata.pop("github/pull_requests")
+    staged = metadata.pop("github/pull_requests_staged")
     return PassResult(
         label=label,
         pull_requests=int(prs["rows_in_run"]),
-        rows=sum(int(m["rows_in_run"]) + int(m["staged_rows"]) for m in metadata.values()),
+        rows=int(prs["rows_in_run"])
+        + sum(int(m["rows_in_run"]) for m in metadata.values())
+        + sum(int(v) for k, v in staged.items() if k.startswith("staged_")),
         requests=int(prs["api_requests"]),
         budget_points=int(prs["api_budget_points"]),
         seconds=seconds,

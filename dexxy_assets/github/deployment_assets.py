@@ -8,14 +8,14 @@ import dagster as dg
 from sqlalchemy import Connection, text
 
 from dexxy_assets import asset_metadata
-from dexxy_assets.github import asset_settings, rest_fetch, staging_rows
+from dexxy_assets.github import asset_settings, rest_fetch
 from dexxy_assets.github.deployment_fetch import ChangeSetKey, FetchedDeployment, fetch_deployments
 from dexxy_assets.github.snapshot_assets import REPOSITORIES_KEY
 from dexxy_assets.ingestion_report import ingestion_metadata, record_ingestion, report_materialization
 from dexxy_assets.partitions import partition_dates
 from dexxy_assets.problems import ProblemLog
 from dexxy_assets.table_lineage import publishes
-from resources.bulk_load import Jsonb, copy_rows, replace_partitions, upsert
+from resources.bulk_load import Jsonb, replace_partitions
 from resources.etag_cache import EtagCache
 from resources.github import GitHubResource
 from resources.github_client import GitHubClient
@@ -32,7 +32,7 @@ RAW_COLUMNS = [
     "statuses",
     "change_set",
 ]
-DEPLOYMENTS_SELECTION = "key:github/deployments"
+DEPLOYMENTS_SELECTION = "key:github/deployments or key:github/deployments_staged"
 
 
 @dataclass
@@ -76,26 +76,21 @@ def deployment_usage(result: dg.ExecuteInProcessResult) -> tuple[int, int]:
     return requests, points
 
 
-def load_deployments(
-    conn: Connection,
-    fetched: list[FetchedDeployment],
-    days: list[dt.date],
-    fetched_at: dt.datetime,
-    problems: ProblemLog,
-) -> tuple[int, int]:
-    """Replace the days in raw, merge staging newest-wins, rewrite the change sets of what was loaded."""
-    raw_rows, staged, commits = [], [], []
+def land_deployments(
+    conn: Connection, fetched: list[FetchedDeployment], days: list[dt.date], fetched_at: dt.datetime
+) -> int:
+    """Replace the days in raw (``github/deployments_staged`` parses them into staging)."""
+    raw_rows = []
     for deployment in fetched:
-        day = deployment.created_at.date()
         rest = deployment.payload if deployment.rest is None else deployment.rest
-        row = staging_rows.deployment_row(
-            rest, deployment.rest_statuses, deployment.repo_full_name, day, fetched_at, problems
-        )
+        deployment_id = rest.get("id") if isinstance(rest, dict) else None
         raw_rows.append(
             {
-                "partition_date": day,
+                "partition_date": deployment.created_at.date(),
                 "repo_full_name": deployment.repo_full_name,
-                "deployment_id": row["deployment_id"] if row else None,
+                "deployment_id": deployment_id
+                if isinstance(deployment_id, int) and not isinstance(deployment_id, bool)
+                else None,
                 "fetched_at": fetched_at,
                 "payload_format": deployment.payload_format,
                 "payload": Jsonb(deployment.payload),
@@ -103,56 +98,15 @@ def load_deployments(
                 "change_set": Jsonb(deployment.change_set) if deployment.change_set is not None else None,
             }
         )
-        if row is None:
-            continue
-        change_set = deployment.change_set or {}
-        staged.append(
-            {
-                **row,
-                "previous_deployment_id": change_set.get("previous_deployment_id"),
-                "change_set_known": deployment.change_set is not None,
-            }
-        )
-        commits += [
-            {
-                "deployment_id": row["deployment_id"],
-                "sha": sha,
-                "repo_full_name": deployment.repo_full_name,
-                "fetched_at": fetched_at,
-            }
-            for sha in dict.fromkeys(change_set.get("commit_shas") or [])
-        ]
-    written = replace_partitions(
-        conn, "raw.github_deployments", "partition_date", days, RAW_COLUMNS, raw_rows
-    )
-    if staged:
-        upsert(
-            conn,
-            "staging.github_deployments",
-            list(staged[0]),
-            staged,
-            ["deployment_id"],
-            ["updated_at", "fetched_at"],
-        )
-    conn.execute(
-        text("DELETE FROM staging.github_deployment_commits WHERE deployment_id = ANY(:ids)"),
-        {"ids": [row["deployment_id"] for row in staged if row["change_set_known"]]},
-    )
-    copy_rows(
-        conn,
-        "staging.github_deployment_commits",
-        ["deployment_id", "sha", "repo_full_name", "fetched_at"],
-        commits,
-    )
-    return written, len(staged)
+    return replace_partitions(conn, "raw.github_deployments", "partition_date", days, RAW_COLUMNS, raw_rows)
 
 
 def build_deployment_assets(partitions: dg.PartitionsDefinition) -> dg.AssetsDefinition:
     @dg.asset(
         key=DEPLOYMENTS_KEY,
         description="Deployments created on the partition's day, with their statuses and, for successful "
-        "production deployments, the commits shipped since the previous successful one.",
-        metadata=publishes("staging.github_deployments", "staging.github_deployment_commits"),
+        "production deployments, the commits shipped since the previous successful one (raw JSON).",
+        metadata=publishes("raw.github_deployments"),
         group_name=asset_settings.GROUP,
         owners=asset_settings.OWNERS,
         kinds=asset_settings.KINDS,
@@ -188,7 +142,7 @@ def build_deployment_assets(partitions: dg.PartitionsDefinition) -> dg.AssetsDef
             ]
             usage = client.usage
         with warehouse.begin() as conn:
-            written, staged = load_deployments(conn, fetched, days, dt.datetime.now(dt.UTC), problems)
+            written = land_deployments(conn, fetched, days, dt.datetime.now(dt.UTC))
             client.etag_cache.save_to(conn)
             record_ingestion(
                 conn,
@@ -200,7 +154,7 @@ def build_deployment_assets(partitions: dg.PartitionsDefinition) -> dg.AssetsDef
                 problems=problems,
                 usage=usage,
             )
-            schema = asset_metadata.table_schema(conn, "staging.github_deployments")
+            schema = asset_metadata.table_schema(conn, "raw.github_deployments")
         counts: dict[dt.date, int] = {}
         for deployment in fetched:
             counts[deployment.created_at.date()] = counts.get(deployment.created_at.date(), 0) + 1
@@ -213,7 +167,6 @@ def build_deployment_assets(partitions: dg.PartitionsDefinition) -> dg.AssetsDef
             run_wide=ingestion_metadata(
                 schema=schema,
                 usage=usage,
-                staged_rows=staged,
                 change_sets=sum(1 for d in fetched if d.change_set is not None),
             ),
         )

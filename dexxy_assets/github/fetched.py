@@ -1,7 +1,8 @@
 """A pull request as fetched, with everything fetched alongside it; what both fetch modes hand the loader.
 
 Payloads stay exactly as the API sent them (raw keeps them verbatim). ``payload_format`` says whose shape:
-``rest`` or ``graphql``; staging reads GraphQL payloads through ``graphql_shapes`` into the REST shape.
+``rest`` or ``graphql``; staging parses each shape straight into one typed record (``rest_records``,
+``graphql_records``).
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Daily pull requests with everything about them: one fetch, six raw assets.
+"""Daily pull requests with everything about them: one fetch, six raw assets (raw only; staging is
+``github/pull_requests_staged``, derived from raw).
 
 A run covers a whole partition range (``BackfillPolicy.single_run``): each repository's pull requests are
 fetched once for the window — REST pages newest-updated first and stops at the window's start; GraphQL
@@ -13,7 +14,7 @@ import dagster as dg
 from dexxy_assets import asset_metadata
 from dexxy_assets.github import asset_settings, graphql_fetch, rest_fetch
 from dexxy_assets.github.fetched import FetchedPullRequest
-from dexxy_assets.github.pull_request_load import load_pull_requests
+from dexxy_assets.github.pull_request_load import land_pull_requests
 from dexxy_assets.github.snapshot_assets import REPOSITORIES_KEY
 from dexxy_assets.ingestion_report import ingestion_metadata, record_ingestion, report_materialization
 from dexxy_assets.partitions import partition_dates
@@ -30,38 +31,38 @@ FILES_KEY = dg.AssetKey(["github", "files"])
 CHECK_RUNS_KEY = dg.AssetKey(["github", "check_runs"])
 COMMENTS_KEY = dg.AssetKey(["github", "comments"])
 
-# entity name in the loader → (asset key, staging table, description)
+# entity name in the loader → (asset key, raw table, description)
 ENTITIES: dict[str, tuple[dg.AssetKey, str, str]] = {
     "pull_requests": (
         PULL_REQUESTS_KEY,
-        "staging.github_pull_requests",
-        "Pull requests updated on the partition's day (raw JSON + current state in staging).",
+        "raw.github_pull_requests",
+        "Pull requests updated on the partition's day, as fetched (raw JSON).",
     ),
-    "reviews": (REVIEWS_KEY, "staging.github_pr_reviews", "Reviews of the pull requests in the partition."),
+    "reviews": (REVIEWS_KEY, "raw.github_reviews", "Reviews of the pull requests in the partition."),
     "commits": (
         COMMITS_KEY,
-        "staging.github_pr_commits",
+        "raw.github_commits",
         "Commits of the pull requests in the partition (GitHub lists at most 250 per pull request).",
     ),
-    "files": (FILES_KEY, "staging.github_pr_files", "Files changed by the pull requests in the partition."),
+    "files": (FILES_KEY, "raw.github_files", "Files changed by the pull requests in the partition."),
     "check_runs": (
         CHECK_RUNS_KEY,
-        "staging.github_pr_check_runs",
+        "raw.github_check_runs",
         "CI check runs on the head commit of each pull request.",
     ),
     "comments": (
         COMMENTS_KEY,
-        "staging.github_pr_comments",
+        "raw.github_comments",
         "Conversation and inline review comments of the pull requests.",
     ),
 }
 
 
-def _spec(key: dg.AssetKey, staging_table: str, description: str) -> dg.AssetSpec:
+def _spec(key: dg.AssetKey, raw_table: str, description: str) -> dg.AssetSpec:
     return dg.AssetSpec(
         key=key,
         description=description,
-        metadata=publishes(staging_table),
+        metadata=publishes(raw_table),
         group_name=asset_settings.GROUP,
         owners=asset_settings.OWNERS,
         kinds=asset_settings.KINDS,
@@ -119,10 +120,10 @@ def build_pull_request_assets(partitions: dg.PartitionsDefinition) -> dg.AssetsD
             )
             usage = client.usage
         with warehouse.begin() as conn:
-            load = load_pull_requests(conn, fetched, days, dt.datetime.now(dt.UTC))
+            load = land_pull_requests(conn, fetched, days, dt.datetime.now(dt.UTC))
             client.etag_cache.save_to(conn)
             schemas = {}
-            for name, (key, staging_table, _) in ENTITIES.items():
+            for name, (key, raw_table, _) in ENTITIES.items():
                 record_ingestion(
                     conn,
                     run_id=context.run.run_id,
@@ -133,7 +134,7 @@ def build_pull_request_assets(partitions: dg.PartitionsDefinition) -> dg.AssetsD
                     problems=load.problems[name],
                     usage=usage if name == "pull_requests" else None,
                 )
-                schemas[name] = asset_metadata.table_schema(conn, staging_table)
+                schemas[name] = asset_metadata.table_schema(conn, raw_table)
         prs = max(len(fetched), 1)
         for name, (key, _, _) in ENTITIES.items():
             counts = load.counts[name]
@@ -156,7 +157,6 @@ def build_pull_request_assets(partitions: dg.PartitionsDefinition) -> dg.AssetsD
                 run_wide=ingestion_metadata(
                     schema=schemas[name],
                     usage=usage if name == "pull_requests" else None,
-                    staged_rows=counts.staged_rows,
                     **extra,
                 ),
             )

@@ -12,7 +12,7 @@ from sqlalchemy import text
 
 from dexxy_assets import asset_metadata
 from dexxy_assets.automation import after_upstream_partitions
-from dexxy_assets.github.pull_request_assets import COMMITS_KEY, PULL_REQUESTS_KEY
+from dexxy_assets.github.pull_request_staged_asset import PULL_REQUESTS_STAGED_KEY
 from dexxy_assets.ingestion_report import report_materialization
 from dexxy_assets.partitions import partition_dates
 from dexxy_assets.processing import ai_detection
@@ -47,7 +47,7 @@ def build_ai_detection_asset(partitions: dg.PartitionsDefinition) -> dg.AssetsDe
         group_name="processing",
         owners=["team:data-platform"],
         kinds={"python", "postgres"},
-        deps=[PULL_REQUESTS_KEY, COMMITS_KEY],
+        deps=[PULL_REQUESTS_STAGED_KEY],
         partitions_def=partitions,
         backfill_policy=dg.BackfillPolicy.single_run(),
         code_version=ai_detection.PATTERN_VERSION,

@@ -15,7 +15,7 @@ import dagster as dg
 from sqlalchemy import text
 
 from dexxy_assets.automation import nightly
-from dexxy_assets.github.pull_request_assets import COMMITS_KEY, PULL_REQUESTS_KEY
+from dexxy_assets.github.pull_request_staged_asset import PULL_REQUESTS_STAGED_KEY
 from dexxy_assets.partitions import partition_dates
 from dexxy_assets.processing import llm_prompt
 from dexxy_assets.processing.llm_batch_ledger import WarehouseBatchLedger, cache_answers, custom_id
@@ -73,7 +73,7 @@ def build_llm_summary_asset(partitions: dg.PartitionsDefinition) -> dg.AssetsDef
         group_name="processing",
         owners=["team:data-platform"],
         kinds={"python", "postgres"},
-        deps=[PULL_REQUESTS_KEY, COMMITS_KEY],
+        deps=[PULL_REQUESTS_STAGED_KEY],
         partitions_def=partitions,
         backfill_policy=dg.BackfillPolicy.single_run(),
         code_version=llm_prompt.PROMPT_VERSION,
