@@ -180,7 +180,8 @@ def build_issue_assets(partitions: dg.PartitionsDefinition) -> list[dg.AssetsDef
         "staging (newest version of each issue wins), and the pull requests' Jira keys re-derived. Its code "
         "version is the parsers': a parser change re-stages from raw with zero Jira calls.",
         **asset_settings.DECLARED,
-        deps=list(RAW_ENTITIES),
+        # pr_jira_keys reads the staged pull requests of the same days (by key: no import of GitHub's code)
+        deps=[*RAW_ENTITIES, dg.AssetKey(["github", "pull_requests_staged"])],
         partitions_def=partitions,
         backfill_policy=dg.BackfillPolicy.single_run(),
         code_version=JIRA_PARSER_VERSION,
