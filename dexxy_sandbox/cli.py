@@ -101,19 +101,20 @@ def serve(
     org = server.org
     pulls = sum(len(org.pulls(repo.name)) for repo in org.repositories)
     server.start()
-    click.echo(
-        f"# Dexxy sandbox: org {org.login}, {len(org.engineers)} engineers, {len(org.repositories)} repos, "
-        f"{pulls} pull requests from {org.start} to {org.as_of:%Y-%m-%d %H:%M} UTC; "
-        f"faults: {faults.describe()}; copilot: {copilot}",
-        err=True,
-    )
-    click.echo("# Paste these into .env (Ctrl-C stops the sandbox):", err=True)
-    for line in server.app_env_lines(app_key_file) if app_key_file else server.env_lines():
-        click.echo(line)
-    for line in server.jira.env_lines(server.jira_base_url):
-        click.echo(line)
-    sys.stdout.flush()
-    try:
+    try:  # Ctrl-C at any moment, even while the lines are printed, is a clean stop
+        click.echo(
+            f"# Dexxy sandbox: org {org.login}, {len(org.engineers)} engineers, "
+            f"{len(org.repositories)} repos, {pulls} pull requests "
+            f"from {org.start} to {org.as_of:%Y-%m-%d %H:%M} UTC; "
+            f"faults: {faults.describe()}; copilot: {copilot}",
+            err=True,
+        )
+        click.echo("# Paste these into .env (Ctrl-C stops the sandbox):", err=True)
+        for line in server.app_env_lines(app_key_file) if app_key_file else server.env_lines():
+            click.echo(line)
+        for line in server.jira.env_lines(server.jira_base_url):
+            click.echo(line)
+        sys.stdout.flush()
         while True:
             time.sleep(3600)
     except KeyboardInterrupt:
