@@ -400,3 +400,24 @@ def test_cli_serve_prints_env_lines_and_stops_on_ctrl_c() -> None:
         if process.poll() is None:
             process.kill()
             process.wait()
+
+
+def test_cli_serve_stops_cleanly_when_interrupted_while_printing() -> None:
+    """Ctrl-C right after the first line, while the other services' lines are still being printed."""
+    command = [sys.executable, "-m", "dexxy_sandbox.cli", "--port", "0", "--days", "14", "--engineers", "4"]
+    process = subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        assert process.stdout is not None
+        assert process.stdout.readline().startswith("GITHUB_API_URL=")
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=15) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
