@@ -10,7 +10,7 @@ import dagster as dg
 from sqlalchemy import Connection, text
 
 from dexxy_assets.problems import ProblemLog
-from resources.github_usage import ApiUsage
+from resources.http.usage import ApiUsage
 
 _COLUMNS_WITH_COMMENTS = """
 SELECT c.column_name, c.data_type, c.is_nullable = 'YES' AS nullable,

@@ -20,7 +20,7 @@ from sqlalchemy import Connection
 from dexxy_assets import asset_metadata
 from dexxy_assets.problems import ProblemLog
 from dexxy_assets.sync_log import record_sync
-from resources.github_usage import ApiUsage
+from resources.http.usage import ApiUsage
 
 
 def record_ingestion(

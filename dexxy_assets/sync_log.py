@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-from resources.github_usage import ApiUsage
+from resources.http.usage import ApiUsage
 
 _INSERT = text(
     """

@@ -16,9 +16,9 @@ from dexxy_assets.partitions import partition_dates
 from dexxy_assets.problems import ProblemLog
 from dexxy_assets.table_lineage import publishes
 from resources.bulk_load import Jsonb, replace_partitions
-from resources.etag_cache import EtagCache
 from resources.github import GitHubResource
 from resources.github_client import GitHubClient
+from resources.http.etag_cache import EtagCache
 from resources.warehouse import WarehouseResource
 
 DEPLOYMENTS_KEY = dg.AssetKey(["github", "deployments"])

@@ -19,9 +19,9 @@ from dexxy_assets.github.snapshot_assets import REPOSITORIES_KEY
 from dexxy_assets.ingestion_report import ingestion_metadata, record_ingestion, report_materialization
 from dexxy_assets.partitions import partition_dates
 from dexxy_assets.table_lineage import publishes
-from resources.etag_cache import EtagCache
 from resources.github import GitHubResource, GitHubScope
 from resources.github_client import GitHubClient
+from resources.http.etag_cache import EtagCache
 from resources.warehouse import WarehouseResource
 
 PULL_REQUESTS_KEY = dg.AssetKey(["github", "pull_requests"])

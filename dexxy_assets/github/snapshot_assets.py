@@ -14,9 +14,9 @@ from dexxy_assets.ingestion_report import record_ingestion, snapshot_report
 from dexxy_assets.problems import ProblemLog
 from dexxy_assets.table_lineage import publishes
 from resources.bulk_load import Jsonb, replace_partitions, upsert
-from resources.etag_cache import EtagCache
 from resources.github import GitHubResource
 from resources.github_client import GitHubClient
+from resources.http.etag_cache import EtagCache
 from resources.warehouse import WarehouseResource
 
 MEMBERS_KEY = dg.AssetKey(["github", "members"])
