@@ -21,6 +21,9 @@ from sqlalchemy import Connection, text
 from resources.sql_template import render_sql
 
 _CHUNK_ROWS = 20_000
+# A COPY buffer is sent once it holds this many characters: rows of large payloads (a long backfill's
+# deployments, each with statuses and change set) would otherwise build one buffer of the whole load.
+_CHUNK_CHARS = 4_000_000
 RAW_ROW_ORDINAL = "partition_row"  # with the partition column, the key of every raw table
 _temp_counter = itertools.count()
 
@@ -65,18 +68,26 @@ def copy_rows(conn: Connection, table: str, columns: Sequence[str], rows: Iterab
     cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     written = 0
     try:
-        iterator = iter(rows)
-        while chunk := list(itertools.islice(iterator, _CHUNK_ROWS)):
-            buffer = io.StringIO()
-            for row in chunk:
-                buffer.write("\t".join(_copy_field(row.get(c)) for c in columns))
-                buffer.write("\n")
-            buffer.seek(0)
-            cursor.copy_expert(statement, buffer)
-            written += len(chunk)
+        buffer, buffered = io.StringIO(), 0
+        for row in rows:
+            buffer.write("\t".join(_copy_field(row.get(c)) for c in columns))
+            buffer.write("\n")
+            buffered += 1
+            if buffered >= _CHUNK_ROWS or buffer.tell() >= _CHUNK_CHARS:
+                _send(cursor, statement, buffer)
+                written += buffered
+                buffer, buffered = io.StringIO(), 0
+        if buffered:
+            _send(cursor, statement, buffer)
+            written += buffered
     finally:
         cursor.close()
     return written
+
+
+def _send(cursor: Any, statement: str, buffer: io.StringIO) -> None:
+    buffer.seek(0)
+    cursor.copy_expert(statement, buffer)
 
 
 def lock_partitions(conn: Connection, table: str, partitions: Iterable[Any]) -> None:

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import tracemalloc
 
 import pytest
 from sqlalchemy import text
 
-from resources.bulk_load import Jsonb, replace_partitions, upsert
+from resources.bulk_load import Jsonb, copy_rows, replace_partitions, upsert
 from resources.warehouse import WarehouseResource
 
 UTC = dt.UTC
@@ -106,3 +107,21 @@ def test_replace_partitions_is_atomic(warehouse: WarehouseResource, table: str) 
 def test_identifiers_are_checked(warehouse: WarehouseResource) -> None:
     with pytest.raises(ValueError, match="not a safe SQL identifier"), warehouse.begin() as conn:
         upsert(conn, "ops.x; DROP TABLE y", ["id"], [{"id": 1}], ["id"])
+
+
+def test_copy_of_large_payloads_holds_a_bounded_buffer(warehouse: WarehouseResource, table: str) -> None:
+    """30 rows of 1 MB payloads land, and the COPY never holds the text of all of them at once: a long
+    backfill's payloads peaked the run's memory at hundreds of MiB."""
+    rows = [{"id": i, "payload": Jsonb({"body": f"{i:04d}" + "é" * 1_000_000})} for i in range(30)]
+    tracemalloc.start()
+    try:
+        with warehouse.begin() as conn:
+            written = copy_rows(conn, table, ["id", "payload"], rows)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert written == 30
+    with warehouse.connect() as conn:
+        lengths = conn.execute(text(f"SELECT length(payload->>'body') FROM {table}")).scalars().all()  # noqa: S608
+    assert lengths == [1_000_004] * 30
+    assert peak < 30 * 1_000_000  # the payloads' text alone is 30 MB (60+ MB as a non-ASCII buffer)
