@@ -190,7 +190,9 @@ def stop_embedded_server(dexxy_home: Path) -> bool:
     """Stop the embedded server if it runs; return whether it was running."""
     import subprocess
 
-    from pgserver._commands import pg_ctl
+    with warnings.catch_warnings():  # platformdirs warns when XDG_RUNTIME_DIR is unset (containers, CI)
+        warnings.simplefilter("ignore")
+        from pgserver._commands import pg_ctl
 
     data_dir = embedded_data_dir(dexxy_home)
     if not (data_dir / "postmaster.pid").exists():
