@@ -8,7 +8,7 @@ from __future__ import annotations
 
 CATEGORIES = frozenset({"new", "indeterminate", "done"})
 _DONE_WORDS = ("done", "closed", "resolved", "complete", "fixed", "released", "shipped")
-_TODO_WORDS = ("to do", "todo", "open", "backlog", "new")
+_TO_DO_NAMES = ("to do", "todo", "open", "backlog", "new")
 
 
 def name_suggests(name: str) -> str | None:
@@ -16,7 +16,7 @@ def name_suggests(name: str) -> str | None:
     lowered = " ".join(name.lower().split())
     if any(word in lowered for word in _DONE_WORDS):
         return "done"
-    if lowered in _TODO_WORDS:
+    if lowered in _TO_DO_NAMES:
         return "new"
     if "progress" in lowered or "review" in lowered:
         return "indeterminate"
