@@ -1,27 +1,24 @@
-"""The single Dagster entry point (workspace.yaml, `dagster dev`, `dexxy run`)."""
+"""The single Dagster entry point (workspace.yaml, `dagster dev`, `dexxy run`): every registered source,
+the processing layer, then the marts, with what every source gets alike (the warehouse, a
+``no_ingest_problems`` check per ingestion asset, a stale-parser sensor per versioned asset, the jobs)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from typing import Any
+
 import dagster as dg
 
-from dexxy_assets.analytics.github_checks import build_github_checks
-from dexxy_assets.analytics.github_marts import COPILOT_MARTS, GITHUB_MARTS
 from dexxy_assets.analytics.mart_asset import build_mart_asset
-from dexxy_assets.copilot.copilot_assets import build_copilot_assets
-from dexxy_assets.github.deployment_assets import build_deployment_assets
-from dexxy_assets.github.deployment_staged_asset import build_deployment_staged_asset
-from dexxy_assets.github.pull_request_assets import build_pull_request_assets
-from dexxy_assets.github.pull_request_staged_asset import build_pull_request_staged_asset
-from dexxy_assets.github.snapshot_assets import github_members, github_repositories
-from dexxy_assets.jira.definitions import build_jira_definitions
-from dexxy_assets.jira.marts import JIRA_MARTS
+from dexxy_assets.analytics.people_marts import PEOPLE_MARTS
+from dexxy_assets.checks.sql_checks import build_sql_check, ingest_problems_check
 from dexxy_assets.jobs import build_jobs
 from dexxy_assets.partitions import daily_partitions, resolve_start_date
-from dexxy_assets.processing.ai_detection_asset import build_ai_detection_asset
-from dexxy_assets.processing.llm_summary_asset import build_llm_summary_asset
+from dexxy_assets.processing.layer import GROUP as PROCESSING_GROUP
+from dexxy_assets.processing.layer import build_processing_definitions
+from dexxy_assets.source_contract import INGESTION, LAYER_TAG, Source
+from dexxy_assets.sources import registered_sources
 from dexxy_assets.table_lineage import table_publishers
-from resources.github import GitHubResource
-from resources.groq_llm import GroqLLMResource
 from resources.warehouse import WarehouseResource
 from sensors.run_failure_alerts import run_failure_alerts
 from sensors.stale_code_version import build_stale_code_version_sensor
@@ -30,41 +27,50 @@ from sensors.stale_code_version import build_stale_code_version_sensor
 @dg.definitions
 def defs() -> dg.Definitions:
     """Built when Dagster loads the code location, not at import, so the environment is read then."""
+    return build_definitions(registered_sources())
+
+
+def build_definitions(sources: Iterable[Source]) -> dg.Definitions:
+    sources = tuple(sources)
     partitions = daily_partitions(resolve_start_date())
-    ai_detection = build_ai_detection_asset(partitions)
-    llm_summaries = build_llm_summary_asset(partitions)
-    pull_requests_staged = build_pull_request_staged_asset(partitions)
-    deployments_staged = build_deployment_staged_asset(partitions)
-    github = dg.Definitions(
-        assets=[
-            github_members,
-            github_repositories,
-            build_pull_request_assets(partitions),
-            pull_requests_staged,
-            build_deployment_assets(partitions),
-            deployments_staged,
-            ai_detection,
-            llm_summaries,
-            *build_copilot_assets(partitions),
-        ],
-        asset_checks=build_github_checks(),
-        jobs=build_jobs(),
+    built = dg.Definitions.merge(
+        *(source.build(partitions) for source in sources), build_processing_definitions(partitions)
+    )
+    assets = [a for a in built.assets or [] if isinstance(a, dg.AssetsDefinition)]
+    # marts last: each depends on the assets that publish the tables its SQL model reads
+    publishers = table_publishers(assets)
+    marts = [
+        build_mart_asset(spec, publishers) for spec in (*PEOPLE_MARTS, *(m for s in sources for m in s.marts))
+    ]
+    ingested = [
+        key for a in assets for key in a.keys if a.tags_by_key.get(key, {}).get(LAYER_TAG) == INGESTION
+    ]
+    versioned = [a for a in assets if any(a.code_versions_by_key.values())]
+    shared = dg.Definitions(
+        assets=marts,
+        asset_checks=[build_sql_check(ingest_problems_check(key)) for key in ingested],
+        jobs=build_jobs([*(s.settings.group for s in sources), PROCESSING_GROUP]),
         sensors=[
             run_failure_alerts,
-            build_stale_code_version_sensor(pull_requests_staged),
-            build_stale_code_version_sensor(deployments_staged),
-            build_stale_code_version_sensor(ai_detection),
-            build_stale_code_version_sensor(llm_summaries),
+            *(build_stale_code_version_sensor(a) for a in versioned),
             dg.AutomationConditionSensorDefinition(
                 "default_automation_condition_sensor",
                 target=dg.AssetSelection.all(),
                 default_status=dg.DefaultSensorStatus.RUNNING,
             ),
         ],
-        resources={"warehouse": WarehouseResource(), "github": GitHubResource(), "llm": GroqLLMResource()},
+        resources={"warehouse": WarehouseResource(), **source_resources(sources)},
     )
-    sources = dg.Definitions.merge(github, build_jira_definitions(partitions))
-    # marts last: each depends on the assets that publish the tables its SQL model reads
-    publishers = table_publishers(a for a in sources.assets or [] if isinstance(a, dg.AssetsDefinition))
-    marts = [build_mart_asset(spec, publishers) for spec in (*GITHUB_MARTS, *COPILOT_MARTS, *JIRA_MARTS)]
-    return dg.Definitions.merge(sources, dg.Definitions(assets=marts))
+    return dg.Definitions.merge(built, shared)
+
+
+def source_resources(sources: Iterable[Source]) -> dict[str, Any]:
+    """Every source's API resource once: two sources of one API (GitHub, Copilot) share its resource."""
+    resources: dict[str, Any] = {}
+    for source in sources:
+        offered: Mapping[str, Any] = source.resources()
+        for key, resource in offered.items():
+            if key in resources and type(resources[key]) is not type(resource):
+                raise ValueError(f"sources disagree on the {key!r} resource: {source.name} brings another")
+            resources.setdefault(key, resource)
+    return resources

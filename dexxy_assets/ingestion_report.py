@@ -110,7 +110,7 @@ def snapshot_report(
     rows: int,
     problems: ProblemLog,
     schema: dg.TableSchema,
-    usage: ApiUsage,
+    usage: ApiUsage | None,
     check_results: Sequence[dg.AssetCheckResult] = (),
     **extra: Any,
 ) -> dg.MaterializeResult:

@@ -41,7 +41,10 @@ _COPY = "COPY {{ table | ident }} ({{ columns | ident_list }}) FROM STDIN"
 # unnest yields the keys in array order, so the locks are taken in the sorted order the caller passes
 _MAX_PARTITION_LOCKS = 64
 _LOCK_KEYS = "SELECT count(pg_advisory_xact_lock(key)) FROM unnest(CAST(:keys AS bigint[])) AS k(key)"
-_DELETE_PARTITIONS = "DELETE FROM {{ table | ident }} WHERE {{ column | ident }} = ANY(:values)"
+_DELETE_PARTITIONS = """
+DELETE FROM {{ table | ident }} WHERE {{ column | ident }} = ANY(:values)
+{%- for name in within %} AND {{ name | ident }} = ANY(:within_{{ loop.index }}){% endfor %}
+"""
 _CREATE_TEMP = """
 CREATE TEMP TABLE {{ temp | ident }} (LIKE {{ table | ident }} INCLUDING DEFAULTS) ON COMMIT DROP;
 ALTER TABLE {{ temp | ident }} ADD COLUMN _load_order bigserial
@@ -119,20 +122,35 @@ def replace_partitions(
     partition_values: Sequence[Any],
     columns: Sequence[str],
     rows: Iterable[Mapping[str, Any]],
+    *,
+    within: Mapping[str, Sequence[Any]] | None = None,
+    number_rows: bool | None = None,
 ) -> int:
     """Delete the given partitions of ``table`` and COPY the new rows, in the caller's transaction.
 
+    ``within`` narrows the partitions to rows whose columns hold one of the given values (Copilot's reports
+    are partitioned by kind, organisation and day); each combination is locked and replaced.
     The partitions are locked first (``lock_partitions``) so concurrent loads of one partition serialise.
     Rows of a ``raw.`` table also get ``partition_row``, their 1-based position within their partition:
     raw tables are keyed by (partition, partition_row), a key that tolerates payloads whose ids are
-    missing or repeated (migration 0010).
+    missing or repeated (migration 0010); ``number_rows=False`` is for a raw table keyed otherwise.
     """
-    lock_partitions(conn, table, partition_values)
-    conn.execute(
-        text(render_sql(_DELETE_PARTITIONS, table=table, column=partition_column)),
-        {"values": list(partition_values)},
+    scope = {name: list(values) for name, values in (within or {}).items()}
+    locked = (
+        [
+            (*combination, value)
+            for combination in itertools.product(*scope.values())
+            for value in partition_values
+        ]
+        if scope
+        else partition_values
     )
-    if not table.startswith("raw."):
+    lock_partitions(conn, table, locked)
+    conn.execute(
+        text(render_sql(_DELETE_PARTITIONS, table=table, column=partition_column, within=list(scope))),
+        {"values": list(partition_values), **{f"within_{i}": v for i, v in enumerate(scope.values(), 1)}},
+    )
+    if not (table.startswith("raw.") if number_rows is None else number_rows):
         return copy_rows(conn, table, columns, rows)
     numbered = _numbered(rows, partition_column, RAW_ROW_ORDINAL)
     return copy_rows(conn, table, [*columns, RAW_ROW_ORDINAL], numbered)

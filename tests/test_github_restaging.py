@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import text
 
 from dexxy_assets.definitions import defs
-from dexxy_assets.github import file_categories, parser_version, staged_asset
+from dexxy_assets.github import file_categories, parser_version, pull_request_staged_asset
 from dexxy_assets.github.pull_request_staged_asset import PULL_REQUESTS_STAGED_KEY
 from resources.warehouse import WarehouseResource
 from sensors.stale_code_version import RANGE_END_TAG, RANGE_START_TAG
@@ -51,7 +51,7 @@ def test_a_parser_change_restages_exactly_the_stale_days_with_zero_github_calls(
     instance = dg.DagsterInstance.ephemeral()
     github = github_resource(sandbox)
     with monkeypatch.context() as patched:  # the first two days were staged by an older parser
-        patched.setattr(staged_asset, "GITHUB_PARSER_VERSION", "0ld0ld0ld0ld")
+        patched.setattr(pull_request_staged_asset, "GITHUB_PARSER_VERSION", "0ld0ld0ld0ld")
         assert materialize_range(
             warehouse, github, DAYS[0], DAYS[1], selection=PULL_REQUEST_ASSETS, instance=instance
         ).success

@@ -122,7 +122,9 @@ def plan_run(definitions: dg.Definitions, select: str | None, start: dt.date, en
     days = (end - start).days + 1
     nodes = [graph.get(key) for key in keys]
     return RunPlan(
-        job_name=job_for_groups(node.group_name for node in nodes),
+        job_name=job_for_groups(
+            (node.group_name for node in nodes), {job.name for job in definitions.jobs or []}
+        ),
         keys=keys,
         pools={pool for node in nodes for pool in node.pools or ()},
         partitions={node.key.to_user_string(): days if node.partitions_def else 1 for node in nodes},

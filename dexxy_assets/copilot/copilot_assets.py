@@ -6,117 +6,99 @@ loaded before, and say why in their metadata, ops.sync_log and the `copilot_avai
 import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import dagster as dg
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 
 from dexxy_assets import asset_metadata
+from dexxy_assets import ingestion_asset as ingest
 from dexxy_assets.copilot import copilot_access, staging_rows
+from dexxy_assets.copilot.asset_settings import SETTINGS
 from dexxy_assets.copilot.copilot_access import CopilotAvailability, unavailable_reason
 from dexxy_assets.copilot.report_fetch import DayReport, fetch_org_reports
-from dexxy_assets.github.asset_settings import DAILY_AT_0200, OWNERS, POOL
-from dexxy_assets.ingestion_report import (
-    ingestion_metadata,
-    record_ingestion,
-    report_materialization,
-    snapshot_report,
-)
-from dexxy_assets.partitions import partition_dates
+from dexxy_assets.landing import SnapshotTarget, land_partitions, land_snapshot
 from dexxy_assets.problems import ProblemLog
-from dexxy_assets.table_lineage import publishes
-from resources.bulk_load import Jsonb, copy_rows, lock_partitions, replace_partitions, upsert
+from resources.bulk_load import Jsonb, upsert
 from resources.github import GitHubResource
 from resources.github_client import GitHubClient
 from resources.github_errors import GitHubError
 from resources.github_names import api_path
 from resources.sql_template import render_sql
-from resources.warehouse import WarehouseResource
 
 SEATS_KEY = dg.AssetKey(["copilot", "seats"])
 ORG_USAGE_KEY = dg.AssetKey(["copilot", "usage_org_daily"])
 USER_USAGE_KEY = dg.AssetKey(["copilot", "usage_user_daily"])
-KINDS = {"github", "postgres"}
 
 _DELETE_STAGED_DAYS = "DELETE FROM {{ table | ident }} WHERE org = ANY(:orgs) AND day = ANY(:days)"
-_DELETE_REPORT_DAYS = text(
-    "DELETE FROM raw.copilot_usage_reports WHERE report_kind = :kind AND org = ANY(:orgs) "
-    "AND partition_date = ANY(:days)"
+
+
+SEATS = SnapshotTarget(
+    raw_table="raw.copilot_seats",
+    scope_column="org",
+    raw_columns=("org", "user_id", "login", "fetched_at", "payload"),
+    staging_table="staging.copilot_seats",
+    staging_key=("org", "login"),
+    retire_flag="is_current",
 )
 
 
-@dg.asset(
-    key=SEATS_KEY,
-    description="Copilot seats of the synced organisations (snapshot); seats no longer listed stay in "
-    "staging with is_current = false.",
-    metadata=publishes("staging.copilot_seats"),
-    group_name="copilot",
-    owners=OWNERS,
-    kinds=KINDS,
-    pool=POOL,
-    automation_condition=DAILY_AT_0200,
-    check_specs=[copilot_access.check_spec(SEATS_KEY)],
-)
-def copilot_seats(
-    context: dg.AssetExecutionContext, github: GitHubResource, warehouse: WarehouseResource
-) -> dg.MaterializeResult:
-    started_at = dt.datetime.now(dt.UTC)
-    problems = ProblemLog()
+def _load_seats(run: ingest.IngestionRun) -> ingest.LandingStep:
+    github: GitHubResource = run.api
     availability = CopilotAvailability()
     in_scope = list(github.scope().orgs)
     with github.client() as client:
-        seats = _fetch_seats(client, in_scope, availability, context.log)
-        usage = client.usage
+        seats = _fetch_seats(client, in_scope, availability, run.log)
     orgs = availability.answered(in_scope)  # an org without Copilot keeps its old rows
     fetched_at = dt.datetime.now(dt.UTC)
+    problems = ProblemLog()
     rows = [r for org, seat in seats if (r := staging_rows.seat_row(seat, org, fetched_at, problems))]
-    with warehouse.begin() as conn:
-        replace_partitions(
-            conn,
-            "raw.copilot_seats",
-            "org",
-            orgs,
-            ["org", "user_id", "login", "fetched_at", "payload"],
-            (
-                {
-                    "org": org,
-                    "user_id": (seat.get("assignee") or {}).get("id") if isinstance(seat, dict) else None,
-                    "login": (seat.get("assignee") or {}).get("login") if isinstance(seat, dict) else None,
-                    "fetched_at": fetched_at,
-                    "payload": Jsonb(seat),
-                }
-                for org, seat in seats
-            ),
-        )
-        conn.execute(
-            text("UPDATE staging.copilot_seats SET is_current = false WHERE org = ANY(:orgs)"), {"orgs": orgs}
-        )
-        if rows:
-            upsert(conn, "staging.copilot_seats", list(rows[0]), rows, ["org", "login"])
-        record_ingestion(
-            conn,
-            run_id=context.run.run_id,
-            asset_key=SEATS_KEY,
-            partitions=[],
-            started_at=started_at,
-            rows=len(seats),
-            problems=problems,
-            usage=usage,
-            status=availability.sync_status,
-            detail=availability.sync_detail(),
-        )
-        schema = asset_metadata.table_schema(conn, "staging.copilot_seats")
+    raw_rows = [
+        {"org": org, **_assignee(seat), "fetched_at": fetched_at, "payload": Jsonb(seat)}
+        for org, seat in seats
+    ]
     columns = ["login", "plan_type", "last_activity_at", "last_activity_editor"]
-    return snapshot_report(
-        SEATS_KEY,
-        rows=len(seats),
-        problems=problems,
-        schema=schema,
-        usage=usage,
-        preview=asset_metadata.preview(rows, columns),
-        check_results=[availability.check_result()],
-        **availability.metadata(),
+
+    def land(conn: Connection) -> dict[dg.AssetKey, ingest.Landed]:
+        land_snapshot(conn, SEATS, orgs, raw_rows, rows)
+        return {
+            SEATS_KEY: ingest.Landed(
+                rows=len(seats),
+                problems=problems,
+                usage=client.usage,
+                run_wide={"preview": asset_metadata.preview(rows, columns), **availability.metadata()},
+                status=availability.sync_status,
+                detail=availability.sync_detail(),
+                check_results=[availability.check_result()],
+            )
+        }
+
+    return land
+
+
+def _assignee(seat: Any) -> dict[str, Any]:
+    assignee = (seat.get("assignee") or {}) if isinstance(seat, dict) else {}
+    return {"user_id": assignee.get("id"), "login": assignee.get("login")}
+
+
+copilot_seats = ingest.build_ingestion_asset(
+    ingest.IngestionSpec(
+        name="copilot__seats",
+        entities=(
+            ingest.Entity(
+                SEATS_KEY,
+                "Copilot seats of the synced organisations (snapshot); seats no longer listed stay in "
+                "staging with is_current = false.",
+                "staging.copilot_seats",
+            ),
+        ),
+        settings=SETTINGS,
+        load=_load_seats,
+        api_resource="github",
+        check_specs=(copilot_access.check_spec(SEATS_KEY),),
     )
+)
 
 
 def _fetch_seats(
@@ -145,133 +127,124 @@ def _missing_reasons_per_day(reports: Sequence[tuple[str, DayReport]]) -> dict[d
     return {day: {"missing_reason": "; ".join(found)} for day, found in reasons.items()}
 
 
-def build_usage_report_asset(
-    key: dg.AssetKey,
-    kind: str,
-    staging_table: str,
-    staging_key: list[str],
-    parse: Callable[[Any, str, dt.date, dt.datetime, ProblemLog], dict | None],
-    description: str,
-    partitions: dg.PartitionsDefinition,
-) -> dg.AssetsDefinition:
-    """One factory for both report kinds: they differ only in the endpoint and the row they make."""
+@dataclass(frozen=True)
+class UsageReport:
+    """One of the two daily report kinds: they differ only in the endpoint and the row they make."""
 
-    @dg.asset(
-        key=key,
-        description=description,
-        metadata=publishes(staging_table),
-        group_name="copilot",
-        owners=OWNERS,
-        kinds=KINDS,
-        deps=[SEATS_KEY],
-        partitions_def=partitions,
-        backfill_policy=dg.BackfillPolicy.single_run(),
-        pool=POOL,
-        automation_condition=DAILY_AT_0200,
-        check_specs=[copilot_access.check_spec(key)],
-    )
-    def usage_report(
-        context: dg.AssetExecutionContext, github: GitHubResource, warehouse: WarehouseResource
-    ) -> dg.MaterializeResult:
-        started_at = dt.datetime.now(dt.UTC)
-        days = partition_dates(context)
+    key: dg.AssetKey
+    kind: str
+    staging_table: str
+    staging_key: tuple[str, ...]
+    parse: Callable[[Any, str, dt.date, dt.datetime, ProblemLog], dict | None]
+    description: str
+
+
+def _usage_report_load(report: UsageReport) -> Callable[[ingest.IngestionRun], ingest.LandingStep]:
+    def load(run: ingest.IngestionRun) -> ingest.LandingStep:
+        github: GitHubResource = run.api
         problems = ProblemLog()
         availability = CopilotAvailability()
         reports: list[tuple[str, DayReport]] = []
         in_scope = list(github.scope().orgs)
         with github.client() as client:
             for org in in_scope:
-                org_reports, reason = fetch_org_reports(client, org, kind, days)
-                reports += [(org, report) for report in org_reports]
+                org_reports, reason = fetch_org_reports(client, org, report.kind, run.days)
+                reports += [(org, day_report) for day_report in org_reports]
                 if reason is not None:
-                    availability.add(org, reason, context.log)
-            usage = client.usage
+                    availability.add(org, reason, run.log)
         orgs = availability.answered(in_scope)  # an org without Copilot keeps its old rows
         fetched_at = dt.datetime.now(dt.UTC)
         raw_rows, staged = [], []
-        for org, report in reports:
-            for number, line in enumerate(report.lines, start=1):
+        for org, day_report in reports:
+            for number, line in enumerate(day_report.lines, start=1):
                 raw_rows.append(
                     {
-                        "partition_date": report.day,
+                        "partition_date": day_report.day,
                         "org": org,
-                        "report_kind": kind,
+                        "report_kind": report.kind,
                         "line_number": number,
                         "fetched_at": fetched_at,
                         "payload": Jsonb(line),
                     }
                 )
-                if row := parse(line, org, report.day, fetched_at, problems):
+                if row := report.parse(line, org, day_report.day, fetched_at, problems):
                     staged.append(row)
-        with warehouse.begin() as conn:
-            lock_partitions(conn, "raw.copilot_usage_reports", [(kind, org, d) for org in orgs for d in days])
-            conn.execute(_DELETE_REPORT_DAYS, {"kind": kind, "orgs": orgs, "days": days})
-            copy_rows(
-                conn,
-                "raw.copilot_usage_reports",
-                ["partition_date", "org", "report_kind", "line_number", "fetched_at", "payload"],
-                raw_rows,
-            )
-            conn.execute(
-                text(render_sql(_DELETE_STAGED_DAYS, table=staging_table)), {"orgs": orgs, "days": days}
-            )
-            if staged:
-                upsert(conn, staging_table, list(staged[0]), staged, staging_key)
-            record_ingestion(
-                conn,
-                run_id=context.run.run_id,
-                asset_key=key,
-                partitions=days,
-                started_at=started_at,
-                rows=len(raw_rows),
-                problems=problems,
-                usage=usage,
-                status=availability.sync_status,
-                detail=availability.sync_detail(),
-            )
-            schema = asset_metadata.table_schema(conn, staging_table)
         missing = {f"{org} {r.day}": r.missing_reason for org, r in reports if r.missing_reason}
         if missing:  # one line, not one event per day: each day's reason is on its materialization
-            context.log.info(f"no Copilot {kind} report for {len(missing)} org-days (see missing_days)")
-        return report_materialization(
-            context,
-            key,
-            rows_per_day=Counter(row["partition_date"] for row in raw_rows),
-            problems=problems,
-            per_day=_missing_reasons_per_day(reports),
-            run_wide=ingestion_metadata(
-                schema=schema,
-                usage=usage,
-                staged_rows=len(staged),
-                days_without_report=len(missing),
-                missing_days=dg.MetadataValue.json(missing),
-                **availability.metadata(),
-            ),
-            check_results=[availability.check_result()],
-        )
+            run.log.info(f"no Copilot {report.kind} report for {len(missing)} org-days (see missing_days)")
 
-    return usage_report
+        def land(conn: Connection) -> dict[dg.AssetKey, ingest.Landed]:
+            land_partitions(
+                conn,
+                "raw.copilot_usage_reports",
+                run.days,
+                ["partition_date", "org", "report_kind", "line_number", "fetched_at", "payload"],
+                raw_rows,
+                within={"report_kind": [report.kind], "org": orgs},
+                number_rows=False,  # keyed by line_number
+            )
+            conn.execute(
+                text(render_sql(_DELETE_STAGED_DAYS, table=report.staging_table)),
+                {"orgs": orgs, "days": run.days},
+            )
+            if staged:
+                upsert(conn, report.staging_table, list(staged[0]), staged, report.staging_key)
+            return {
+                report.key: ingest.Landed(
+                    rows=len(raw_rows),
+                    per_day=Counter(row["partition_date"] for row in raw_rows),
+                    problems=problems,
+                    usage=client.usage,
+                    per_day_extra=_missing_reasons_per_day(reports),
+                    run_wide={
+                        "staged_rows": len(staged),
+                        "days_without_report": len(missing),
+                        "missing_days": dg.MetadataValue.json(missing),
+                        **availability.metadata(),
+                    },
+                    status=availability.sync_status,
+                    detail=availability.sync_detail(),
+                    check_results=[availability.check_result()],
+                )
+            }
+
+        return land
+
+    return load
+
+
+def build_usage_report_asset(report: UsageReport, partitions: dg.PartitionsDefinition) -> dg.AssetsDefinition:
+    return ingest.build_ingestion_asset(
+        ingest.IngestionSpec(
+            name="__".join(report.key.path),
+            entities=(ingest.Entity(report.key, report.description, report.staging_table),),
+            settings=SETTINGS,
+            load=_usage_report_load(report),
+            api_resource="github",
+            partitions=partitions,
+            deps=(SEATS_KEY,),
+            check_specs=(copilot_access.check_spec(report.key),),
+        )
+    )
+
+
+ORG_USAGE = UsageReport(
+    ORG_USAGE_KEY,
+    "organization-1-day",
+    "staging.copilot_usage_org_daily",
+    ("org", "day"),
+    staging_rows.org_day_row,
+    "Copilot usage per organisation and day (the organization-1-day usage-metrics report).",
+)
+USER_USAGE = UsageReport(
+    USER_USAGE_KEY,
+    "users-1-day",
+    "staging.copilot_usage_user_daily",
+    ("org", "day", "user_login"),
+    staging_rows.user_day_row,
+    "Copilot usage per person and day (the users-1-day usage-metrics report).",
+)
 
 
 def build_copilot_assets(partitions: dg.PartitionsDefinition) -> list[dg.AssetsDefinition]:
-    return [
-        copilot_seats,
-        build_usage_report_asset(
-            ORG_USAGE_KEY,
-            "organization-1-day",
-            "staging.copilot_usage_org_daily",
-            ["org", "day"],
-            staging_rows.org_day_row,
-            "Copilot usage per organisation and day (the organization-1-day usage-metrics report).",
-            partitions,
-        ),
-        build_usage_report_asset(
-            USER_USAGE_KEY,
-            "users-1-day",
-            "staging.copilot_usage_user_daily",
-            ["org", "day", "user_login"],
-            staging_rows.user_day_row,
-            "Copilot usage per person and day (the users-1-day usage-metrics report).",
-            partitions,
-        ),
-    ]
+    return [copilot_seats, *(build_usage_report_asset(r, partitions) for r in (ORG_USAGE, USER_USAGE))]

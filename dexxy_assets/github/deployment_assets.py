@@ -1,21 +1,20 @@
 """Daily deployments with statuses and change sets (partition D = deployments created on day D)."""
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
 import dagster as dg
 from sqlalchemy import Connection, text
 
-from dexxy_assets import asset_metadata
-from dexxy_assets.github import asset_settings, rest_fetch
+from dexxy_assets import ingestion_asset as ingest
+from dexxy_assets.github import rest_fetch
+from dexxy_assets.github.asset_settings import github_ingestion_asset
 from dexxy_assets.github.deployment_fetch import ChangeSetKey, FetchedDeployment, fetch_deployments
 from dexxy_assets.github.snapshot_assets import REPOSITORIES_KEY
-from dexxy_assets.ingestion_report import ingestion_metadata, record_ingestion, report_materialization
-from dexxy_assets.partitions import partition_dates
-from dexxy_assets.problems import ProblemLog
-from dexxy_assets.table_lineage import publishes
-from resources.bulk_load import Jsonb, replace_partitions
+from dexxy_assets.landing import land_partitions
+from resources.bulk_load import Jsonb
 from resources.github import GitHubResource
 from resources.github_client import GitHubClient
 from resources.http.etag_cache import EtagCache
@@ -98,77 +97,47 @@ def land_deployments(
                 "change_set": Jsonb(deployment.change_set) if deployment.change_set is not None else None,
             }
         )
-    return replace_partitions(conn, "raw.github_deployments", "partition_date", days, RAW_COLUMNS, raw_rows)
+    return land_partitions(conn, "raw.github_deployments", days, RAW_COLUMNS, raw_rows)
 
 
 def build_deployment_assets(partitions: dg.PartitionsDefinition) -> dg.AssetsDefinition:
-    @dg.asset(
-        key=DEPLOYMENTS_KEY,
-        description="Deployments created on the partition's day, with their statuses and, for successful "
-        "production deployments, the commits shipped since the previous successful one (raw JSON).",
-        metadata=publishes("raw.github_deployments"),
-        group_name=asset_settings.GROUP,
-        owners=asset_settings.OWNERS,
-        kinds=asset_settings.KINDS,
-        deps=[REPOSITORIES_KEY],
-        partitions_def=partitions,
-        backfill_policy=dg.BackfillPolicy.single_run(),
-        pool=asset_settings.POOL,
-        automation_condition=asset_settings.DAILY_AT_0200,
+    entity = ingest.Entity(
+        DEPLOYMENTS_KEY,
+        "Deployments created on the partition's day, with their statuses and, for successful production "
+        "deployments, the commits shipped since the previous successful one (raw JSON).",
+        "raw.github_deployments",
     )
-    def github_deployments(
-        context: dg.AssetExecutionContext, github: GitHubResource, warehouse: WarehouseResource
-    ) -> dg.MaterializeResult:
-        started_at = dt.datetime.now(dt.UTC)
-        days = partition_dates(context)
-        window = context.partition_time_window
-        scope = github.scope()
-        problems = ProblemLog()
-        memory = WarehouseMemory(warehouse)
-        with github.client(EtagCache()) as client:
-            repos = rest_fetch.repository_names(client, scope)
-            fetched = [
-                d
-                for repo in repos
-                for d in fetch_deployments(
-                    client,
-                    repo,
-                    window.start,
-                    window.end,
-                    mode=github.resolved_fetch_mode(),
-                    concurrency=github.max_concurrency,
-                    memory=memory,
-                )
-            ]
-            usage = client.usage
-        with warehouse.begin() as conn:
-            written = land_deployments(conn, fetched, days, dt.datetime.now(dt.UTC))
-            client.etag_cache.save_to(conn)
-            record_ingestion(
-                conn,
-                run_id=context.run.run_id,
-                asset_key=DEPLOYMENTS_KEY,
-                partitions=days,
-                started_at=started_at,
-                rows=written,
-                problems=problems,
-                usage=usage,
-            )
-            schema = asset_metadata.table_schema(conn, "raw.github_deployments")
-        counts: dict[dt.date, int] = {}
-        for deployment in fetched:
-            counts[deployment.created_at.date()] = counts.get(deployment.created_at.date(), 0) + 1
-        return report_materialization(
-            context,
-            DEPLOYMENTS_KEY,
-            rows_per_day=counts,
-            total_rows=written,
-            problems=problems,
-            run_wide=ingestion_metadata(
-                schema=schema,
-                usage=usage,
-                change_sets=sum(1 for d in fetched if d.change_set is not None),
-            ),
-        )
+    return github_ingestion_asset("github__deployments", [entity], _load, partitions, deps=[REPOSITORIES_KEY])
 
-    return github_deployments
+
+def _load(run: ingest.IngestionRun) -> ingest.LandingStep:
+    github: GitHubResource = run.api
+    window = run.window
+    memory = WarehouseMemory(run.warehouse)
+    with github.client(EtagCache()) as client:
+        fetched = [
+            d
+            for repo in rest_fetch.repository_names(client, github.scope())
+            for d in fetch_deployments(
+                client,
+                repo,
+                window.start,
+                window.end,
+                mode=github.resolved_fetch_mode(),
+                concurrency=github.max_concurrency,
+                memory=memory,
+            )
+        ]
+    per_day = Counter(deployment.created_at.date() for deployment in fetched)
+    change_sets = sum(1 for d in fetched if d.change_set is not None)
+
+    def land(conn: Connection) -> dict[dg.AssetKey, ingest.Landed]:
+        written = land_deployments(conn, fetched, run.days, dt.datetime.now(dt.UTC))
+        client.etag_cache.save_to(conn)
+        return {
+            DEPLOYMENTS_KEY: ingest.Landed(
+                rows=written, per_day=per_day, usage=client.usage, run_wide={"change_sets": change_sets}
+            )
+        }
+
+    return land

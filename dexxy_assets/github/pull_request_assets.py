@@ -7,18 +7,16 @@ searches ``updated:`` windows — so a 90-day backfill costs one pass.
 """
 
 import datetime as dt
-from collections.abc import Iterator
 
 import dagster as dg
+from sqlalchemy import Connection
 
-from dexxy_assets import asset_metadata
-from dexxy_assets.github import asset_settings, graphql_fetch, rest_fetch
+from dexxy_assets import ingestion_asset as ingest
+from dexxy_assets.github import graphql_fetch, rest_fetch
+from dexxy_assets.github.asset_settings import github_ingestion_asset
 from dexxy_assets.github.fetched import FetchedPullRequest
 from dexxy_assets.github.pull_request_load import land_pull_requests
 from dexxy_assets.github.snapshot_assets import REPOSITORIES_KEY
-from dexxy_assets.ingestion_report import ingestion_metadata, record_ingestion, report_materialization
-from dexxy_assets.partitions import partition_dates
-from dexxy_assets.table_lineage import publishes
 from resources.github import GitHubResource, GitHubScope
 from resources.github_client import GitHubClient
 from resources.http.etag_cache import EtagCache
@@ -58,19 +56,6 @@ ENTITIES: dict[str, tuple[dg.AssetKey, str, str]] = {
 }
 
 
-def _spec(key: dg.AssetKey, raw_table: str, description: str) -> dg.AssetSpec:
-    return dg.AssetSpec(
-        key=key,
-        description=description,
-        metadata=publishes(raw_table),
-        group_name=asset_settings.GROUP,
-        owners=asset_settings.OWNERS,
-        kinds=asset_settings.KINDS,
-        deps=[REPOSITORIES_KEY],
-        automation_condition=asset_settings.DAILY_AT_0200,
-    )
-
-
 def fetch_window(
     github: GitHubResource,
     client: GitHubClient,
@@ -100,65 +85,39 @@ def fetch_window(
 
 
 def build_pull_request_assets(partitions: dg.PartitionsDefinition) -> dg.AssetsDefinition:
-    @dg.multi_asset(
-        name="github_pull_requests",
-        specs=[_spec(key, table, description) for key, table, description in ENTITIES.values()],
-        partitions_def=partitions,
-        backfill_policy=dg.BackfillPolicy.single_run(),
-        pool=asset_settings.POOL,
-        can_subset=False,
+    entities = (ingest.Entity(key, description, table) for key, table, description in ENTITIES.values())
+    return github_ingestion_asset(
+        "github_pull_requests", entities, _load, partitions, deps=[REPOSITORIES_KEY]
     )
-    def github_pull_requests(
-        context: dg.AssetExecutionContext, github: GitHubResource, warehouse: WarehouseResource
-    ) -> Iterator[dg.MaterializeResult]:
-        started_at = dt.datetime.now(dt.UTC)
-        days = partition_dates(context)
-        scope = github.scope()
-        with github.client(EtagCache()) as client:
-            fetched, repositories = fetch_window(
-                github, client, scope, context.partition_time_window, warehouse, context.log
-            )
-            usage = client.usage
-        with warehouse.begin() as conn:
-            load = land_pull_requests(conn, fetched, days, dt.datetime.now(dt.UTC))
-            client.etag_cache.save_to(conn)
-            schemas = {}
-            for name, (key, raw_table, _) in ENTITIES.items():
-                record_ingestion(
-                    conn,
-                    run_id=context.run.run_id,
-                    asset_key=key,
-                    partitions=days,
-                    started_at=started_at,
-                    rows=load.counts[name].raw_rows,
-                    problems=load.problems[name],
-                    usage=usage if name == "pull_requests" else None,
-                )
-                schemas[name] = asset_metadata.table_schema(conn, raw_table)
-        prs = max(len(fetched), 1)
-        for name, (key, _, _) in ENTITIES.items():
-            counts = load.counts[name]
-            extra = (
-                {
-                    "fetch_mode": github.resolved_fetch_mode(),
-                    "repositories": repositories,
-                    "api_requests_per_pr": round(usage.requests / prs, 3),
-                    "api_points_per_pr": round(usage.budget_points / prs, 3),
-                }
-                if name == "pull_requests"
-                else {}
-            )
-            yield report_materialization(
-                context,
-                key,
-                rows_per_day=counts.per_partition,
-                total_rows=counts.raw_rows,
-                problems=load.problems[name],
-                run_wide=ingestion_metadata(
-                    schema=schemas[name],
-                    usage=usage if name == "pull_requests" else None,
-                    **extra,
-                ),
-            )
 
-    return github_pull_requests
+
+def _load(run: ingest.IngestionRun) -> ingest.LandingStep:
+    github: GitHubResource = run.api
+    with github.client(EtagCache()) as client:
+        fetched, repositories = fetch_window(
+            github, client, github.scope(), run.window, run.warehouse, run.log
+        )
+    usage = client.usage
+    prs = max(len(fetched), 1)
+    cost = {
+        "fetch_mode": github.resolved_fetch_mode(),
+        "repositories": repositories,
+        "api_requests_per_pr": round(usage.requests / prs, 3),
+        "api_points_per_pr": round(usage.budget_points / prs, 3),
+    }
+
+    def land(conn: Connection) -> dict[dg.AssetKey, ingest.Landed]:
+        load = land_pull_requests(conn, fetched, run.days, dt.datetime.now(dt.UTC))
+        client.etag_cache.save_to(conn)
+        return {
+            key: ingest.Landed(
+                rows=load.counts[name].raw_rows,
+                per_day=load.counts[name].per_partition,
+                problems=load.problems[name],
+                usage=usage if name == "pull_requests" else None,
+                run_wide=cost if name == "pull_requests" else {},
+            )
+            for name, (key, _, _) in ENTITIES.items()
+        }
+
+    return land

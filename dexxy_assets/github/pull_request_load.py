@@ -19,9 +19,10 @@ from sqlalchemy import Connection
 from dexxy_assets.github.fetched import FetchedPullRequest
 from dexxy_assets.github.pull_request_entities import CHILDREN, ENTITY_NAMES, Row, pull_request_id
 from dexxy_assets.github.pull_request_staging import stage_pull_requests
+from dexxy_assets.landing import land_partitions
 from dexxy_assets.payload_repair import repair_payload
 from dexxy_assets.problems import ProblemLog
-from resources.bulk_load import Jsonb, replace_partitions
+from resources.bulk_load import Jsonb
 
 _SHARED_RAW_COLUMNS = [
     "partition_date",
@@ -118,15 +119,13 @@ def land_pull_requests(
                 load.counts[child.name].per_partition[day] += 1
                 if pr.vanished is not None:  # a child of a vanished pull request stays in raw only
                     load.problems[child.name].add(f"{child.name}.parent_vanished", day)
-    load.counts["pull_requests"].raw_rows = replace_partitions(
-        conn, "raw.github_pull_requests", "partition_date", partitions, _PULL_REQUEST_COLUMNS,
-        raw["pull_requests"],
-    )  # fmt: skip
+    load.counts["pull_requests"].raw_rows = land_partitions(
+        conn, "raw.github_pull_requests", partitions, _PULL_REQUEST_COLUMNS, raw["pull_requests"]
+    )
     for child in CHILDREN:
-        load.counts[child.name].raw_rows = replace_partitions(
+        load.counts[child.name].raw_rows = land_partitions(
             conn,
             child.raw_table,
-            "partition_date",
             partitions,
             [*_SHARED_RAW_COLUMNS, *child.raw_key_columns, "payload"],
             raw[child.name],

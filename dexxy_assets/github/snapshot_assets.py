@@ -9,11 +9,12 @@ import dagster as dg
 from sqlalchemy import Connection, text
 
 from dexxy_assets import asset_metadata
-from dexxy_assets.github import asset_settings, rest_fetch, staging_rows
-from dexxy_assets.ingestion_report import record_ingestion, snapshot_report
+from dexxy_assets import ingestion_asset as ingest
+from dexxy_assets.github import rest_fetch, staging_rows
+from dexxy_assets.github.asset_settings import github_ingestion_asset
+from dexxy_assets.landing import SnapshotTarget, land_snapshot
 from dexxy_assets.problems import ProblemLog
-from dexxy_assets.table_lineage import publishes
-from resources.bulk_load import Jsonb, replace_partitions, upsert
+from resources.bulk_load import Jsonb
 from resources.github import GitHubResource
 from resources.github_client import GitHubClient
 from resources.http.etag_cache import EtagCache
@@ -30,17 +31,36 @@ _MARK_FORMER_MEMBERS = text(
 
 @dataclass(frozen=True)
 class Snapshot:
-    """What one snapshot asset lands: raw rows replaced per org, staging rows merged newest-wins."""
+    """What one GitHub snapshot lands: raw rows replaced per org, staging rows merged newest-wins."""
 
-    raw_table: str
-    raw_key_columns: tuple[str, ...]  # besides org, fetched_at and payload; taken from the staged row
-    staging_table: str
-    staging_key: tuple[str, ...]
+    target: SnapshotTarget
     parse: Callable[[Any, str, dt.datetime, ProblemLog], dict | None]
     preview_columns: tuple[str, ...]
 
+    @property
+    def raw_key_columns(self) -> tuple[str, ...]:
+        """Raw columns besides org, fetched_at and payload: taken from the staged row."""
+        return self.target.raw_columns[1:-2]
 
-def land_snapshot(
+    @property
+    def staging_table(self) -> str:
+        return self.target.staging_table or ""
+
+
+def _target(
+    raw_table: str, key_columns: tuple[str, ...], staging_table: str, staging_key: str
+) -> SnapshotTarget:
+    return SnapshotTarget(
+        raw_table=raw_table,
+        scope_column="org",
+        raw_columns=("org", *key_columns, "fetched_at", "payload"),
+        staging_table=staging_table,
+        staging_key=(staging_key,),
+        version_columns=("updated_at", "fetched_at"),
+    )
+
+
+def land_org_snapshot(
     conn: Connection,
     snapshot: Snapshot,
     orgs: list[str],
@@ -55,41 +75,21 @@ def land_snapshot(
         keys = {c: (row or {}).get(c) for c in snapshot.raw_key_columns}
         raw_rows.append({"org": org, **keys, "fetched_at": fetched_at, "payload": Jsonb(payload)})
         if row:
-            staged[tuple(row[c] for c in snapshot.staging_key)] = row
-    replace_partitions(
-        conn,
-        snapshot.raw_table,
-        "org",
-        orgs,
-        ["org", *snapshot.raw_key_columns, "fetched_at", "payload"],
-        raw_rows,
-    )
+            staged[tuple(row[c] for c in snapshot.target.staging_key)] = row
     rows = list(staged.values())
-    if rows:
-        upsert(
-            conn,
-            snapshot.staging_table,
-            list(rows[0]),
-            rows,
-            snapshot.staging_key,
-            ["updated_at", "fetched_at"],
-        )
+    land_snapshot(conn, snapshot.target, orgs, raw_rows, rows)
     return rows
 
 
 MEMBERS = Snapshot(
-    raw_table="raw.github_members",
-    raw_key_columns=("user_id", "login"),
-    staging_table="staging.github_users",
-    staging_key=("user_id",),
+    target=_target("raw.github_members", ("user_id", "login"), "staging.github_users", "user_id"),
     parse=lambda payload, _org, fetched_at, problems: staging_rows.user_row(payload, fetched_at, problems),
     preview_columns=("login", "name", "user_type"),
 )
 REPOSITORIES = Snapshot(
-    raw_table="raw.github_repositories",
-    raw_key_columns=("repo_id", "full_name"),
-    staging_table="staging.github_repositories",
-    staging_key=("repo_id",),
+    target=_target(
+        "raw.github_repositories", ("repo_id", "full_name"), "staging.github_repositories", "repo_id"
+    ),
     parse=staging_rows.repository_row,
     preview_columns=("full_name", "language", "default_branch", "is_archived"),
 )
@@ -113,48 +113,36 @@ def fetch_member_profiles(
     return [(org, profiles.get(m.get("login")) or m if isinstance(m, dict) else m) for org, m in members]
 
 
-def _materialize_snapshot(
-    context: dg.AssetExecutionContext,
+def _snapshot_load(
     key: dg.AssetKey,
     snapshot: Snapshot,
-    github: GitHubResource,
-    warehouse: WarehouseResource,
-    fetch: Callable[[GitHubClient], list[tuple[str, Any]]],
+    fetch: Callable[[GitHubResource, GitHubClient, WarehouseResource], list[tuple[str, Any]]],
     after_landing: Callable[[Connection, list[str], dt.datetime], None] = lambda *_: None,
-) -> dg.MaterializeResult:
-    started_at = dt.datetime.now(dt.UTC)
-    scope = github.scope()
-    problems = ProblemLog()
-    with github.client(EtagCache()) as client:
-        payloads = fetch(client)
-        usage = client.usage
-    fetched_at = dt.datetime.now(dt.UTC)
-    orgs = sorted({org for org, _ in payloads} | set(scope.orgs))
-    with warehouse.begin() as conn:
-        staged = land_snapshot(conn, snapshot, orgs, payloads, fetched_at, problems)
-        after_landing(conn, orgs, fetched_at)
-        client.etag_cache.save_to(conn)
-        record_ingestion(
-            conn,
-            run_id=context.run.run_id,
-            asset_key=key,
-            partitions=[],
-            started_at=started_at,
-            rows=len(payloads),
-            problems=problems,
-            usage=usage,
-        )
-        schema = asset_metadata.table_schema(conn, snapshot.staging_table)
-    ordered = sorted(staged, key=lambda r: str(r.get(snapshot.preview_columns[0])))
-    return snapshot_report(
-        key,
-        rows=len(payloads),
-        problems=problems,
-        schema=schema,
-        usage=usage,
-        orgs=", ".join(orgs),
-        preview=asset_metadata.preview(ordered, snapshot.preview_columns),
-    )
+) -> Callable[[ingest.IngestionRun], ingest.LandingStep]:
+    def load(run: ingest.IngestionRun) -> ingest.LandingStep:
+        github: GitHubResource = run.api
+        with github.client(EtagCache()) as client:
+            payloads = fetch(github, client, run.warehouse)
+        fetched_at = dt.datetime.now(dt.UTC)
+        orgs = sorted({org for org, _ in payloads} | set(github.scope().orgs))
+
+        def land(conn: Connection) -> dict[dg.AssetKey, ingest.Landed]:
+            problems = ProblemLog()
+            staged = land_org_snapshot(conn, snapshot, orgs, payloads, fetched_at, problems)
+            after_landing(conn, orgs, fetched_at)
+            client.etag_cache.save_to(conn)
+            ordered = sorted(staged, key=lambda r: str(r.get(snapshot.preview_columns[0])))
+            preview = asset_metadata.preview(ordered, snapshot.preview_columns)
+            run_wide = {"orgs": ", ".join(orgs), "preview": preview}
+            return {
+                key: ingest.Landed(
+                    rows=len(payloads), problems=problems, usage=client.usage, run_wide=run_wide
+                )
+            }
+
+        return land
+
+    return load
 
 
 def _record_memberships(conn: Connection, orgs: list[str], fetched_at: dt.datetime) -> None:
@@ -174,56 +162,40 @@ def _record_memberships(conn: Connection, orgs: list[str], fetched_at: dt.dateti
     conn.execute(_MARK_FORMER_MEMBERS, {"orgs": orgs, "fetched_at": fetched_at})
 
 
+def _fetch_members(
+    github: GitHubResource, client: GitHubClient, warehouse: WarehouseResource
+) -> list[tuple[str, Any]]:
+    return fetch_member_profiles(client, github.scope().orgs, github.max_concurrency, warehouse)
+
+
+def _fetch_repositories(
+    github: GitHubResource, client: GitHubClient, _warehouse: WarehouseResource
+) -> list[tuple[str, Any]]:
+    return [(r.org, r.payload) for r in rest_fetch.list_repositories(client, github.scope())]
+
+
 def _snapshot_asset(
-    key: dg.AssetKey, description: str, tables: tuple[str, ...]
-) -> Callable[..., dg.AssetsDefinition]:
-    return dg.asset(
-        key=key,
-        description=description,
-        metadata=publishes(*tables),
-        group_name=asset_settings.GROUP,
-        owners=asset_settings.OWNERS,
-        kinds=asset_settings.KINDS,
-        pool=asset_settings.POOL,
-        automation_condition=asset_settings.DAILY_AT_0200,
-    )
+    key: dg.AssetKey,
+    description: str,
+    snapshot: Snapshot,
+    load: Callable[[ingest.IngestionRun], ingest.LandingStep],
+    also_publishes: tuple[str, ...] = (),
+) -> dg.AssetsDefinition:
+    entity = ingest.Entity(key, description, snapshot.staging_table, also_publishes)
+    return github_ingestion_asset("__".join(key.path), [entity], load)
 
 
-@_snapshot_asset(
+github_members = _snapshot_asset(
     MEMBERS_KEY,
     "Members of the synced GitHub organisations with their profiles (snapshot). Former members "
     "stay in staging, flagged is_current = false.",
-    ("staging.github_users", "staging.github_org_members"),
+    MEMBERS,
+    _snapshot_load(MEMBERS_KEY, MEMBERS, _fetch_members, after_landing=_record_memberships),
+    also_publishes=("staging.github_org_members",),
 )
-def github_members(
-    context: dg.AssetExecutionContext, github: GitHubResource, warehouse: WarehouseResource
-) -> dg.MaterializeResult:
-    orgs = github.scope().orgs
-    return _materialize_snapshot(
-        context,
-        MEMBERS_KEY,
-        MEMBERS,
-        github,
-        warehouse,
-        fetch=lambda client: fetch_member_profiles(client, orgs, github.max_concurrency, warehouse),
-        after_landing=_record_memberships,
-    )
-
-
-@_snapshot_asset(
+github_repositories = _snapshot_asset(
     REPOSITORIES_KEY,
     "Repositories in scope (the organisations' repositories, or the GITHUB_REPOS allow-list).",
-    ("staging.github_repositories",),
+    REPOSITORIES,
+    _snapshot_load(REPOSITORIES_KEY, REPOSITORIES, _fetch_repositories),
 )
-def github_repositories(
-    context: dg.AssetExecutionContext, github: GitHubResource, warehouse: WarehouseResource
-) -> dg.MaterializeResult:
-    scope = github.scope()
-    return _materialize_snapshot(
-        context,
-        REPOSITORIES_KEY,
-        REPOSITORIES,
-        github,
-        warehouse,
-        fetch=lambda client: [(r.org, r.payload) for r in rest_fetch.list_repositories(client, scope)],
-    )

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from dexxy_assets.automation import nightly
+from dexxy_assets.source_contract import SourceSettings
 
 GROUP = "jira"
 OWNERS = ["team:data-platform"]
@@ -12,8 +11,9 @@ KINDS = {"jira", "postgres"}
 POOL = "jira_api"
 # An hour after GitHub (02:00): the nightly run re-reads yesterday as well as today.
 DAILY_AT_0300 = nightly("0 3 * * *")
-# What every Jira asset (and spec) is declared with, besides its key, description and condition.
-DECLARED: dict[str, Any] = {"group_name": GROUP, "owners": OWNERS, "kinds": KINDS}
+SETTINGS = SourceSettings(
+    group=GROUP, owners=tuple(OWNERS), kinds=frozenset(KINDS), pool=POOL, automation=DAILY_AT_0300
+)
 # Run tags that narrow a run to one onboarding scope (the onboarding sensor sets them).
 PROJECT_TAG = "dexxy/jira_project"
 USER_TAG = "dexxy/jira_user"

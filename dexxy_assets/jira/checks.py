@@ -1,15 +1,12 @@
-"""Data-quality checks of the Jira assets: bad input made visible (``no_ingest_problems``) on every
-ingestion asset, and the sprint metrics' invariants."""
+"""Data-quality checks of the Jira analytics tables: durations and the sprint metrics' invariants (every
+ingestion asset also gets its ``no_ingest_problems`` check, from definitions.py)."""
 
 from __future__ import annotations
 
 import dagster as dg
 
-from dexxy_assets.checks.sql_checks import SqlCheck, build_sql_check, ingest_problems_check
-from dexxy_assets.jira.issue_assets import RAW_ENTITIES, STAGED_KEY
-from dexxy_assets.jira.snapshot_assets import SPRINTS_KEY, USERS_KEY
+from dexxy_assets.checks.sql_checks import SqlCheck, build_sql_check
 
-INGESTED = (USERS_KEY, SPRINTS_KEY, *RAW_ENTITIES, STAGED_KEY)
 ANALYTICS_CHECKS = (
     SqlCheck(
         asset=dg.AssetKey(["analytics", "jira_issues"]),
@@ -33,5 +30,4 @@ ANALYTICS_CHECKS = (
 
 
 def build_jira_checks() -> list[dg.AssetChecksDefinition]:
-    checks = [ingest_problems_check(key) for key in INGESTED]
-    return [build_sql_check(check) for check in (*checks, *ANALYTICS_CHECKS)]
+    return [build_sql_check(check) for check in ANALYTICS_CHECKS]

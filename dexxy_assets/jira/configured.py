@@ -15,3 +15,8 @@ SKIPPED = (
 def jira_configured(jira: JiraResource) -> bool:
     projects = jira.projects if jira.projects is not None else env_list("JIRA_PROJECTS")
     return bool(projects) or bool(jira.resolved_base_url())
+
+
+def skip_reason(jira: JiraResource) -> str | None:
+    """Why the Jira assets skip this run (the ingestion factory's ``skip_reason``), or None."""
+    return None if jira_configured(jira) else SKIPPED

@@ -6,18 +6,17 @@ from collections.abc import Callable
 from typing import Any
 
 import dagster as dg
+from sqlalchemy import Connection
 
-from dexxy_assets import asset_metadata
-from dexxy_assets.ingestion_report import record_ingestion, snapshot_report
-from dexxy_assets.jira import asset_settings
-from dexxy_assets.jira.configured import SKIPPED, jira_configured
+from dexxy_assets import ingestion_asset as ingest
+from dexxy_assets.jira.asset_settings import SETTINGS
+from dexxy_assets.jira.configured import skip_reason
 from dexxy_assets.jira.parser_version import JIRA_PARSER_VERSION
 from dexxy_assets.jira.staging_step import stage_jira_snapshots
-from dexxy_assets.table_lineage import publishes
-from resources.bulk_load import Jsonb, replace_partitions
+from dexxy_assets.landing import SnapshotTarget, land_snapshot
+from resources.bulk_load import Jsonb
 from resources.jira import JiraResource
 from resources.jira_client import API, JiraClient
-from resources.warehouse import WarehouseResource
 
 USERS_KEY = dg.AssetKey(["jira", "users"])
 SPRINTS_KEY = dg.AssetKey(["jira", "sprints"])
@@ -56,24 +55,29 @@ def fetch_boards(client: JiraClient, projects: tuple[str, ...]) -> Landing:
     }
 
 
-def land(conn: Any, site: str, landing: Landing, fetched_at: dt.datetime) -> int:
+def _target(table: str, id_column: str) -> SnapshotTarget:
+    board = ("board_id",) if table == "raw.jira_sprints" else ()
+    return SnapshotTarget(
+        raw_table=table, scope_column="site", raw_columns=("site", *board, id_column, "fetched_at", "payload")
+    )
+
+
+def land(conn: Connection, site: str, landing: Landing, fetched_at: dt.datetime) -> int:
     """Replace the site's rows of each raw table; return how many rows were landed."""
     total = 0
     for table, (id_column, items) in landing.items():
         if table == "raw.jira_sprints":
-            columns = ["site", "board_id", "sprint_id", "fetched_at", "payload"]
             rows = [
                 {"site": site, "board_id": board_id, "sprint_id": s.get("id"), "fetched_at": fetched_at,
                  "payload": Jsonb(s)}
                 for board_id, s in items
             ]  # fmt: skip
         else:
-            columns = ["site", id_column, "fetched_at", "payload"]
             rows = [
                 {"site": site, id_column: item_id, "fetched_at": fetched_at, "payload": Jsonb(item)}
                 for item_id, item in items
             ]
-        total += replace_partitions(conn, table, "site", [site], columns, rows)
+        total += land_snapshot(conn, _target(table, id_column), [site], rows)
     return total
 
 
@@ -84,51 +88,32 @@ def _snapshot(
     fetch: Callable[[JiraClient, tuple[str, ...]], Landing],
     also_publishes: tuple[str, ...] = (),
 ) -> dg.AssetsDefinition:
-    @dg.asset(
-        key=key,
-        description=description,
-        metadata=publishes(staging_table, *also_publishes),
-        **asset_settings.DECLARED,
-        pool=asset_settings.POOL,
-        automation_condition=asset_settings.DAILY_AT_0300,
-    )
-    def snapshot(
-        context: dg.AssetExecutionContext, jira: JiraResource, warehouse: WarehouseResource
-    ) -> dg.MaterializeResult:
-        if not jira_configured(jira):
-            context.log.warning(SKIPPED)
-            return dg.MaterializeResult(metadata={"status": SKIPPED, "dagster/row_count": 0})
-        started_at = dt.datetime.now(dt.UTC)
+    def load(run: ingest.IngestionRun) -> ingest.LandingStep:
+        jira: JiraResource = run.api
         scope = jira.scope()
-        with jira.client(warehouse.engine()) as client:
+        with jira.client(run.warehouse.engine()) as client:
             landing = fetch(client, scope.projects)
-            usage = client.usage
         site = jira.resolved_base_url() or ""
-        with warehouse.begin() as conn:
+
+        def land_and_stage(conn: Connection) -> dict[dg.AssetKey, ingest.Landed]:
             rows = land(conn, site, landing, dt.datetime.now(dt.UTC))
             problems = stage_jira_snapshots(conn, JIRA_PARSER_VERSION)
-            record_ingestion(
-                conn,
-                run_id=context.run.run_id,
-                asset_key=key,
-                partitions=[],
-                started_at=started_at,
-                rows=rows,
-                problems=problems,
-                usage=usage,
-            )
-            schema = asset_metadata.table_schema(conn, staging_table)
-        return snapshot_report(
-            key,
-            rows=rows,
-            problems=problems,
-            schema=schema,
-            usage=usage,
-            projects=", ".join(scope.projects),
-            **{table.removeprefix("raw.jira_"): len(items) for table, (_, items) in landing.items()},
-        )
+            counts = {table.removeprefix("raw.jira_"): len(items) for table, (_, items) in landing.items()}
+            run_wide = {"projects": ", ".join(scope.projects), **counts}
+            return {key: ingest.Landed(rows=rows, problems=problems, usage=client.usage, run_wide=run_wide)}
 
-    return snapshot
+        return land_and_stage
+
+    return ingest.build_ingestion_asset(
+        ingest.IngestionSpec(
+            name="__".join(key.path),
+            entities=(ingest.Entity(key, description, staging_table, also_publishes),),
+            settings=SETTINGS,
+            load=load,
+            api_resource="jira",
+            skip_reason=skip_reason,
+        )
+    )
 
 
 jira_users = _snapshot(

@@ -1,16 +1,11 @@
-"""Data-quality checks on the GitHub analytics tables and on ingestion problems."""
+"""Data-quality checks on the GitHub analytics tables (every ingestion asset also gets its
+``no_ingest_problems`` check, from definitions.py)."""
 
 from __future__ import annotations
 
 import dagster as dg
 
-from dexxy_assets.checks.sql_checks import SqlCheck, build_sql_check, ingest_problems_check
-from dexxy_assets.copilot.copilot_assets import ORG_USAGE_KEY, SEATS_KEY, USER_USAGE_KEY
-from dexxy_assets.github.deployment_assets import DEPLOYMENTS_KEY
-from dexxy_assets.github.deployment_staged_asset import DEPLOYMENTS_STAGED_KEY
-from dexxy_assets.github.pull_request_assets import ENTITIES
-from dexxy_assets.github.pull_request_staged_asset import PULL_REQUESTS_STAGED_KEY
-from dexxy_assets.github.snapshot_assets import MEMBERS_KEY, REPOSITORIES_KEY
+from dexxy_assets.checks.sql_checks import SqlCheck, build_sql_check
 
 _PULL_REQUESTS = dg.AssetKey(["analytics", "pull_requests"])
 _PR_REVIEWS = dg.AssetKey(["analytics", "pr_reviews"])
@@ -49,16 +44,4 @@ ANALYTICS_CHECKS = (
 
 
 def build_github_checks() -> list[dg.AssetChecksDefinition]:
-    ingested = [
-        MEMBERS_KEY,
-        REPOSITORIES_KEY,
-        DEPLOYMENTS_KEY,
-        DEPLOYMENTS_STAGED_KEY,
-        *(key for key, _, _ in ENTITIES.values()),
-        PULL_REQUESTS_STAGED_KEY,
-        SEATS_KEY,
-        ORG_USAGE_KEY,
-        USER_USAGE_KEY,
-    ]
-    ingest = [ingest_problems_check(key) for key in ingested]
-    return [build_sql_check(check) for check in (*ingest, *ANALYTICS_CHECKS)]
+    return [build_sql_check(check) for check in ANALYTICS_CHECKS]

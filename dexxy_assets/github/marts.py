@@ -1,16 +1,11 @@
-"""The BI-facing GitHub and Copilot tables, each built from its SQL model in dbt_like_sql/marts; their
-dependencies come from the models' ``source()`` and ``ref()`` calls."""
+"""The BI-facing GitHub tables, each built from its SQL model in dbt_like_sql/marts; their dependencies
+come from the models' ``source()`` and ``ref()`` calls."""
 
 from __future__ import annotations
 
 from dexxy_assets.analytics.mart_asset import MartSpec
 
 GITHUB_MARTS = (
-    MartSpec(
-        name="team_members",
-        description="People of the organisation (GitHub org members, current and former).",
-        preview_columns=["github_login", "name", "is_bot", "is_org_member"],
-    ),
     MartSpec(
         name="pull_requests",
         description="One row per pull request in its current state, with the delivery metrics of "
@@ -47,21 +42,5 @@ GITHUB_MARTS = (
         name="deployments",
         description="Deployments with outcome and change set (commits since the previous successful one).",
         preview_columns=["repository", "environment", "latest_state", "commits_count", "pull_requests_count"],
-    ),
-)
-
-
-COPILOT_MARTS = (
-    MartSpec(
-        name="copilot_usage_daily",
-        description="Copilot usage per organisation and day: active users, generations, acceptances and "
-        "acceptance rate, lines, and the per IDE / feature / language breakdown.",
-        preview_columns=["org", "day", "daily_active_users", "acceptance_rate", "loc_added_sum"],
-    ),
-    MartSpec(
-        name="ai_usage_daily",
-        description="AI tool usage per team member and day (source copilot), matched by GitHub id, then "
-        "login.",
-        preview_columns=["day", "github_login", "code_acceptance_activity_count", "acceptance_rate"],
     ),
 )

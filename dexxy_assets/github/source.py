@@ -1,0 +1,52 @@
+"""GitHub as a registered source: members, repositories, pull requests with their children and
+deployments, each fetched into raw and staged from raw."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from dexxy_assets.github.asset_settings import SETTINGS
+from dexxy_assets.github.checks import build_github_checks
+from dexxy_assets.github.deployment_assets import build_deployment_assets
+from dexxy_assets.github.deployment_staged_asset import build_deployment_staged_asset
+from dexxy_assets.github.marts import GITHUB_MARTS
+from dexxy_assets.github.pull_request_assets import build_pull_request_assets
+from dexxy_assets.github.pull_request_staged_asset import build_pull_request_staged_asset
+from dexxy_assets.github.snapshot_assets import github_members, github_repositories
+from dexxy_assets.source_contract import Source
+from resources.github import GitHubResource
+
+ENV_VARS = (
+    "GITHUB_API_URL",
+    "GITHUB_TOKEN",
+    "GITHUB_APP_ID",
+    "GITHUB_APP_PRIVATE_KEY",
+    "GITHUB_APP_INSTALLATION_ID",
+    "GITHUB_ORGS",
+    "GITHUB_REPOS",
+    "GITHUB_FETCH_MODE",
+)
+
+
+def build(partitions: dg.TimeWindowPartitionsDefinition) -> dg.Definitions:
+    return dg.Definitions(
+        assets=[
+            github_members,
+            github_repositories,
+            build_pull_request_assets(partitions),
+            build_pull_request_staged_asset(partitions),
+            build_deployment_assets(partitions),
+            build_deployment_staged_asset(partitions),
+        ],
+        asset_checks=build_github_checks(),
+    )
+
+
+GITHUB = Source(
+    name="github",
+    settings=SETTINGS,
+    env_vars=ENV_VARS,
+    build=build,
+    resources=lambda: {"github": GitHubResource()},
+    marts=GITHUB_MARTS,
+)
