@@ -7,6 +7,7 @@ import dagster as dg
 from dexxy_assets.analytics.github_checks import build_github_checks
 from dexxy_assets.analytics.github_marts import COPILOT_MARTS, GITHUB_MARTS
 from dexxy_assets.analytics.mart_asset import build_mart_asset
+from dexxy_assets.checks.gx_checks import build_gx_checks
 from dexxy_assets.copilot.copilot_assets import build_copilot_assets
 from dexxy_assets.github.deployment_assets import build_deployment_assets
 from dexxy_assets.github.deployment_staged_asset import build_deployment_staged_asset
@@ -67,4 +68,5 @@ def defs() -> dg.Definitions:
     # marts last: each depends on the assets that publish the tables its SQL model reads
     publishers = table_publishers(a for a in sources.assets or [] if isinstance(a, dg.AssetsDefinition))
     marts = [build_mart_asset(spec, publishers) for spec in (*GITHUB_MARTS, *COPILOT_MARTS, *JIRA_MARTS)]
-    return dg.Definitions.merge(sources, dg.Definitions(assets=marts))
+    gx_checks = build_gx_checks(partitions)  # Great Expectations suites: dexxy_assets/checks/gx_suites.py
+    return dg.Definitions.merge(sources, dg.Definitions(assets=marts, asset_checks=gx_checks))
