@@ -32,9 +32,16 @@ def failures(result: dg.AssetCheckResult) -> dict[str, dict[str, Any]]:
 
 def staged_pr(conn: Connection, pr_id: int, number: int, day: dt.date = DAY, **values: Any) -> None:
     row = {
-        "pr_id": pr_id, "repo": "acme/api", "number": number, "state": "closed", "additions": 10,
-        "created_at": T0, "merged_at": T0 + dt.timedelta(hours=5), "closed_at": T0 + dt.timedelta(hours=5),
-        "day": day, **values,
+        "pr_id": pr_id,
+        "repo": "acme/api",
+        "number": number,
+        "state": "closed",
+        "additions": 10,
+        "created_at": T0,
+        "merged_at": T0 + dt.timedelta(hours=5),
+        "closed_at": T0 + dt.timedelta(hours=5),
+        "day": day,
+        **values,
     }
     conn.execute(
         text(
@@ -49,8 +56,15 @@ def staged_pr(conn: Connection, pr_id: int, number: int, day: dt.date = DAY, **v
 
 def analytics_pr(conn: Connection, pr_id: int, number: int, **values: Any) -> None:
     row = {
-        "pr_id": pr_id, "repo": "acme/api", "number": number, "state": "merged", "created_at": T0,
-        "merged_at": T0 + dt.timedelta(hours=5), "cycle": 5, "coding": 1, **values,
+        "pr_id": pr_id,
+        "repo": "acme/api",
+        "number": number,
+        "state": "merged",
+        "created_at": T0,
+        "merged_at": T0 + dt.timedelta(hours=5),
+        "cycle": 5,
+        "coding": 1,
+        **values,
     }
     conn.execute(
         text(
@@ -96,9 +110,10 @@ def test_staging_pull_requests_partition(warehouse: WarehouseResource) -> None:
     assert negative["unexpected_count"] == 1 and negative["unexpected_values"] == [-4]
     assert negative["unexpected_percent"] == round(100 / 12, 2)
     assert failed["ExpectCompoundColumnsToBeUnique(repo_full_name, pr_number)"]["unexpected_count"] == 2
-    assert "ExpectColumnValuesToBeBetween(additions) | 1 | 8.33 | [-4]" in bad.metadata[
-        "failing_expectations"
-    ].value
+    assert (
+        "ExpectColumnValuesToBeBetween(additions) | 1 | 8.33 | [-4]"
+        in bad.metadata["failing_expectations"].value
+    )
     assert not odd.passed and odd.severity == dg.AssetCheckSeverity.WARN
     assert failures(odd)["ExpectColumnValuesToBeInSet(state)"]["unexpected_values"] == ["MERGED"]
 
@@ -189,8 +204,10 @@ def test_jira_keys_and_copilot_acceptances(warehouse: WarehouseResource) -> None
     malformed = keys["ExpectColumnValuesToMatchRegex(issue_key)"]
     assert malformed["unexpected_values"] == ["pay-7", "PAY-007", "PAY 8"]
     assert malformed["unexpected_percent"] == 50.0
-    pair = usage["ExpectColumnPairValuesAToBeGreaterThanB(code_generation_activity_count, "
-                 "code_acceptance_activity_count)"]
+    pair = usage[
+        "ExpectColumnPairValuesAToBeGreaterThanB(code_generation_activity_count, "
+        "code_acceptance_activity_count)"
+    ]
     assert pair["unexpected_count"] == 1 and pair["unexpected_values"] == [[4, 6]]
     assert usage["ExpectColumnValuesToBeBetween(acceptance_rate)"]["unexpected_values"] == [1.5]
 
