@@ -35,7 +35,11 @@ def read_rows(conn: Connection, suite: TableSuite, window: tuple[dt.date, dt.dat
 
 
 def run_suite(
-    conn: Connection, suite: TableSuite, window: tuple[dt.date, dt.date] | None, today: dt.date
+    conn: Connection,
+    suite: TableSuite,
+    window: tuple[dt.date, dt.date] | None,
+    today: dt.date,
+    history_start: dt.date,
 ) -> dg.AssetCheckResult:
     """Validate the suite's rows (and weekly volume); the result lists every failing expectation."""
     started = time.perf_counter()
@@ -43,7 +47,8 @@ def run_suite(
     outcomes = validate_frame(frame, suite.expectations, suite.name)
     metadata: dict[str, object] = {}
     if suite.volume is not None:
-        volume = weekly_volume(conn, suite.table, suite.volume, window[1] if window else today)
+        until = window[1] if window else today
+        volume = weekly_volume(conn, suite.table, suite.volume, until, history_start)
         outcomes += validate_frame(volume.frame, [volume.expectation(suite.volume)], f"{suite.name}_volume")
         metadata["weekly_volume"] = dg.MetadataValue.json(volume.as_metadata())
     metadata.update(outcome_metadata(outcomes, len(frame)))
@@ -57,8 +62,11 @@ def run_suite(
     )
 
 
-def build_gx_check(suite: TableSuite, partitions: dg.PartitionsDefinition | None) -> dg.AssetChecksDefinition:
+def build_gx_check(
+    suite: TableSuite, partitions: dg.TimeWindowPartitionsDefinition
+) -> dg.AssetChecksDefinition:
     partitioned = suite.partition_column is not None
+    history_start = partitions.start.date()
 
     def _check(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource) -> dg.AssetCheckResult:
         window = None
@@ -66,7 +74,7 @@ def build_gx_check(suite: TableSuite, partitions: dg.PartitionsDefinition | None
             span = context.partition_time_window
             window = (span.start.date(), span.end.date())
         with warehouse.connect() as conn:
-            return run_suite(conn, suite, window, dt.datetime.now(dt.UTC).date())
+            return run_suite(conn, suite, window, dt.datetime.now(dt.UTC).date(), history_start)
 
     with warnings.catch_warnings():
         # partitioned checks are "preview" in Dagster 1.13, and the one way to check exactly the partitions
@@ -82,6 +90,6 @@ def build_gx_check(suite: TableSuite, partitions: dg.PartitionsDefinition | None
 
 
 def build_gx_checks(
-    partitions: dg.PartitionsDefinition, suites: Sequence[TableSuite] = SUITES
+    partitions: dg.TimeWindowPartitionsDefinition, suites: Sequence[TableSuite] = SUITES
 ) -> list[dg.AssetChecksDefinition]:
     return [build_gx_check(suite, partitions) for suite in suites]

@@ -27,7 +27,8 @@ class VolumeSample:
     week_start: dt.date
     row_count: int
     trailing_mean: float
-    frame: pd.DataFrame  # one row; empty when the trailing weeks hold no rows (nothing to compare with)
+    frame: pd.DataFrame  # one row; empty when there is nothing to compare with (see ``skipped``)
+    skipped: str | None = None
 
     def expectation(self, volume: WeeklyVolume) -> Expect:
         return expect(
@@ -42,6 +43,7 @@ class VolumeSample:
             "week_start": self.week_start.isoformat(),
             "rows": self.row_count,
             "trailing_mean": round(self.trailing_mean, 2),
+            **({"skipped": self.skipped} if self.skipped else {}),
         }
 
 
@@ -50,9 +52,16 @@ def last_complete_week(until: dt.date) -> dt.date:
     return until - dt.timedelta(days=until.weekday()) - dt.timedelta(weeks=1)
 
 
-def weekly_volume(conn: Connection, table: str, volume: WeeklyVolume, until: dt.date) -> VolumeSample:
+def weekly_volume(
+    conn: Connection, table: str, volume: WeeklyVolume, until: dt.date, history_start: dt.date
+) -> VolumeSample:
+    """Compare only weeks Dexxy synced whole: a week before ``history_start`` (the first daily partition)
+    holds just the rows updated since, so any comparison with it would be noise."""
     week = last_complete_week(until)
     first = week - dt.timedelta(weeks=volume.trailing_weeks)
+    if first < history_start:
+        reason = f"the {volume.trailing_weeks} weeks before {week} start before the first synced day"
+        return VolumeSample(week, 0, 0.0, pd.DataFrame({RATIO_COLUMN: []}), skipped=reason)
     counts = {
         row.week_start: row.row_count
         for row in conn.execute(
@@ -63,8 +72,11 @@ def weekly_volume(conn: Connection, table: str, volume: WeeklyVolume, until: dt.
     trailing = [counts.get(first + dt.timedelta(weeks=i), 0) for i in range(volume.trailing_weeks)]
     mean = sum(trailing) / volume.trailing_weeks
     rows = counts.get(week, 0)
-    compared = {"week_start": [week], "row_count": [rows], RATIO_COLUMN: [rows / mean]} if mean else {}
-    frame = pd.DataFrame(compared or {RATIO_COLUMN: []})
+    if not mean:
+        return VolumeSample(
+            week, rows, 0.0, pd.DataFrame({RATIO_COLUMN: []}), skipped="no rows in the weeks before"
+        )
+    frame = pd.DataFrame({"week_start": [week], "row_count": [rows], RATIO_COLUMN: [rows / mean]})
     return VolumeSample(week_start=week, row_count=rows, trailing_mean=mean, frame=frame)
 
 
