@@ -75,6 +75,15 @@ def _acceptances_within_suggestions() -> tuple:
     )
 
 
+def _copilot_usage(*key: str) -> tuple:
+    """An analytics Copilot table: its key, acceptances within suggestions, a rate within [0, 1]."""
+    return (
+        *_key(*key),
+        *_acceptances_within_suggestions(),
+        expect("ExpectColumnValuesToBeBetween", column="acceptance_rate", min_value=0, max_value=1),
+    )
+
+
 def _jira_key(column: str) -> tuple:
     return (expect("ExpectColumnValuesToMatchRegex", column=column, regex=JIRA_KEY_PATTERN),)
 
@@ -251,11 +260,7 @@ ANALYTICS_SUITES = (
         description="GX: one row per (day, source, org, person); acceptances never exceed suggestions; "
         "acceptance rate within [0, 1].",
         blocking=True,
-        expectations=(
-            *_key("day", "source", "org", "github_login"),
-            *_acceptances_within_suggestions(),
-            expect("ExpectColumnValuesToBeBetween", column="acceptance_rate", min_value=0, max_value=1),
-        ),
+        expectations=_copilot_usage("day", "source", "org", "github_login"),
     ),
     TableSuite(
         asset=_COPILOT_USAGE,
@@ -264,11 +269,7 @@ ANALYTICS_SUITES = (
         description="GX: one row per (org, day); acceptances never exceed suggestions; acceptance rate "
         "within [0, 1].",
         blocking=True,
-        expectations=(
-            *_key("org", "day"),
-            *_acceptances_within_suggestions(),
-            expect("ExpectColumnValuesToBeBetween", column="acceptance_rate", min_value=0, max_value=1),
-        ),
+        expectations=_copilot_usage("org", "day"),
     ),
 )
 
