@@ -20,7 +20,6 @@ DAY = dt.date(2026, 3, 2)
 WINDOW = (DAY, DAY + dt.timedelta(days=1))
 T0 = dt.datetime(2026, 3, 1, 9, tzinfo=dt.UTC)
 TODAY = dt.date(2026, 3, 18)  # a Wednesday: the last complete week starts Monday 2026-03-09
-HISTORY = dt.date(2026, 1, 1)  # the first daily partition
 
 
 def suite(suites: tuple[TableSuite, ...], table: str, name: str) -> TableSuite:
@@ -78,6 +77,17 @@ def analytics_pr(conn: Connection, pr_id: int, number: int, **values: Any) -> No
     )
 
 
+def synced(conn: Connection, first_day: dt.date) -> None:
+    """The GitHub pull request sync has run from ``first_day`` to TODAY."""
+    conn.execute(
+        text(
+            "INSERT INTO ops.sync_log (asset_key, partition_start, partition_end, started_at, finished_at, "
+            "status) VALUES ('github/pull_requests', :first, :last, now(), now(), 'success')"
+        ),
+        {"first": first_day, "last": TODAY},
+    )
+
+
 def test_staging_pull_requests_partition(warehouse: WarehouseResource) -> None:
     integrity = suite(STAGING_SUITES, "staging.github_pull_requests", INTEGRITY)
     plausibility = suite(STAGING_SUITES, "staging.github_pull_requests", PLAUSIBILITY)
@@ -86,10 +96,10 @@ def test_staging_pull_requests_partition(warehouse: WarehouseResource) -> None:
             staged_pr(conn, i, i)
         staged_pr(conn, 9, 9, merged_at=None, closed_at=None, state="open")
     with warehouse.connect() as conn:
-        good = run_suite(conn, integrity, WINDOW, TODAY, HISTORY)
+        good = run_suite(conn, integrity, WINDOW, TODAY)
         assert good.passed, good.metadata["failing_expectations"]
         assert good.metadata["rows_checked"].value == 9
-        assert run_suite(conn, plausibility, WINDOW, TODAY, HISTORY).passed
+        assert run_suite(conn, plausibility, WINDOW, TODAY).passed
 
     with warehouse.begin() as conn:
         staged_pr(conn, 10, 10, merged_at=T0 - dt.timedelta(hours=1))  # merged before it was opened
@@ -97,8 +107,8 @@ def test_staging_pull_requests_partition(warehouse: WarehouseResource) -> None:
         staged_pr(conn, 12, 12, additions=-4, state="MERGED")
         staged_pr(conn, 13, 13, day=DAY + dt.timedelta(days=1), additions=-1)  # another partition
     with warehouse.connect() as conn:
-        bad = run_suite(conn, integrity, WINDOW, TODAY, HISTORY)
-        odd = run_suite(conn, plausibility, WINDOW, TODAY, HISTORY)
+        bad = run_suite(conn, integrity, WINDOW, TODAY)
+        odd = run_suite(conn, plausibility, WINDOW, TODAY)
     assert not bad.passed and bad.severity == dg.AssetCheckSeverity.ERROR
     assert bad.metadata["rows_checked"].value == 12  # partition DAY only
     failed = failures(bad)
@@ -126,12 +136,12 @@ def test_analytics_pull_requests(warehouse: WarehouseResource) -> None:
             analytics_pr(conn, i, i)
         analytics_pr(conn, 5, 5, state="open", merged_at=None, cycle=None)
     with warehouse.connect() as conn:
-        assert run_suite(conn, integrity, None, TODAY, HISTORY).passed
+        assert run_suite(conn, integrity, None, TODAY).passed
     with warehouse.begin() as conn:
         analytics_pr(conn, 6, 6, cycle=-2, coding=-1)
         analytics_pr(conn, 7, 1)
     with warehouse.connect() as conn:
-        bad = run_suite(conn, integrity, None, TODAY, HISTORY)
+        bad = run_suite(conn, integrity, None, TODAY)
     assert not bad.passed
     failed = failures(bad)
     assert set(failed) == {
@@ -156,28 +166,47 @@ def test_weekly_volume_within_three_times_the_trailing_mean(warehouse: Warehouse
                 created = dt.datetime.combine(week, dt.time(10), tzinfo=dt.UTC) + dt.timedelta(hours=n % 90)
                 analytics_pr(conn, n, n, created_at=created, merged_at=None, state="open", cycle=None)
 
+    with warehouse.begin() as conn:
+        synced(conn, dt.date(2026, 1, 1))
     for weeks_back, count in ((4, 6), (3, 10), (2, 8), (1, 8)):  # trailing mean 8
         opened(last_week - dt.timedelta(weeks=weeks_back), count)
     opened(last_week, 20)
     opened(last_week + dt.timedelta(weeks=1), 50)  # the week in progress is not judged
     with warehouse.connect() as conn:
-        fine = run_suite(conn, plausibility, None, TODAY, HISTORY)
+        fine = run_suite(conn, plausibility, None, TODAY)
     assert fine.passed, fine.metadata["failing_expectations"]
     expected = {"week_start": "2026-03-09", "rows": 20, "trailing_mean": 8}
     assert fine.metadata["weekly_volume"].value == expected
 
     opened(last_week, 5)  # 25 > 3 x 8
     with warehouse.connect() as conn:
-        jump = run_suite(conn, plausibility, None, TODAY, HISTORY)
+        jump = run_suite(conn, plausibility, None, TODAY)
     assert not jump.passed
     volume = failures(jump)["ExpectColumnValuesToBeBetween(ratio_to_trailing_mean)"]
     assert volume["unexpected_count"] == 1 and volume["unexpected_values"] == [25 / 8]
 
-    synced_since = last_week - dt.timedelta(weeks=2)  # the weeks before hold only what was updated since
+    with warehouse.begin() as conn:  # a drop: 2 < 8 / 3 (a sync that lost data)
+        conn.execute(
+            text("DELETE FROM analytics.pull_requests WHERE created_at >= :monday AND created_at < :next"),
+            {"monday": last_week, "next": last_week + dt.timedelta(weeks=1)},
+        )
+    opened(last_week, 2)
     with warehouse.connect() as conn:
-        young = run_suite(conn, plausibility, None, TODAY, synced_since)
+        drop = run_suite(conn, plausibility, None, TODAY)
+    assert failures(drop)["ExpectColumnValuesToBeBetween(ratio_to_trailing_mean)"]["unexpected_values"] == [
+        0.25
+    ]
+
+    with warehouse.begin() as conn:  # a younger history: the weeks before hold only what was updated since
+        conn.execute(text("DELETE FROM ops.sync_log"))
+        synced(conn, last_week - dt.timedelta(weeks=2))
+    with warehouse.connect() as conn:
+        young = run_suite(conn, plausibility, None, TODAY)
     assert young.passed
-    assert "before the first synced day" in young.metadata["weekly_volume"].value["skipped"]
+    assert (
+        "github/pull_requests has not synced the 4 weeks before 2026-03-09"
+        in (young.metadata["weekly_volume"].value["skipped"])
+    )
 
 
 def test_jira_keys_and_copilot_acceptances(warehouse: WarehouseResource) -> None:
@@ -199,15 +228,15 @@ def test_jira_keys_and_copilot_acceptances(warehouse: WarehouseResource) -> None
         for i, login in enumerate(("ana", "bo", "cy")):
             conn.execute(insert_usage, {"day": DAY, "login": login, "gen": 10, "acc": 3 + i, "rate": 0.3})
     with warehouse.connect() as conn:
-        assert run_suite(conn, jira, None, TODAY, HISTORY).passed
-        assert run_suite(conn, copilot, None, TODAY, HISTORY).passed
+        assert run_suite(conn, jira, None, TODAY).passed
+        assert run_suite(conn, copilot, None, TODAY).passed
     with warehouse.begin() as conn:
         for i, key in enumerate(("pay-7", "PAY-007", "PAY 8"), start=4):
             conn.execute(insert_issue, {"id": i, "key": key, "created": T0})
         conn.execute(insert_usage, {"day": DAY, "login": "dee", "gen": 4, "acc": 6, "rate": 1.5})
     with warehouse.connect() as conn:
-        keys = failures(run_suite(conn, jira, None, TODAY, HISTORY))
-        usage = failures(run_suite(conn, copilot, None, TODAY, HISTORY))
+        keys = failures(run_suite(conn, jira, None, TODAY))
+        usage = failures(run_suite(conn, copilot, None, TODAY))
     malformed = keys["ExpectColumnValuesToMatchRegex(issue_key)"]
     assert malformed["unexpected_values"] == ["pay-7", "PAY-007", "PAY 8"]
     assert malformed["unexpected_percent"] == 50.0

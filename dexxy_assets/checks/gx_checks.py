@@ -39,7 +39,6 @@ def run_suite(
     suite: TableSuite,
     window: tuple[dt.date, dt.date] | None,
     today: dt.date,
-    history_start: dt.date,
 ) -> dg.AssetCheckResult:
     """Validate the suite's rows (and weekly volume); the result lists every failing expectation."""
     started = time.perf_counter()
@@ -48,7 +47,7 @@ def run_suite(
     metadata: dict[str, object] = {}
     if suite.volume is not None:
         until = window[1] if window else today
-        volume = weekly_volume(conn, suite.table, suite.volume, until, history_start)
+        volume = weekly_volume(conn, suite.table, suite.volume, until)
         outcomes += validate_frame(volume.frame, [volume.expectation(suite.volume)], f"{suite.name}_volume")
         metadata["weekly_volume"] = dg.MetadataValue.json(volume.as_metadata())
     metadata.update(outcome_metadata(outcomes, len(frame)))
@@ -66,7 +65,6 @@ def build_gx_check(
     suite: TableSuite, partitions: dg.TimeWindowPartitionsDefinition
 ) -> dg.AssetChecksDefinition:
     partitioned = suite.partition_column is not None
-    history_start = partitions.start.date()
 
     def _check(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource) -> dg.AssetCheckResult:
         window = None
@@ -74,7 +72,7 @@ def build_gx_check(
             span = context.partition_time_window
             window = (span.start.date(), span.end.date())
         with warehouse.connect() as conn:
-            return run_suite(conn, suite, window, dt.datetime.now(dt.UTC).date(), history_start)
+            return run_suite(conn, suite, window, dt.datetime.now(dt.UTC).date())
 
     with warnings.catch_warnings():
         # partitioned checks are "preview" in Dagster 1.13, and the one way to check exactly the partitions

@@ -40,9 +40,11 @@ def expect(kind: str, **kwargs: Any) -> Expect:
 @dataclass(frozen=True)
 class WeeklyVolume:
     """Rows per Monday-start UTC week of ``timestamp_column``: the last complete week before the checked
-    day stays within ``factor`` times the mean of the ``trailing_weeks`` weeks before it."""
+    day stays within ``factor`` times the mean of the ``trailing_weeks`` weeks before it. Judged only when
+    ``synced_by`` (the ingestion asset feeding the table) has synced all those weeks (``ops.sync_log``)."""
 
     timestamp_column: str
+    synced_by: dg.AssetKey
     factor: float = 3.0
     trailing_weeks: int = 4
 

@@ -10,9 +10,11 @@ import dagster as dg
 from dexxy_assets.checks.gx_suite import TableSuite, WeeklyVolume, expect
 from dexxy_assets.copilot.copilot_assets import ORG_USAGE_KEY, USER_USAGE_KEY
 from dexxy_assets.github.deployment_staged_asset import DEPLOYMENTS_STAGED_KEY
+from dexxy_assets.github.pull_request_assets import PULL_REQUESTS_KEY
 from dexxy_assets.github.pull_request_records import PR_STATES, REVIEW_STATES
 from dexxy_assets.github.pull_request_staged_asset import PULL_REQUESTS_STAGED_KEY
 from dexxy_assets.github.staging_rows import DEPLOYMENT_STATES
+from dexxy_assets.jira.issue_assets import ISSUES_KEY as JIRA_ISSUES_KEY
 from dexxy_assets.jira.issue_assets import STAGED_KEY as JIRA_ISSUES_STAGED_KEY
 
 INTEGRITY = "gx_integrity"
@@ -207,7 +209,7 @@ ANALYTICS_SUITES = (
         description="GX: state is open, merged or closed; pull requests opened last week within 3x of the "
         "mean of the four weeks before.",
         expectations=_in_set("state", ANALYTICS_PR_STATES),
-        volume=WeeklyVolume(timestamp_column="created_at"),
+        volume=WeeklyVolume(timestamp_column="created_at", synced_by=PULL_REQUESTS_KEY),
     ),
     TableSuite(
         asset=_PR_REVIEWS,
@@ -251,7 +253,7 @@ ANALYTICS_SUITES = (
         description="GX: status category known; issues created last week within 3x of the mean of the four "
         "weeks before.",
         expectations=_in_set("status_category", JIRA_STATUS_CATEGORIES),
-        volume=WeeklyVolume(timestamp_column="created_at"),
+        volume=WeeklyVolume(timestamp_column="created_at", synced_by=JIRA_ISSUES_KEY),
     ),
     TableSuite(
         asset=_AI_USAGE,

@@ -20,6 +20,9 @@ FROM {{ table | ident }}
 WHERE {{ ts | ident }} >= :since AND {{ ts | ident }} < :until
 GROUP BY 1
 """
+_FIRST_SYNCED_DAY = text(
+    "SELECT min(partition_start) FROM ops.sync_log WHERE asset_key = :asset_key AND status = 'success'"
+)
 
 
 @dataclass(frozen=True)
@@ -52,15 +55,17 @@ def last_complete_week(until: dt.date) -> dt.date:
     return until - dt.timedelta(days=until.weekday()) - dt.timedelta(weeks=1)
 
 
-def weekly_volume(
-    conn: Connection, table: str, volume: WeeklyVolume, until: dt.date, history_start: dt.date
-) -> VolumeSample:
-    """Compare only weeks Dexxy synced whole: a week before ``history_start`` (the first daily partition)
-    holds just the rows updated since, so any comparison with it would be noise."""
+def weekly_volume(conn: Connection, table: str, volume: WeeklyVolume, until: dt.date) -> VolumeSample:
+    """Compare only weeks Dexxy synced whole: a week before the first synced day holds just the rows
+    updated since (a 10-day demo's earlier weeks), so any comparison with it would be noise."""
     week = last_complete_week(until)
     first = week - dt.timedelta(weeks=volume.trailing_weeks)
-    if first < history_start:
-        reason = f"the {volume.trailing_weeks} weeks before {week} start before the first synced day"
+    synced_from = conn.execute(_FIRST_SYNCED_DAY, {"asset_key": volume.synced_by.to_user_string()}).scalar()
+    if synced_from is None or first < synced_from:
+        source = volume.synced_by.to_user_string()
+        reason = (
+            f"{source} has not synced the {volume.trailing_weeks} weeks before {week} (from {synced_from})"
+        )
         return VolumeSample(week, 0, 0.0, pd.DataFrame({RATIO_COLUMN: []}), skipped=reason)
     counts = {
         row.week_start: row.row_count
