@@ -42,11 +42,12 @@ class VolumeSample:
         )
 
     def as_metadata(self) -> dict[str, object]:
+        if self.skipped:
+            return {"week_start": self.week_start.isoformat(), "skipped": self.skipped}
         return {
             "week_start": self.week_start.isoformat(),
             "rows": self.row_count,
             "trailing_mean": round(self.trailing_mean, 2),
-            **({"skipped": self.skipped} if self.skipped else {}),
         }
 
 
