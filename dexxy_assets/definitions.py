@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dagster as dg
 
+from dexxy_assets.analytics.dora_marts import DORA_MARTS, build_dora_source_assets
 from dexxy_assets.analytics.github_checks import build_github_checks
 from dexxy_assets.analytics.github_marts import COPILOT_MARTS, GITHUB_MARTS
 from dexxy_assets.analytics.mart_asset import build_mart_asset
@@ -46,6 +47,7 @@ def defs() -> dg.Definitions:
             ai_detection,
             llm_summaries,
             *build_copilot_assets(partitions),
+            *build_dora_source_assets(partitions),
         ],
         asset_checks=build_github_checks(),
         jobs=build_jobs(),
@@ -66,5 +68,6 @@ def defs() -> dg.Definitions:
     sources = dg.Definitions.merge(github, build_jira_definitions(partitions))
     # marts last: each depends on the assets that publish the tables its SQL model reads
     publishers = table_publishers(a for a in sources.assets or [] if isinstance(a, dg.AssetsDefinition))
-    marts = [build_mart_asset(spec, publishers) for spec in (*GITHUB_MARTS, *COPILOT_MARTS, *JIRA_MARTS)]
+    specs = (*GITHUB_MARTS, *COPILOT_MARTS, *JIRA_MARTS, *DORA_MARTS)
+    marts = [build_mart_asset(spec, publishers) for spec in specs]
     return dg.Definitions.merge(sources, dg.Definitions(assets=marts))
