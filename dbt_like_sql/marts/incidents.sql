@@ -120,7 +120,7 @@ found AS (
     SELECT * FROM reverts
     UNION ALL
     SELECT * FROM hotfixes
-)
+),
 scored AS (
     SELECT
         i.*,
