@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dagster as dg
 
-from dexxy_assets.analytics.dora_marts import DORA_MARTS, build_dora_source_assets
+from dexxy_assets.analytics.dora_marts import DORA_MARTS, build_dora_checks, build_dora_source_assets
 from dexxy_assets.analytics.github_checks import build_github_checks
 from dexxy_assets.analytics.github_marts import COPILOT_MARTS, GITHUB_MARTS
 from dexxy_assets.analytics.mart_asset import build_mart_asset
@@ -49,7 +49,7 @@ def defs() -> dg.Definitions:
             *build_copilot_assets(partitions),
             *build_dora_source_assets(partitions),
         ],
-        asset_checks=build_github_checks(),
+        asset_checks=[*build_github_checks(), *build_dora_checks()],
         jobs=build_jobs(),
         sensors=[
             run_failure_alerts,

@@ -7,10 +7,14 @@ import dagster as dg
 
 from dexxy_assets.analytics.dora_settings import build_dora_settings_asset
 from dexxy_assets.analytics.mart_asset import MartSpec
-from dexxy_assets.github.release_assets import build_release_assets
-from dexxy_assets.github.release_staged_asset import build_release_staged_asset
-from dexxy_assets.github.workflow_run_assets import build_workflow_run_assets
-from dexxy_assets.github.workflow_run_staged_asset import build_workflow_run_staged_asset
+from dexxy_assets.checks.sql_checks import SqlCheck, build_sql_check, ingest_problems_check
+from dexxy_assets.github.release_assets import RELEASES_KEY, build_release_assets
+from dexxy_assets.github.release_staged_asset import RELEASES_STAGED_KEY, build_release_staged_asset
+from dexxy_assets.github.workflow_run_assets import WORKFLOW_RUNS_KEY, build_workflow_run_assets
+from dexxy_assets.github.workflow_run_staged_asset import (
+    WORKFLOW_RUNS_STAGED_KEY,
+    build_workflow_run_staged_asset,
+)
 
 DORA_MARTS = (
     MartSpec(
@@ -43,3 +47,30 @@ def build_dora_source_assets(partitions: dg.PartitionsDefinition) -> list[dg.Ass
         build_release_staged_asset(partitions),
         build_dora_settings_asset(),
     ]
+
+
+DORA_CHECKS = (
+    SqlCheck(
+        asset=dg.AssetKey(["analytics", "dora_weekly"]),
+        name="change_failure_rate_is_a_share",
+        description="change_failure_rate is between 0 and 1; failed deployments never exceed deployments.",
+        offending_rows_sql=(
+            "SELECT count(*) FROM analytics.dora_weekly "
+            "WHERE change_failure_rate NOT BETWEEN 0 AND 1 OR failed_deployments > deployments"
+        ),
+    ),
+    SqlCheck(
+        asset=dg.AssetKey(["analytics", "incidents"]),
+        name="change_failures_are_attributed",
+        description="Every change failure names the deployment it is attributed to.",
+        offending_rows_sql=(
+            "SELECT count(*) FROM analytics.incidents WHERE is_change_failure AND deployment_id IS NULL"
+        ),
+    ),
+)
+
+
+def build_dora_checks() -> list[dg.AssetChecksDefinition]:
+    """Ingestion problems of the workflow-run and release assets, and the DORA tables' invariants."""
+    ingested = [WORKFLOW_RUNS_KEY, WORKFLOW_RUNS_STAGED_KEY, RELEASES_KEY, RELEASES_STAGED_KEY]
+    return [build_sql_check(check) for check in (*map(ingest_problems_check, ingested), *DORA_CHECKS)]
