@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from dexxy_assets.analytics.mart_asset import rebuild_mart
 from dexxy_assets.analytics.dora_settings import write_settings
+from dexxy_assets.analytics.mart_asset import rebuild_mart
 from resources.warehouse import WarehouseResource
 from tests import dora_handmade
 from tests.dora_handmade import at
@@ -49,7 +49,8 @@ def test_a_repository_that_deploys_only_by_workflow_runs_has_deployments(built: 
         "succeeded_at, previous_deployment_id, commits_count, pull_requests_count "
         "FROM analytics.deployments WHERE repository = 'acme/pipe' ORDER BY deployment_id",
     )
-    # the CI run and the deploy run from another branch are not deployments; the failed run is one, unsuccessful
+    # the CI run and the deploy run from another branch are not deployments; the failed run is an
+    # unsuccessful one
     assert [(r["deployment_id"], r["latest_state"]) for r in rows] == [
         (201, "success"),
         (202, "success"),
@@ -97,8 +98,9 @@ def test_incidents_are_attributed_within_the_window(built: WarehouseResource) ->
         r["incident_id"]: r
         for r in _rows(
             built,
-            "SELECT incident_id, source, repository, deployment_source, deployment_id, hours_after_deployment, "
-            "is_change_failure, time_to_resolve_hours, recovery_hours FROM analytics.incidents",
+            "SELECT incident_id, source, repository, deployment_source, deployment_id, "
+            "hours_after_deployment, is_change_failure, time_to_resolve_hours, recovery_hours "
+            "FROM analytics.incidents",
         )
     }
     assert set(rows) == {"jira:900", "jira:901", "jira:902", "pr:11"}

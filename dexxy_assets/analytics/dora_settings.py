@@ -9,7 +9,6 @@ Why tables rather than template variables: a BI reader sees the rules a number w
 asset's code version is a digest of the settings, so changing one marks the marts downstream for a rebuild.
 """
 
-
 import hashlib
 import json
 import os

@@ -109,7 +109,8 @@ def configured_rules(environ: dict[str, str] | None = None) -> list[DeploymentRu
     """The rules of the environment: the variable's text, or the file it names."""
     value = (environ if environ is not None else os.environ).get(RULES_VARIABLE, "")
     candidate = value.strip()
-    if candidate and "\n" not in candidate and not candidate.startswith(("[", "-", "{")):
+    looks_like_yaml = "\n" in candidate or ": " in candidate or candidate.startswith(("[", "-", "{"))
+    if candidate and not looks_like_yaml:
         path = Path(candidate).expanduser()
         if not path.is_file():
             raise DeploymentRulesError(f"{RULES_VARIABLE} names {candidate!r}, which is not a file")

@@ -5,7 +5,6 @@ The asset is thin on purpose (fetch: ``workflow_run_fetch``; landing: ``land_rec
 the ingestion-asset factory. Without rules it reads nothing and lands empty days.
 """
 
-
 import datetime as dt
 from collections import Counter
 from collections.abc import Callable
