@@ -18,6 +18,7 @@ from dexxy_sandbox.org.pipeline_deployments import (
     RELEASES,
     WORKFLOW_RUNS,
     deploy_style,
+    deployment_rules_env_line,
     releases,
     workflow_runs,
 )
@@ -114,13 +115,12 @@ def test_runs_and_releases_match_the_spec(sandbox: SandboxServer, client: httpx.
 
 
 def _rules(sandbox: SandboxServer) -> str:
-    login = sandbox.org.login
-    return (
-        f"- repos: {login}/{_repo(sandbox, WORKFLOW_RUNS)}\n"
-        "  workflow: Deploy to production\n"
-        f"- repos: {login}/{_repo(sandbox, RELEASES)}\n"
-        "  release: v*\n"
-    )
+    """The rules `dexxy sandbox serve` prints for this org (the .env line's value, unquoted)."""
+    line = deployment_rules_env_line(sandbox.org)
+    assert line is not None
+    name, _, value = line.partition("=")
+    assert name == "DEXXY_DEPLOYMENT_RULES"
+    return value.strip("'")
 
 
 def _query(warehouse: WarehouseResource, sql: str) -> list[tuple[Any, ...]]:

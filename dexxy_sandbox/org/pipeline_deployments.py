@@ -206,3 +206,16 @@ def releases(org: SyntheticOrg, repo: str) -> tuple[Release, ...]:
             )
         )
     return tuple(found)
+
+
+def deployment_rules_env_line(org: SyntheticOrg) -> str | None:
+    """The ``DEXXY_DEPLOYMENT_RULES`` line that names this org's deploy workflows and release tags, for
+    ``dexxy sandbox serve`` to print; None when every repository uses the Deployments API."""
+    rules = []
+    for index, repo in enumerate(org.repositories):
+        style = deploy_style(index)
+        if style == WORKFLOW_RUNS:
+            rules.append(f'{{repos: "{org.login}/{repo.name}", workflow: "Deploy to production"}}')
+        elif style == RELEASES:
+            rules.append(f'{{repos: "{org.login}/{repo.name}", release: "v*"}}')
+    return f"DEXXY_DEPLOYMENT_RULES='[{', '.join(rules)}]'" if rules else None
