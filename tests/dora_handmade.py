@@ -10,7 +10,9 @@ Everything happens in March 2026 (UTC). Two repositories:
   its CI runs and a deploy run from another branch are not deployments.
 
 Incidents: a Jira incident before any deployment (20 Feb), one 1 h after d2 resolved 6 h after it, one
-5 days after d4 (outside the 72 h window), and PR 11 reverting PR 10, opened 17 h 50 after r2 shipped it.
+5 days after d4 (outside the 72 h window), PR 11 reverting PR 10, opened 17 h 50 after r2 shipped it, and
+the hotfix PR 3 an hour after d5 (not deployed yet). PR 12 reverts PR 13, which never reached production:
+no incident.
 
 Lead times (first commit -> first production deployment): PR 1 27 h, PR 2 36 h, PR 10 19 h, PR 11 3 h.
 """
@@ -199,6 +201,32 @@ def load(conn: Connection, window_hours: float = 72.0) -> None:
             at(4, 8, 10),
             body="Reverts acme/pipe#10",
             head_ref="revert-10-new-pipeline-step",
+        ),
+        # a hotfix an hour after d5, not deployed yet: an open change failure of d5
+        _pull_request(
+            3,
+            "acme/api",
+            3,
+            "bob",
+            "Fix login",
+            at(16, 11),
+            at(16, 12),
+            at(16, 10, 30),
+            head_ref="hotfix/login",
+        ),
+        # a change never deployed, and its revert: nothing failed in production, so no incident
+        _pull_request(13, "acme/pipe", 13, "bob", "Try cache", at(5, 9), at(5, 10), at(5, 8)),
+        _pull_request(
+            12,
+            "acme/pipe",
+            12,
+            "bob",
+            'Revert "Try cache"',
+            at(5, 11),
+            at(5, 12),
+            at(5, 10, 30),
+            body="Reverts acme/pipe#13",
+            head_ref="revert-13-try-cache",
         ),
     ]
     columns = list(prs[0][0])

@@ -103,7 +103,7 @@ def test_incidents_are_attributed_within_the_window(built: WarehouseResource) ->
             "FROM analytics.incidents",
         )
     }
-    assert set(rows) == {"jira:900", "jira:901", "jira:902", "pr:11"}
+    assert set(rows) == {"jira:900", "jira:901", "jira:902", "pr:11", "pr:3"}  # not pr:12 (never shipped)
     before = rows["jira:900"]  # an incident before any deployment: kept, attributed to none
     assert (before["deployment_id"], before["is_change_failure"], before["recovery_hours"]) == (
         None,
@@ -133,6 +133,13 @@ def test_incidents_are_attributed_within_the_window(built: WarehouseResource) ->
     )
     assert (revert["hours_after_deployment"], revert["is_change_failure"]) == (Decimal("17.83"), True)
     assert revert["recovery_hours"] == Decimal("20.00")  # r2 15:10 to r4 (shipping the revert) 11:10 next day
+    hotfix = rows["pr:3"]  # an hour after d5, not deployed yet: a change failure still open
+    assert (hotfix["source"], hotfix["deployment_id"], hotfix["hours_after_deployment"]) == (
+        "hotfix",
+        105,
+        Decimal("1.00"),
+    )
+    assert (hotfix["is_change_failure"], hotfix["recovery_hours"]) == (True, None)
 
 
 def test_organisation_week_known_answers(built: WarehouseResource) -> None:
@@ -162,6 +169,9 @@ def test_a_week_without_deployments_reads_zero(built: WarehouseResource) -> None
         None,
         None,
     )
+    last = _week(built, "organisation", "acme", dt.date(2026, 3, 16))  # d5 failed (the hotfix), unrecovered
+    assert (last["deployments"], last["failed_deployments"], last["recovered_deployments"]) == (1, 1, 0)
+    assert (last["recovery_median_hours"], last["recovery_band"]) == (None, None)
     weeks = _rows(built, "SELECT DISTINCT week_start FROM analytics.dora_weekly ORDER BY week_start")
     assert [r["week_start"] for r in weeks] == [
         dt.date(2026, 3, 2),
@@ -203,8 +213,8 @@ def test_month_known_answers(built: WarehouseResource) -> None:
     assert (march["deployments"], march["deployment_days"]) == (8, 5)
     assert march["deployment_frequency_band"] == "high"  # 5 days in 31: more than one a week
     assert (march["failed_deployments"], march["change_failure_rate"], march["change_failure_band"]) == (
-        2,
-        Decimal("0.2500"),
+        3,  # d2, r2 and d5 (the hotfix)
+        Decimal("0.3750"),
         "low",
     )
 

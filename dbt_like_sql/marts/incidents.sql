@@ -69,31 +69,12 @@ fix_prs AS (
     JOIN {{ source('staging', 'github_pull_requests') }} AS s ON s.pr_id = p.pr_id
     WHERE (p.is_revert OR p.is_hotfix) AND NOT p.is_bot AND p.created_at IS NOT NULL
 ),
-reverts AS (
-    -- a revert of a change a production deployment shipped: that deployment failed
+fixes AS (
+    -- a revert fails the deployment that shipped the reverted change (none: nothing failed in production);
+    -- a hotfix repairs the repository's production deployment that preceded it
     SELECT
         'pr:' || f.pr_id AS incident_id,
-        'revert' AS source,
-        f.repository,
-        f.title,
-        f.url,
-        f.jira_key,
-        f.pr_id,
-        f.created_at AS started_at,
-        fixed.deployed_at AS resolved_at,
-        shipped.source AS deployment_source,
-        shipped.deployment_id,
-        shipped.deployed_at
-    FROM fix_prs AS f
-    JOIN deliveries AS shipped ON shipped.pr_id = f.reverted_pr_id
-    LEFT JOIN deliveries AS fixed ON fixed.pr_id = f.pr_id
-    WHERE f.is_revert
-),
-hotfixes AS (
-    -- a hotfix repairs the production deployment that preceded it
-    SELECT
-        'pr:' || f.pr_id AS incident_id,
-        'hotfix' AS source,
+        CASE WHEN f.is_revert THEN 'revert' ELSE 'hotfix' END AS source,
         f.repository,
         f.title,
         f.url,
@@ -106,20 +87,23 @@ hotfixes AS (
         cause.deployed_at
     FROM fix_prs AS f
     JOIN LATERAL (
-        SELECT p.* FROM production AS p
-        WHERE p.repository = f.repository AND p.deployed_at <= f.created_at
-        ORDER BY p.deployed_at DESC, p.deployment_id DESC
-        LIMIT 1
+        SELECT shipped.source, shipped.deployment_id, shipped.deployed_at
+        FROM deliveries AS shipped
+        WHERE f.is_revert AND shipped.pr_id = f.reverted_pr_id
+        UNION ALL
+        (
+            SELECT p.source, p.deployment_id, p.deployed_at FROM production AS p
+            WHERE NOT f.is_revert AND p.repository = f.repository AND p.deployed_at <= f.created_at
+            ORDER BY p.deployed_at DESC, p.deployment_id DESC
+            LIMIT 1
+        )
     ) AS cause ON true
     LEFT JOIN deliveries AS fixed ON fixed.pr_id = f.pr_id
-    WHERE f.is_hotfix AND NOT f.is_revert
 ),
 found AS (
     SELECT * FROM jira
     UNION ALL
-    SELECT * FROM reverts
-    UNION ALL
-    SELECT * FROM hotfixes
+    SELECT * FROM fixes
 ),
 scored AS (
     SELECT

@@ -4,23 +4,18 @@ version wins), re-staged from raw with zero API calls after a parser change."""
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from typing import Any
 
 import dagster as dg
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
+from dexxy_assets.github.record_staging import stage_records
 from dexxy_assets.github.release_assets import RELEASES_KEY
 from dexxy_assets.github.staged_asset import Staged, build_staged_asset
 from dexxy_assets.payload_fields import FieldReader
 from dexxy_assets.problems import ProblemLog
-from resources.bulk_load import lock_partitions, upsert
 
 RELEASES_STAGED_KEY = dg.AssetKey(["github", "releases_staged"])
-_RAW = text(
-    "SELECT partition_date, repo_full_name, fetched_at, payload FROM raw.github_releases "
-    "WHERE partition_date = ANY(:days) ORDER BY partition_date, partition_row"
-)
 
 
 def release_row(
@@ -52,18 +47,9 @@ def release_row(
 
 
 def stage_releases(conn: Connection, days: list[dt.date]) -> Staged:
-    lock_partitions(conn, "raw.github_releases", days)
-    problems, per_day, rows = ProblemLog(), Counter[dt.date](), []
-    for raw in conn.execute(_RAW, {"days": days}):
-        row = release_row(raw.payload, raw.repo_full_name, raw.partition_date, raw.fetched_at, problems)
-        if row is not None:
-            rows.append(row)
-            per_day[raw.partition_date] += 1
-    if rows:
-        upsert(
-            conn, "staging.github_releases", list(rows[0]), rows, ["release_id"], ["updated_at", "fetched_at"]
-        )
-    return Staged(rows=len(rows), per_day=per_day, problems=problems)
+    return stage_records(
+        conn, days, "raw.github_releases", "staging.github_releases", "release_id", release_row
+    )
 
 
 def build_release_staged_asset(partitions: dg.PartitionsDefinition) -> dg.AssetsDefinition:

@@ -5,17 +5,16 @@ parser change. Which runs are deployments is decided later, in SQL, by ``process
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from typing import Any
 
 import dagster as dg
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
+from dexxy_assets.github.record_staging import stage_records
 from dexxy_assets.github.staged_asset import Staged, build_staged_asset
 from dexxy_assets.github.workflow_run_assets import WORKFLOW_RUNS_KEY
 from dexxy_assets.payload_fields import FieldReader
 from dexxy_assets.problems import ProblemLog
-from resources.bulk_load import lock_partitions, upsert
 
 WORKFLOW_RUNS_STAGED_KEY = dg.AssetKey(["github", "workflow_runs_staged"])
 RUN_STATUSES = frozenset({"queued", "in_progress", "completed", "requested", "waiting", "pending"})
@@ -31,10 +30,6 @@ RUN_CONCLUSIONS = frozenset(
         "stale",
         "startup_failure",
     }
-)
-_RAW = text(
-    "SELECT partition_date, repo_full_name, fetched_at, payload FROM raw.github_workflow_runs "
-    "WHERE partition_date = ANY(:days) ORDER BY partition_date, partition_row"
 )
 
 
@@ -69,23 +64,9 @@ def workflow_run_row(
 
 
 def stage_workflow_runs(conn: Connection, days: list[dt.date]) -> Staged:
-    lock_partitions(conn, "raw.github_workflow_runs", days)
-    problems, per_day, rows = ProblemLog(), Counter[dt.date](), []
-    for raw in conn.execute(_RAW, {"days": days}):
-        row = workflow_run_row(raw.payload, raw.repo_full_name, raw.partition_date, raw.fetched_at, problems)
-        if row is not None:
-            rows.append(row)
-            per_day[raw.partition_date] += 1
-    if rows:
-        upsert(
-            conn,
-            "staging.github_workflow_runs",
-            list(rows[0]),
-            rows,
-            ["run_id"],
-            ["updated_at", "fetched_at"],
-        )
-    return Staged(rows=len(rows), per_day=per_day, problems=problems)
+    return stage_records(
+        conn, days, "raw.github_workflow_runs", "staging.github_workflow_runs", "run_id", workflow_run_row
+    )
 
 
 def build_workflow_run_staged_asset(partitions: dg.PartitionsDefinition) -> dg.AssetsDefinition:
