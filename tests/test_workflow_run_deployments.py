@@ -13,6 +13,8 @@ import httpx
 import pytest
 from sqlalchemy import text
 
+from dexxy_assets.github.workflow_run_assets import land_records
+from dexxy_assets.github.workflow_run_fetch import FetchedRecord, record_id
 from dexxy_sandbox.openapi_validation import OpenApiResponses
 from dexxy_sandbox.org.pipeline_deployments import (
     RELEASES,
@@ -23,6 +25,7 @@ from dexxy_sandbox.org.pipeline_deployments import (
     workflow_runs,
 )
 from dexxy_sandbox.server import SandboxServer
+from resources.github import GitHubResource
 from resources.warehouse import WarehouseResource
 from tests.github_runs import SANDBOX_TOKEN, github_resource, materialize_range
 from tests.sandbox_fixtures import SANDBOX_UNTIL, running_sandbox
@@ -192,3 +195,72 @@ def test_without_rules_nothing_is_fetched(sandbox: SandboxServer, warehouse: War
     assert _query(
         warehouse, "SELECT count(*) FROM analytics.deployments WHERE source <> 'deployments_api'"
     ) == [(0,)]
+
+
+def test_bad_runs_and_releases_stay_in_raw_are_counted_and_the_rest_loads(
+    warehouse: WarehouseResource,
+) -> None:
+    day, fetched = dt.date(2026, 6, 20), dt.datetime(2026, 6, 21, tzinfo=dt.UTC)
+    run = {"id": 1, "created_at": "2026-06-20T10:00:00Z", "name": "Deploy", "status": "completed"}
+    runs = [
+        {**run, "conclusion": "success"},
+        {**run, "id": 2, "conclusion": "exploded"},  # an unknown conclusion: kept verbatim, counted
+        {"name": "no id", "created_at": "2026-06-20T11:00:00Z"},
+        {**run, "id": 4, "created_at": "yesterday"},
+        ["not", "an", "object"],
+    ]
+    release = {"id": 7, "created_at": "2026-06-20T10:00:00Z", "tag_name": "v1", "draft": "no"}
+    with warehouse.begin() as conn:
+        land_records(
+            conn,
+            "raw.github_workflow_runs",
+            "run_id",
+            [FetchedRecord("o/r", day, record_id(p), p) for p in runs],
+            [day],
+            fetched,
+        )
+        land_records(
+            conn,
+            "raw.github_releases",
+            "release_id",
+            [FetchedRecord("o/r", day, record_id(p), p) for p in (release, {"tag_name": "v2"})],
+            [day],
+            fetched,
+        )
+    result = materialize_range(
+        warehouse,
+        GitHubResource(),
+        day,
+        day,
+        selection="key:github/workflow_runs_staged or key:github/releases_staged",
+    )
+    assert result.success
+    assert _query(warehouse, "SELECT count(*) FROM raw.github_workflow_runs") == [(5,)]  # raw keeps all
+    assert _query(warehouse, "SELECT run_id, conclusion FROM staging.github_workflow_runs ORDER BY 1") == [
+        (1, "success"),
+        (2, "exploded"),
+    ]
+    assert _query(warehouse, "SELECT release_id, is_draft FROM staging.github_releases") == [(7, False)]
+    problems = dict(
+        _query(
+            warehouse,
+            "SELECT asset_key || ' ' || problem, sum(occurrences)::int FROM ops.ingest_problems GROUP BY 1",
+        )
+    )
+    assert problems == {
+        "github/workflow_runs_staged workflow_run.conclusion_unknown_value": 1,
+        "github/workflow_runs_staged workflow_run.id_missing": 2,
+        "github/workflow_runs_staged workflow_run.created_at_invalid": 1,
+        "github/workflow_runs_staged workflow_run.created_at_missing": 1,
+        "github/workflow_runs_staged workflow_run.unkeyed": 3,
+        "github/releases_staged release.draft_not_boolean": 1,
+        "github/releases_staged release.id_missing": 1,
+        "github/releases_staged release.created_at_missing": 1,
+        "github/releases_staged release.unkeyed": 1,
+    }
+    failed_checks = {
+        e.asset_key.to_user_string()
+        for e in result.get_asset_check_evaluations()
+        if e.check_name == "no_ingest_problems" and not e.passed
+    }
+    assert failed_checks == {"github/workflow_runs_staged", "github/releases_staged"}
