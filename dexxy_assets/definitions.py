@@ -9,8 +9,8 @@ from typing import Any
 
 import dagster as dg
 
+from dexxy_assets.analytics.layer import ANALYTICS_MARTS, build_analytics_checks
 from dexxy_assets.analytics.mart_asset import build_mart_asset
-from dexxy_assets.analytics.people_marts import PEOPLE_MARTS
 from dexxy_assets.checks.gx_checks import build_gx_checks
 from dexxy_assets.checks.sql_checks import build_sql_check, ingest_problems_check
 from dexxy_assets.jobs import build_jobs
@@ -41,16 +41,18 @@ def build_definitions(sources: Iterable[Source]) -> dg.Definitions:
     # marts last: each depends on the assets that publish the tables its SQL model reads
     publishers = table_publishers(assets)
     marts = [
-        build_mart_asset(spec, publishers) for spec in (*PEOPLE_MARTS, *(m for s in sources for m in s.marts))
+        build_mart_asset(spec, publishers)
+        for spec in (*(m for s in sources for m in s.marts), *ANALYTICS_MARTS)
     ]
     ingested = [
         key for a in assets for key in a.keys if a.tags_by_key.get(key, {}).get(LAYER_TAG) == INGESTION
     ]
-    versioned = [a for a in assets if any(a.code_versions_by_key.values())]
+    versioned = [a for a in assets if a.partitions_def and any(a.code_versions_by_key.values())]
     shared = dg.Definitions(
         assets=marts,
         asset_checks=[
             *(build_sql_check(ingest_problems_check(key)) for key in ingested),
+            *build_analytics_checks(),
             *build_gx_checks(partitions),  # Great Expectations suites: checks/gx_suites.py
         ],
         jobs=build_jobs([*(s.settings.group for s in sources), PROCESSING_GROUP]),

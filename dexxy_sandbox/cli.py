@@ -9,6 +9,7 @@ import time
 import click
 
 from dexxy_sandbox.faults import FaultConfig
+from dexxy_sandbox.org.pipeline_deployments import deployment_rules_env_line
 from dexxy_sandbox.server import SandboxServer
 
 
@@ -114,6 +115,8 @@ def serve(
             click.echo(line)
         for line in server.jira.env_lines(server.jira_base_url):
             click.echo(line)
+        if rules := deployment_rules_env_line(server.org):  # repositories that deploy without the API
+            click.echo(rules)
         sys.stdout.flush()
         while True:
             time.sleep(3600)

@@ -95,6 +95,10 @@ def isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Non
         "DEXXY_SECRET_KEY",
         "DEXXY_BI_PASSWORD",
         "DEXXY_PG_PORT",  # one fixed port would make every test's embedded server collide
+        "DEXXY_DEPLOYMENT_RULES",  # DORA settings: a test sets the ones it means
+        "DEXXY_INCIDENT_ISSUE_TYPES",
+        "DEXXY_INCIDENT_LABELS",
+        "DEXXY_CHANGE_FAILURE_WINDOW_HOURS",
         "DAGSTER_PG_URL",
         "DAGSTER_HOME",  # `dexxy run` sets it for its process: one test's instance is not the next one's
     ):

@@ -1,5 +1,6 @@
-"""GitHub as a registered source: members, repositories, pull requests with their children and
-deployments, each fetched into raw and staged from raw."""
+"""GitHub as a registered source: members, repositories, pull requests with their children, deployments,
+and the workflow runs and releases that DEXXY_DEPLOYMENT_RULES names deployments; each fetched into raw and
+staged from raw."""
 
 from __future__ import annotations
 
@@ -12,7 +13,11 @@ from dexxy_assets.github.deployment_staged_asset import build_deployment_staged_
 from dexxy_assets.github.marts import GITHUB_MARTS
 from dexxy_assets.github.pull_request_assets import build_pull_request_assets
 from dexxy_assets.github.pull_request_staged_asset import build_pull_request_staged_asset
+from dexxy_assets.github.release_assets import build_release_assets
+from dexxy_assets.github.release_staged_asset import build_release_staged_asset
 from dexxy_assets.github.snapshot_assets import github_members, github_repositories
+from dexxy_assets.github.workflow_run_assets import build_workflow_run_assets
+from dexxy_assets.github.workflow_run_staged_asset import build_workflow_run_staged_asset
 from dexxy_assets.source_contract import Source
 from resources.github import GitHubResource
 
@@ -25,6 +30,7 @@ ENV_VARS = (
     "GITHUB_ORGS",
     "GITHUB_REPOS",
     "GITHUB_FETCH_MODE",
+    "DEXXY_DEPLOYMENT_RULES",
 )
 
 
@@ -37,6 +43,10 @@ def build(partitions: dg.TimeWindowPartitionsDefinition) -> dg.Definitions:
             build_pull_request_staged_asset(partitions),
             build_deployment_assets(partitions),
             build_deployment_staged_asset(partitions),
+            build_workflow_run_assets(partitions),
+            build_workflow_run_staged_asset(partitions),
+            build_release_assets(partitions),
+            build_release_staged_asset(partitions),
         ],
         asset_checks=build_github_checks(),
     )

@@ -1,10 +1,12 @@
-"""The processing layer: what Dexxy derives from the sources' staging (AI detection, LLM summaries)
-before the marts. Not a source: it calls no source's API (only Groq, optionally)."""
+"""The processing layer: what Dexxy derives from the sources' staging (AI detection, LLM summaries) and the
+settings the marts read (DORA), before the marts. Not a source: it calls no source's API (only Groq,
+optionally)."""
 
 from __future__ import annotations
 
 import dagster as dg
 
+from dexxy_assets.analytics.dora_settings import build_dora_settings_asset
 from dexxy_assets.processing.ai_detection_asset import build_ai_detection_asset
 from dexxy_assets.processing.llm_summary_asset import build_llm_summary_asset
 from resources.groq_llm import GroqLLMResource
@@ -14,6 +16,10 @@ GROUP = "processing"
 
 def build_processing_definitions(partitions: dg.TimeWindowPartitionsDefinition) -> dg.Definitions:
     return dg.Definitions(
-        assets=[build_ai_detection_asset(partitions), build_llm_summary_asset(partitions)],
+        assets=[
+            build_ai_detection_asset(partitions),
+            build_llm_summary_asset(partitions),
+            build_dora_settings_asset(),
+        ],
         resources={"llm": GroqLLMResource()},
     )

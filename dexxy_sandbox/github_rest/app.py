@@ -29,6 +29,7 @@ from dexxy_sandbox.copilot.usage import CopilotUsage
 
 # --- end copilot ---
 from dexxy_sandbox.faults import Fault, FaultDecision, FaultInjector
+from dexxy_sandbox.github_rest.actions import ActionsHandlers
 from dexxy_sandbox.github_rest.activity import ActivityHandlers
 from dexxy_sandbox.github_rest.activity_payloads import GitHubActivityPayloads
 from dexxy_sandbox.github_rest.app_auth import Credentials, GitHubApp, JwtRejected
@@ -179,6 +180,7 @@ class GitHubRestApi:
             ("/users/{username}", (), self._user),
         ]
         table += ActivityHandlers(self.org, self.activity, self.lookup, self.api_root).routes()
+        table += ActionsHandlers(self.lookup, self.payloads, self.api_root).routes()
         # --- copilot: /orgs/{org}/copilot/billing/seats and the metrics reports (copilot/rest.py) ---
         table += CopilotHandlers(self.lookup, self.payloads, self.api_root, self.copilot).routes()
         routes = [

@@ -27,6 +27,7 @@ from dexxy_sandbox.org.git_graph import build_repository_graph
 from dexxy_sandbox.org.github_ids import legacy_node_id
 from dexxy_sandbox.org.issue_event_generator import generate_issue_events
 from dexxy_sandbox.org.model import Account, DetailGenerators, PullRequest, Repository, SyntheticOrg, Team
+from dexxy_sandbox.org.pipeline_deployments import split_by_style
 from dexxy_sandbox.org.pr_planner import (
     COPILOT_REVIEWER,
     EngineerProfile,
@@ -127,6 +128,7 @@ def _generate(
         plan_conversation(plan, ctx)
     assign_comment_ids(random.Random(seed ^ 0xC033_E475), plans)
     deployments = deployments_as_of(plan_deployments(seed, ctx, repositories, plans, start, days), as_of_ts)
+    deployments, pipeline_deployments = split_by_style(repositories, deployments)
 
     pulls_by_repo: dict[str, tuple[PullRequest, ...]] = {}
     for repo in repositories:
@@ -151,6 +153,7 @@ def _generate(
         pulls_by_repo=pulls_by_repo,
         commit_factory=generate_commits,
         deployments_by_repo=deployments,
+        pipeline_deployments_by_repo=pipeline_deployments,
         generators=DETAIL_GENERATORS,
     )
 

@@ -360,6 +360,8 @@ class SyntheticOrg:
         repr=False, compare=False
     )
     deployments_by_repo: dict[str, tuple[Deployment, ...]] = field(default_factory=dict)
+    # repositories deploying by workflow runs or releases: (style, deployments); pipeline_deployments.py
+    pipeline_deployments_by_repo: dict[str, tuple[str, tuple[Deployment, ...]]] = field(default_factory=dict)
     generators: DetailGenerators | None = field(default=None, repr=False, compare=False)
     _accounts: dict[str, Account] = field(default_factory=dict, repr=False, compare=False)
     _repos: dict[str, Repository] = field(default_factory=dict, repr=False, compare=False)
