@@ -7,12 +7,14 @@ import dagster as dg
 from dexxy_assets.analytics.github_checks import build_github_checks
 from dexxy_assets.analytics.github_marts import COPILOT_MARTS, GITHUB_MARTS
 from dexxy_assets.analytics.mart_asset import build_mart_asset
+from dexxy_assets.analytics.team_marts import TEAM_MARTS
 from dexxy_assets.copilot.copilot_assets import build_copilot_assets
 from dexxy_assets.github.deployment_assets import build_deployment_assets
 from dexxy_assets.github.deployment_staged_asset import build_deployment_staged_asset
 from dexxy_assets.github.pull_request_assets import build_pull_request_assets
 from dexxy_assets.github.pull_request_staged_asset import build_pull_request_staged_asset
 from dexxy_assets.github.snapshot_assets import github_members, github_repositories
+from dexxy_assets.github.team_assets import TEAMS_CHECKS, github_teams
 from dexxy_assets.jira.definitions import build_jira_definitions
 from dexxy_assets.jira.marts import JIRA_MARTS
 from dexxy_assets.jobs import build_jobs
@@ -39,6 +41,7 @@ def defs() -> dg.Definitions:
         assets=[
             github_members,
             github_repositories,
+            github_teams,
             build_pull_request_assets(partitions),
             pull_requests_staged,
             build_deployment_assets(partitions),
@@ -47,7 +50,7 @@ def defs() -> dg.Definitions:
             llm_summaries,
             *build_copilot_assets(partitions),
         ],
-        asset_checks=build_github_checks(),
+        asset_checks=[*build_github_checks(), *TEAMS_CHECKS],
         jobs=build_jobs(),
         sensors=[
             run_failure_alerts,
@@ -66,5 +69,6 @@ def defs() -> dg.Definitions:
     sources = dg.Definitions.merge(github, build_jira_definitions(partitions))
     # marts last: each depends on the assets that publish the tables its SQL model reads
     publishers = table_publishers(a for a in sources.assets or [] if isinstance(a, dg.AssetsDefinition))
-    marts = [build_mart_asset(spec, publishers) for spec in (*GITHUB_MARTS, *COPILOT_MARTS, *JIRA_MARTS)]
+    mart_specs = (*GITHUB_MARTS, *COPILOT_MARTS, *JIRA_MARTS, *TEAM_MARTS)
+    marts = [build_mart_asset(spec, publishers) for spec in mart_specs]
     return dg.Definitions.merge(sources, dg.Definitions(assets=marts))

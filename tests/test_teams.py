@@ -1,0 +1,140 @@
+"""Teams from the sandbox's GitHub org and from the teams file: nesting, people in two teams, bad entries."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from dexxy_sandbox.server import SandboxServer
+from resources.warehouse import WarehouseResource
+from tests.github_runs import github_resource, materialize_range
+from tests.sandbox_fixtures import SANDBOX_UNTIL, running_sandbox
+
+SELECTION = (
+    "key:github/members or key:github/teams or key:analytics/team_members or key:analytics/teams "
+    "or key:analytics/team_memberships"
+)
+
+
+@pytest.fixture(scope="module")
+def sandbox() -> Iterator[SandboxServer]:
+    with running_sandbox(engineers=12, repos=1, days=5) as server:
+        yield server
+
+
+def load(warehouse: WarehouseResource, sandbox: SandboxServer) -> None:
+    result = materialize_range(warehouse, github_resource(sandbox), SANDBOX_UNTIL, SANDBOX_UNTIL, SELECTION)
+    assert result.success
+
+
+def rows(warehouse: WarehouseResource, sql: str, **params: object) -> list[tuple]:
+    with warehouse.connect() as conn:
+        return [tuple(r) for r in conn.execute(text(sql), params)]
+
+
+def test_github_teams_nesting_and_people_in_two_teams(warehouse: WarehouseResource, sandbox) -> None:  # type: ignore[no-untyped-def]
+    load(warehouse, sandbox)
+    org = sandbox.org
+    key = {team.slug: f"github:{org.login.lower()}/{team.slug}" for team in org.teams}
+    github_teams = "SELECT team_key, parent_team_key FROM analytics.teams WHERE source = 'github'"
+    teams = dict(rows(warehouse, github_teams))
+    assert teams == {key[t.slug]: (key[t.parent] if t.parent else None) for t in org.teams}
+    members = rows(warehouse, "SELECT team_key, github_login, role FROM analytics.team_memberships")
+    child = next(t for t in org.teams if t.parent)
+    parent = next(t for t in org.teams if t.slug == child.parent)
+    in_parent = {login for team_key, login, _ in members if team_key == key[parent.slug]}
+    # a child team's members are members of the parent (GitHub lists them as inherited)
+    assert set(child.members) <= in_parent
+    assert in_parent == set(parent.members) | set(child.members)
+    by_person: dict[str, set[str]] = {}
+    for team_key, login, _ in members:
+        by_person.setdefault(login, set()).add(team_key)
+    neighbour_member = child.members[-1]
+    assert {key[child.slug], key[parent.slug]} <= by_person[neighbour_member]
+    assert len(by_person[neighbour_member]) >= 3  # its own team, the on-call team and (inherited) the parent
+    maintainers = {(k, login) for k, login, role in members if role == "maintainer"}
+    assert (key[parent.slug], parent.maintainers[0]) in maintainers
+
+
+def test_teams_file_adds_people_and_counts_bad_entries(
+    warehouse: WarehouseResource,
+    sandbox,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+) -> None:
+    org = sandbox.org
+    first, second = org.teams[0], org.teams[1]
+    outsider = second.members[0]
+    teams_file = tmp_path / "teams.yaml"
+    teams_file.write_text(
+        f"""
+teams:
+  - name: Design
+    parent: github:{org.login}/{first.slug}
+    members:
+      - {outsider.upper()}
+      - {{login: {first.members[0]}, role: maintainer}}
+      - ghost-of-nobody
+      - 42
+  - github_team: {org.login}/{first.slug}
+    members: [{outsider}]
+  - github_team: {org.login}/no-such-team
+    members: [{outsider}]
+  - just a string
+  - name: Broken
+    members: not-a-list
+"""
+    )
+    monkeypatch.setenv("DEXXY_TEAMS_FILE", str(teams_file))
+    load(warehouse, sandbox)
+    login = org.login.lower()
+    design = rows(
+        warehouse,
+        "SELECT t.parent_team_key, m.github_login, m.role, m.source FROM analytics.teams t "
+        "JOIN analytics.team_memberships m USING (team_key) WHERE t.team_key = 'config:Design' ORDER BY 2",
+    )
+    assert sorted(design) == sorted(
+        [
+            (f"github:{login}/{first.slug}", outsider, "member", "config"),
+            (f"github:{login}/{first.slug}", first.members[0], "maintainer", "config"),
+        ]
+    )
+    added = rows(
+        warehouse,
+        "SELECT source FROM analytics.team_memberships WHERE team_key = :key AND github_login = :login",
+        key=f"github:{login}/{first.slug}",
+        login=outsider,
+    )
+    assert added == [("config",)]
+    problems = dict(
+        rows(
+            warehouse,
+            "SELECT problem, occurrences FROM ops.ingest_problems WHERE asset_key = 'github/teams'",
+        )
+    )
+    assert problems == {
+        "teams_file.unknown_login": 1,
+        "teams_file.member_invalid": 1,
+        "teams_file.unknown_github_team": 1,
+        "teams_file.entry_not_mapping": 1,
+        "teams_file.members_not_list": 1,
+    }
+    # the file's bad entries did not stop the GitHub teams from loading
+    github_count = rows(warehouse, "SELECT count(*) FROM analytics.teams WHERE source = 'github'")
+    assert github_count == [(len(org.teams),)]
+
+
+def test_a_missing_teams_file_is_a_problem_not_a_crash(
+    warehouse: WarehouseResource,
+    sandbox,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+) -> None:
+    monkeypatch.setenv("DEXXY_TEAMS_FILE", str(tmp_path / "absent.yaml"))
+    load(warehouse, sandbox)
+    assert rows(warehouse, "SELECT problem FROM ops.ingest_problems WHERE asset_key = 'github/teams'") == [
+        ("teams_file.unreadable",)
+    ]
