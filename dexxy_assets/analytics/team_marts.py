@@ -18,4 +18,18 @@ TEAM_MARTS = (
         "are in its parent too.",
         preview_columns=["team_key", "github_login", "role", "source"],
     ),
+    MartSpec(
+        name="weekly_member_rollup",
+        description="Per person and week (Monday, UTC; bots excluded): pull requests opened and merged, "
+        "median and p75 of cycle, coding, pickup, review and deploy times, reviews given, review rounds, "
+        "comments, size, AI-assisted share, Copilot active days and acceptance, Jira work, linkage rate.",
+        preview_columns=["week_start", "github_login", "prs_merged", "cycle_time_median_hours"],
+    ),
+    MartSpec(
+        name="weekly_team_rollup",
+        description="Per team and week (Monday, UTC): the weekly_member_rollup metrics over the team's "
+        "current members (bots excluded; a person in two teams counts in each); empty weeks are rows of "
+        "zeros.",
+        preview_columns=["week_start", "team_name", "prs_merged", "cycle_time_median_hours"],
+    ),
 )
