@@ -16,8 +16,8 @@ COLUMNS = (
     "prs_opened, prs_merged, cycle_time_median_hours, cycle_time_p75_hours, coding_time_median_hours, "
     "coding_time_p75_hours, pickup_time_median_hours, pickup_time_p75_hours, review_time_median_hours, "
     "review_time_p75_hours, deploy_time_median_hours, deploy_time_p75_hours, reviews_given, "
-    "review_rounds_avg, comments_per_pr, pr_size_median_lines, ai_assisted_share, copilot_active_days, copilot_acceptance_rate, "
-    "jira_issues_completed, story_points_completed, linkage_rate"
+    "review_rounds_avg, comments_per_pr, pr_size_median_lines, ai_assisted_share, copilot_active_days, "
+    "copilot_acceptance_rate, jira_issues_completed, story_points_completed, linkage_rate"
 ).split(", ")
 
 
