@@ -32,4 +32,11 @@ TEAM_MARTS = (
         "zeros.",
         preview_columns=["week_start", "team_name", "prs_merged", "cycle_time_median_hours"],
     ),
+    MartSpec(
+        name="copilot_impact_weekly",
+        description="Per team and week: Copilot adoption tier (share of seats active) beside median cycle "
+        "time and change failure rate, and AI-assisted vs other merged pull requests (cycle time, size, "
+        "review rounds, revert rate, comments).",
+        preview_columns=["week_start", "team_name", "adoption_tier", "cycle_time_median_hours"],
+    ),
 )
