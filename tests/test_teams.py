@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -138,3 +139,33 @@ def test_a_missing_teams_file_is_a_problem_not_a_crash(
     assert rows(warehouse, "SELECT problem FROM ops.ingest_problems WHERE asset_key = 'github/teams'") == [
         ("teams_file.unreadable",)
     ]
+
+
+def test_weekly_team_rollup_counts_each_teams_merged_pull_requests(
+    warehouse: WarehouseResource, sandbox
+) -> None:  # type: ignore[no-untyped-def]
+    """End to end on the sandbox: every team's merged pull requests per week, from the org's ground truth
+    (a child team's members count in the parent, a person in two teams in both, bots in none)."""
+    start = SANDBOX_UNTIL - dt.timedelta(days=4)
+    assert materialize_range(warehouse, github_resource(sandbox), start, SANDBOX_UNTIL).success
+    org = sandbox.org
+    people: dict[str, set[str]] = {}
+    for team in org.teams:
+        family = [team, *(t for t in org.teams if t.parent == team.slug)]
+        people[f"github:{org.login.lower()}/{team.slug}"] = {login for t in family for login in t.members}
+    expected: dict[tuple[str, dt.date], int] = {}
+    for pr in org.all_pulls():
+        if pr.merged_at is None or not start <= pr.updated_at.date() <= SANDBOX_UNTIL:
+            continue  # only pull requests updated in the range are loaded
+        week = pr.merged_at.date() - dt.timedelta(days=pr.merged_at.weekday())
+        for team_key, logins in people.items():
+            if pr.author in logins:
+                expected[(team_key, week)] = expected.get((team_key, week), 0) + 1
+    found = {
+        (team_key, week): merged
+        for team_key, week, merged in rows(
+            warehouse, "SELECT team_key, week_start, prs_merged FROM analytics.weekly_team_rollup"
+        )
+        if merged
+    }
+    assert found == expected and expected
