@@ -6,10 +6,14 @@ import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from sqlalchemy import text
 
+from dexxy_assets.github.team_fetch import fetch_teams
+from dexxy_assets.problems import ProblemLog
 from dexxy_sandbox.server import SandboxServer
+from resources.github_client import GitHubClient
 from resources.warehouse import WarehouseResource
 from tests.github_runs import github_resource, materialize_range
 from tests.sandbox_fixtures import SANDBOX_UNTIL, running_sandbox
@@ -169,3 +173,24 @@ def test_weekly_team_rollup_counts_each_teams_merged_pull_requests(
         if merged
     }
     assert found == expected and expected
+
+
+def test_a_team_gone_between_listing_and_members_is_counted_not_fatal() -> None:
+    """A team deleted after the listing answers 404 for its members (the sandbox's teams never vanish, so a
+    transport plays GitHub here)."""
+    teams = [{"id": 1, "slug": "gone"}, {"id": 2, "slug": "here"}]
+
+    def github(request: httpx.Request) -> httpx.Response:
+        path = request.url.path
+        if path == "/orgs/acme/teams":
+            return httpx.Response(200, json=teams)
+        if path == "/orgs/acme/teams/here/members":
+            return httpx.Response(200, json=[{"id": 7, "login": "alice"}])
+        return httpx.Response(404, json={"message": "Not Found", "status": "404"})
+
+    problems = ProblemLog()
+    client = GitHubClient("https://api.example.test", "token", transport=httpx.MockTransport(github))
+    fetched = fetch_teams(client, ("acme",), problems)
+    assert fetched.teams == [("acme", teams[0]), ("acme", teams[1])]
+    assert fetched.members == [("acme", "here", {"id": 7, "login": "alice"})]
+    assert problems.by_problem() == {"team.members_not_found": 1}

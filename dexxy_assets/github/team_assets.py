@@ -48,7 +48,7 @@ def github_teams(
     orgs = github.scope().orgs
     problems = ProblemLog()
     with github.client(EtagCache()) as client:
-        fetched = fetch_teams(client, tuple(orgs))
+        fetched = fetch_teams(client, tuple(orgs), problems)
         usage = client.usage
     teams_file = read_teams_file(configured_path(), problems)
     fetched_at = dt.datetime.now(dt.UTC)
