@@ -92,3 +92,52 @@ def test_team_lists_page_like_github(server: SandboxServer, client: httpx.Client
     second = client.get(next_url)
     assert second.status_code == 200 and second.json()[0]["login"] != page.json()[0]["login"]
     assert client.get(f"/orgs/{login}/teams/no-such-team/members").status_code == 404
+
+
+TEAMS_QUERY = """
+query($org: String!, $membership: TeamMembershipType) {
+  organization(login: $org) {
+    teams(first: 100) {
+      totalCount
+      nodes {
+        slug
+        databaseId
+        parentTeam { slug }
+        members(first: 100, membership: $membership) { totalCount edges { role node { login } } }
+      }
+    }
+  }
+  rateLimit { cost }
+}
+"""
+
+
+def graphql_teams(client: httpx.Client, org: str, membership: str = "ALL") -> dict[str, dict]:
+    response = client.post(
+        "/graphql", json={"query": TEAMS_QUERY, "variables": {"org": org, "membership": membership}}
+    )
+    assert response.status_code == 200 and "errors" not in response.json(), response.text[:500]
+    data = response.json()["data"]
+    assert data["rateLimit"]["cost"] == 1
+    return {team["slug"]: team for team in data["organization"]["teams"]["nodes"]}
+
+
+def test_graphql_organization_teams_agree_with_rest(server: SandboxServer, client: httpx.Client) -> None:
+    login = server.org.login
+    rest_teams = {t["slug"]: t for t in get(client, f"/orgs/{login}/teams", per_page=100).json()}
+    graph = graphql_teams(client, login)
+    assert set(graph) == set(rest_teams)
+    for slug, team in graph.items():
+        rest = rest_teams[slug]
+        assert team["databaseId"] == rest["id"]
+        assert (team["parentTeam"] or {}).get("slug") == (rest["parent"] or {}).get("slug")
+        members = get(client, f"/orgs/{login}/teams/{slug}/members", per_page=100).json()
+        assert {(e["node"]["login"], e["role"].lower()) for e in team["members"]["edges"]} == {
+            (m["login"], m["role"]) for m in members
+        }
+    immediate = graphql_teams(client, login, "IMMEDIATE")
+    child = next(t for t in rest_teams.values() if t["parent"])
+    parent = child["parent"]["slug"]
+    direct = {e["node"]["login"] for e in immediate[parent]["members"]["edges"]}
+    everyone = {e["node"]["login"] for e in graph[parent]["members"]["edges"]}
+    assert direct < everyone  # the child team's members are listed only with membership ALL

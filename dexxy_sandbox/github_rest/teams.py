@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dexxy_sandbox.github_rest.handling import NOT_FOUND, Listing, OrgLookup, RestRequest, choice
 from dexxy_sandbox.github_rest.payloads import GitHubPayloads, Json
 from dexxy_sandbox.org.model import Account, SyntheticOrg, Team
+from dexxy_sandbox.org.team_structure import team_memberships
 
 Handler = Callable[[RestRequest], Json | Listing]
 
@@ -47,29 +48,9 @@ class TeamHandlers:
         self.lookup.check_org(request.params)
         team = self._team(request.params)
         role = choice(request.query, "role", ("member", "maintainer", "all"), "all")
-        rows = [row for row in self.memberships(team) if role in ("all", row[1])]
+        rows = [row for row in team_memberships(self.org, team) if role in ("all", row[1])]
         paging = f"{self.api}/organizations/{self.org.id}/team/{team.id}/members"
         return Listing(rows, self._member, paging)
-
-    # ----- the model -----
-    def memberships(self, team: Team) -> list[tuple[Account, str, bool]]:
-        """(account, role, inherited) for the team's direct members and its descendants' other members."""
-        seen: dict[str, tuple[Account, str, bool]] = {}
-        for login in team.members:
-            account = self.org.account(login)
-            if account is not None and not account.deleted:
-                role = "maintainer" if login in team.maintainers else "member"
-                seen[account.login] = (account, role, False)
-        for child in self._descendants(team):
-            for login in child.members:
-                account = self.org.account(login)
-                if account is not None and not account.deleted and account.login not in seen:
-                    seen[account.login] = (account, "member", True)
-        return sorted(seen.values(), key=lambda row: row[0].id)
-
-    def _descendants(self, team: Team) -> list[Team]:
-        children = [t for t in self.org.teams if t.parent == team.slug]
-        return [d for child in children for d in (child, *self._descendants(child))]
 
     def _team(self, params: dict) -> Team:
         if "team_id" in params:

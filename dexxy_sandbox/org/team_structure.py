@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from dexxy_sandbox.org.github_ids import legacy_node_id
-from dexxy_sandbox.org.model import Team
+from dexxy_sandbox.org.model import Account, SyntheticOrg, Team
 
 _CHILD_ID_OFFSET = 500_000
 _GUILD_ID_OFFSET = 600_000
@@ -58,3 +58,24 @@ def team_structure(teams: Sequence[Team]) -> tuple[Team, ...]:
             )
         )
     return tuple(result)
+
+
+def team_memberships(org: SyntheticOrg, team: Team) -> list[tuple[Account, str, bool]]:
+    """(account, role, inherited) for the team's direct members and its descendant teams' other members,
+    oldest account first: what GitHub lists as a team's members (deleted accounts are nobody's)."""
+    seen: dict[str, tuple[Account, str, bool]] = {}
+    for login in team.members:
+        account = org.account(login)
+        if account is not None and not account.deleted:
+            seen[account.login] = (account, "maintainer" if login in team.maintainers else "member", False)
+    for child in _descendants(org.teams, team):
+        for login in child.members:
+            account = org.account(login)
+            if account is not None and not account.deleted and account.login not in seen:
+                seen[account.login] = (account, "member", True)
+    return sorted(seen.values(), key=lambda row: row[0].id)
+
+
+def _descendants(teams: Sequence[Team], team: Team) -> list[Team]:
+    children = [t for t in teams if t.parent == team.slug]
+    return [d for child in children for d in (child, *_descendants(teams, child))]
