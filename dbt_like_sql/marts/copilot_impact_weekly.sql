@@ -2,38 +2,44 @@
 -- tiers) beside the team's median cycle time and change failure rate, and the week's AI-assisted pull
 -- requests beside the others. Bots excluded; a person in two teams counts in each.
 WITH members AS (
-    SELECT g.group_key AS team_key, g.member_id, m.github_login
+    SELECT g.group_key AS team_key, g.member_id
     FROM {{ ref('int_rollup_groups') }} AS g
-    JOIN {{ ref('team_members') }} AS m ON m.member_id = g.member_id
     WHERE g.group_kind = 'team'
 ),
 weeks AS (
     SELECT r.week_start, r.team_key, r.team_name, r.prs_merged, r.cycle_time_median_hours
     FROM {{ ref('weekly_team_rollup') }} AS r
 ),
+seat_holders AS (
+    -- each seat's team member: by GitHub id, else by login
+    SELECT m.member_id, s.created_at, s.is_current, s.fetched_at, s.pending_cancellation_date
+    FROM {{ source('staging', 'copilot_seats') }} AS s
+    JOIN {{ ref('team_members') }} AS m
+        ON m.member_id = s.user_id OR (s.user_id IS NULL AND lower(m.github_login) = lower(s.login))
+),
 seat_weeks AS (
     -- a seat counts in a week when assigned before its end and not known to be gone before its start
-    SELECT w.week_start, w.team_key, mb.member_id
+    SELECT DISTINCT w.week_start, w.team_key, mb.member_id
     FROM weeks AS w
     JOIN members AS mb ON mb.team_key = w.team_key
-    WHERE EXISTS (
-        SELECT 1 FROM {{ source('staging', 'copilot_seats') }} AS s
-        WHERE (s.user_id = mb.member_id OR (s.user_id IS NULL AND lower(s.login) = lower(mb.github_login)))
-            AND (s.created_at IS NULL OR s.created_at < (w.week_start + 7)::timestamp AT TIME ZONE 'UTC')
-            AND (s.is_current OR s.fetched_at >= w.week_start::timestamp AT TIME ZONE 'UTC')
-            AND (s.pending_cancellation_date IS NULL OR s.pending_cancellation_date >= w.week_start)
-    )
+    JOIN seat_holders AS s ON s.member_id = mb.member_id
+    WHERE (s.created_at IS NULL OR s.created_at < (w.week_start + 7)::timestamp AT TIME ZONE 'UTC')
+        AND (s.is_current OR s.fetched_at >= w.week_start::timestamp AT TIME ZONE 'UTC')
+        AND (s.pending_cancellation_date IS NULL OR s.pending_cancellation_date >= w.week_start)
+),
+active_weeks AS (
+    SELECT DISTINCT a.member_id, a.week_start
+    FROM {{ ref('int_rollup_activity') }} AS a
+    WHERE a.kind = 'copilot'
 ),
 adoption AS (
     SELECT
         sw.week_start,
         sw.team_key,
         count(*) AS seats,
-        count(*) FILTER (WHERE EXISTS (
-            SELECT 1 FROM {{ ref('int_rollup_activity') }} AS a
-            WHERE a.kind = 'copilot' AND a.member_id = sw.member_id AND a.week_start = sw.week_start
-        )) AS active_seats
+        count(aw.member_id) AS active_seats
     FROM seat_weeks AS sw
+    LEFT JOIN active_weeks AS aw ON aw.member_id = sw.member_id AND aw.week_start = sw.week_start
     GROUP BY sw.week_start, sw.team_key
 ),
 merged AS (
@@ -81,18 +87,22 @@ team_deployments AS (
     JOIN {{ ref('deployments') }} AS d ON d.deployment_id = p.deployment_id
     WHERE d.is_production AND d.succeeded_at IS NOT NULL
 ),
+shipped_reverted AS (
+    -- deployments that shipped a pull request later reverted
+    SELECT p.deployment_id, bool_or(rv.is_reverted) AS failed
+    FROM {{ ref('pull_requests') }} AS p
+    JOIN {{ ref('int_pr_reverted') }} AS rv ON rv.pr_id = p.pr_id
+    WHERE p.deployment_id IS NOT NULL
+    GROUP BY p.deployment_id
+),
 failures AS (
     SELECT
         td.team_key,
         td.week_start,
         count(*) AS deployments,
-        count(*) FILTER (WHERE EXISTS (
-            SELECT 1
-            FROM {{ ref('pull_requests') }} AS shipped
-            JOIN {{ ref('int_pr_reverted') }} AS rv ON rv.pr_id = shipped.pr_id
-            WHERE shipped.deployment_id = td.deployment_id AND rv.is_reverted
-        )) AS failed
+        count(*) FILTER (WHERE sr.failed) AS failed
     FROM team_deployments AS td
+    LEFT JOIN shipped_reverted AS sr ON sr.deployment_id = td.deployment_id
     GROUP BY td.team_key, td.week_start
 )
 SELECT

@@ -14,9 +14,10 @@ SELECT
     p.total_comments,
     coalesce(p.additions, 0) + coalesce(p.deletions, 0) AS size_lines,
     p.effective_is_ai_assisted,
-    EXISTS (
-        SELECT 1 FROM {{ ref('pr_jira_links') }} AS l WHERE l.pr_id = p.pr_id AND l.is_known_issue
-    ) AS is_linked
+    linked.pr_id IS NOT NULL AS is_linked
 FROM {{ ref('pull_requests') }} AS p
 JOIN {{ ref('team_members') }} AS m ON m.member_id = p.author_id AND NOT m.is_bot
+LEFT JOIN (
+    SELECT DISTINCT l.pr_id FROM {{ ref('pr_jira_links') }} AS l WHERE l.is_known_issue
+) AS linked ON linked.pr_id = p.pr_id
 WHERE NOT p.is_bot
