@@ -194,3 +194,16 @@ def test_a_team_gone_between_listing_and_members_is_counted_not_fatal() -> None:
     assert fetched.teams == [("acme", teams[0]), ("acme", teams[1])]
     assert fetched.members == [("acme", "here", {"id": 7, "login": "alice"})]
     assert problems.by_problem() == {"team.members_not_found": 1}
+
+
+def test_rerunning_the_teams_sync_leaves_the_same_tables(warehouse: WarehouseResource, sandbox) -> None:  # type: ignore[no-untyped-def]
+    tables = {
+        "raw.github_team_members": "SELECT org, team_slug, login, payload::text FROM raw.github_team_members",
+        "staging.github_teams": "SELECT team_id, slug, parent_slug, is_current FROM staging.github_teams",
+        "analytics.team_memberships": "SELECT * FROM analytics.team_memberships",
+    }
+    load(warehouse, sandbox)
+    first = {name: sorted(rows(warehouse, sql)) for name, sql in tables.items()}
+    load(warehouse, sandbox)
+    assert {name: sorted(rows(warehouse, sql)) for name, sql in tables.items()} == first
+    assert all(first.values())
