@@ -10,12 +10,14 @@ import httpx
 import pytest
 from sqlalchemy import text
 
+from dexxy_assets.analytics.mart_asset import rebuild_mart
 from dexxy_assets.github.team_fetch import fetch_teams
 from dexxy_assets.problems import ProblemLog
 from dexxy_sandbox.server import SandboxServer
 from resources.github_client import GitHubClient
 from resources.warehouse import WarehouseResource
 from tests.github_runs import github_resource, materialize_range
+from tests.rollup_fixtures import insert, person
 from tests.sandbox_fixtures import SANDBOX_UNTIL, running_sandbox
 
 SELECTION = (
@@ -73,6 +75,8 @@ def test_teams_file_adds_people_and_counts_bad_entries(
     org = sandbox.org
     first, second = org.teams[0], org.teams[1]
     outsider = second.members[0]
+    in_first_on_github = {login for t in org.teams if first.slug in (t.slug, t.parent) for login in t.members}
+    nested = next(login for login in second.members[1:] if login not in in_first_on_github)
     teams_file = tmp_path / "teams.yaml"
     teams_file.write_text(
         f"""
@@ -91,6 +95,9 @@ teams:
   - just a string
   - name: Broken
     members: not-a-list
+  - name: Design Systems
+    parent: config:Design
+    members: [{nested}]
 """
     )
     monkeypatch.setenv("DEXXY_TEAMS_FILE", str(teams_file))
@@ -105,8 +112,16 @@ teams:
         [
             (f"github:{login}/{first.slug}", outsider, "member", "config"),
             (f"github:{login}/{first.slug}", first.members[0], "maintainer", "config"),
+            (f"github:{login}/{first.slug}", nested, "member", "config"),  # from its child Design Systems
         ]
     )
+    # ... and so up to Design's parent, the GitHub team
+    nested_in = rows(
+        warehouse, "SELECT team_key FROM analytics.team_memberships WHERE github_login = :login", login=nested
+    )
+    assert {f"github:{login}/{first.slug}", "config:Design", "config:Design Systems"} <= {
+        k for (k,) in nested_in
+    }
     added = rows(
         warehouse,
         "SELECT source FROM analytics.team_memberships WHERE team_key = :key AND github_login = :login",
@@ -207,3 +222,44 @@ def test_rerunning_the_teams_sync_leaves_the_same_tables(warehouse: WarehouseRes
     load(warehouse, sandbox)
     assert {name: sorted(rows(warehouse, sql)) for name, sql in tables.items()} == first
     assert all(first.values())
+
+
+def test_a_cycle_of_parents_in_the_teams_file_ends(warehouse: WarehouseResource) -> None:
+    """Design's parent is Ops and Ops's parent is Design: each one's people are in both, once."""
+    loaded = dt.datetime(2026, 3, 1, tzinfo=dt.UTC)
+    with warehouse.begin() as conn:
+        insert(conn, "analytics.team_members", [person(1, "alice"), person(2, "bob")])
+        insert(
+            conn,
+            "staging.config_teams",
+            [
+                {
+                    "team_key": "config:Design",
+                    "name": "Design",
+                    "parent_team_key": "config:Ops",
+                    "loaded_at": loaded,
+                },
+                {
+                    "team_key": "config:Ops",
+                    "name": "Ops",
+                    "parent_team_key": "config:Design",
+                    "loaded_at": loaded,
+                },
+            ],
+        )
+        insert(
+            conn,
+            "staging.config_team_members",
+            [
+                {"team_key": "config:Design", "login": "alice", "role": "maintainer", "loaded_at": loaded},
+                {"team_key": "config:Ops", "login": "bob", "role": "member", "loaded_at": loaded},
+            ],
+        )
+        rebuild_mart(conn, "teams")
+        rebuild_mart(conn, "team_memberships")
+    assert sorted(rows(warehouse, "SELECT team_key, github_login, role FROM analytics.team_memberships")) == [
+        ("config:Design", "alice", "maintainer"),
+        ("config:Design", "bob", "member"),
+        ("config:Ops", "alice", "member"),
+        ("config:Ops", "bob", "member"),
+    ]
