@@ -1,6 +1,7 @@
 -- Per team and week (Monday, UTC): Copilot adoption (share of the team's seats active in the week, in
 -- tiers) beside the team's median cycle time and change failure rate, and the week's AI-assisted pull
 -- requests beside the others. Bots excluded; a person in two teams counts in each.
+-- week_start is the partition key: a weekly-incremental build keeps the rows of its window only.
 WITH members AS (
     SELECT g.group_key AS team_key, g.member_id
     FROM {{ ref('int_rollup_groups') }} AS g

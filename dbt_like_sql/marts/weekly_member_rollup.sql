@@ -1,4 +1,5 @@
 -- Per person (bots excluded) and week (Monday, UTC): the metrics of int_weekly_rollup (docs/metrics.md).
+-- week_start is the partition key: a weekly-incremental build keeps the rows of its window only.
 SELECT
     r.week_start,
     m.member_id,

@@ -1,5 +1,6 @@
 -- Per team and week (Monday, UTC): the metrics of int_weekly_rollup (docs/metrics.md) over the team's
 -- current members (bots excluded). A person in two teams counts in each.
+-- week_start is the partition key: a weekly-incremental build keeps the rows of its window only.
 WITH sizes AS (
     SELECT tm.team_key, count(*) AS members_count
     FROM {{ ref('team_memberships') }} AS tm
