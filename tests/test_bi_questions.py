@@ -25,9 +25,9 @@ SEED = [
     "INSERT INTO analytics.pr_reviews (review_id, pr_id, repository, pr_number, reviewer_login, reviewer_id, "
     "reviewer_is_bot, is_self_review, state, submitted_at, hours_after_pr_created) "
     "VALUES (100, 10, 'acme/api', 7, 'hubot', 2, false, false, 'APPROVED', now(), 2)",
-    "INSERT INTO analytics.deployments (deployment_id, repository, environment, is_production, created_at, "
-    "latest_state, is_successful, succeeded_at) "
-    "VALUES (1000, 'acme/api', 'production', true, now(), 'success', true, now())",
+    "INSERT INTO analytics.deployments (source, deployment_id, repository, environment, is_production, "
+    "created_at, latest_state, is_successful, succeeded_at) "
+    "VALUES ('deployments_api', 1000, 'acme/api', 'production', true, now(), 'success', true, now())",
     "INSERT INTO analytics.copilot_usage_daily (org, day, weekly_active_users, "
     "code_generation_activity_count, code_acceptance_activity_count, by_ide, by_feature, by_language) "
     "VALUES ('acme', current_date, 5, 100, 30, '[]', '[]', '[]')",

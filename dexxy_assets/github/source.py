@@ -1,6 +1,6 @@
-"""GitHub as a registered source: members, repositories, pull requests with their children, deployments,
-and the workflow runs and releases that DEXXY_DEPLOYMENT_RULES names deployments; each fetched into raw and
-staged from raw."""
+"""GitHub as a registered source: members, repositories, teams, pull requests with their children,
+deployments, and the workflow runs and releases that DEXXY_DEPLOYMENT_RULES names deployments; each fetched
+into raw and staged from raw."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from dexxy_assets.github.pull_request_staged_asset import build_pull_request_sta
 from dexxy_assets.github.release_assets import build_release_assets
 from dexxy_assets.github.release_staged_asset import build_release_staged_asset
 from dexxy_assets.github.snapshot_assets import github_members, github_repositories
+from dexxy_assets.github.team_assets import github_teams
 from dexxy_assets.github.workflow_run_assets import build_workflow_run_assets
 from dexxy_assets.github.workflow_run_staged_asset import build_workflow_run_staged_asset
 from dexxy_assets.source_contract import Source
@@ -31,6 +32,7 @@ ENV_VARS = (
     "GITHUB_REPOS",
     "GITHUB_FETCH_MODE",
     "DEXXY_DEPLOYMENT_RULES",
+    "DEXXY_TEAMS_FILE",
 )
 
 
@@ -39,6 +41,7 @@ def build(partitions: dg.TimeWindowPartitionsDefinition) -> dg.Definitions:
         assets=[
             github_members,
             github_repositories,
+            github_teams,
             build_pull_request_assets(partitions),
             build_pull_request_staged_asset(partitions),
             build_deployment_assets(partitions),

@@ -44,6 +44,7 @@ from dexxy_sandbox.github_graphql.details import (
 )
 from dexxy_sandbox.github_graphql.schema import build_github_schema
 from dexxy_sandbox.github_graphql.search import search_pulls
+from dexxy_sandbox.github_graphql.teams import bind_team_resolvers
 from dexxy_sandbox.github_graphql.views import (
     WEB_FLOW,
     CommitView,
@@ -530,6 +531,7 @@ def executable_schema() -> GraphQLSchema:
     """The sandbox schema with its resolvers bound (a new instance per call)."""
     schema = build_github_schema()
     bind_deployment_resolvers(schema)  # Repository.deployments and its types (deployments.py)
+    bind_team_resolvers(schema)  # Organization.teams and its types (teams.py)
     bindings: dict[str, dict[str, Resolver]] = {
         "Query": QUERY,
         "User": ACCOUNT,

@@ -45,6 +45,7 @@ from dexxy_sandbox.github_rest.handling import (
 )
 from dexxy_sandbox.github_rest.pagination import PageRequest, link_header
 from dexxy_sandbox.github_rest.payloads import GitHubPayloads, Json
+from dexxy_sandbox.github_rest.teams import TeamHandlers
 from dexxy_sandbox.org.model import PullRequest, Repository, SyntheticOrg
 from dexxy_sandbox.rate_limit import RateLimiter, RateWindow, rate_limit_overview
 from dexxy_sandbox.request_log import DROPPED, RequestLog
@@ -181,6 +182,7 @@ class GitHubRestApi:
         ]
         table += ActivityHandlers(self.org, self.activity, self.lookup, self.api_root).routes()
         table += ActionsHandlers(self.lookup, self.payloads, self.api_root).routes()
+        table += TeamHandlers(self.org, self.lookup, self.payloads, self.api_root).routes()
         # --- copilot: /orgs/{org}/copilot/billing/seats and the metrics reports (copilot/rest.py) ---
         table += CopilotHandlers(self.lookup, self.payloads, self.api_root, self.copilot).routes()
         routes = [

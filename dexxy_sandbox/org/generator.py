@@ -40,6 +40,7 @@ from dexxy_sandbox.org.pr_planner import (
     plan_revert_pr,
 )
 from dexxy_sandbox.org.pr_snapshot import snapshot
+from dexxy_sandbox.org.team_structure import team_structure
 from dexxy_sandbox.org.timeline import (
     DAY,
     HOUR,
@@ -148,7 +149,7 @@ def _generate(
         engineers=tuple(p.account for p in profiles),
         bots=tuple(bots),
         system_accounts=_system_accounts(),
-        teams=tuple(teams),
+        teams=team_structure(teams),
         repositories=tuple(repositories),
         pulls_by_repo=pulls_by_repo,
         commit_factory=generate_commits,

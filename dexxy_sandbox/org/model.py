@@ -43,7 +43,10 @@ class Team:
     name: str
     id: int
     node_id: str
-    members: tuple[str, ...]
+    members: tuple[str, ...]  # direct members (logins); a parent team's listing adds its child teams'
+    maintainers: tuple[str, ...] = ()  # direct members whose team role is maintainer
+    parent: str | None = None  # slug of the parent team, for a nested team
+    description: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

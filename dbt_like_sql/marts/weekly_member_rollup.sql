@@ -1,0 +1,16 @@
+-- Per person (bots excluded) and week (Monday, UTC): the metrics of int_weekly_rollup (docs/metrics.md).
+-- week_start is the partition key: a weekly-incremental build keeps the rows of its window only.
+SELECT
+    r.week_start,
+    m.member_id,
+    m.github_login,
+    r.prs_opened, r.prs_merged,
+    r.cycle_time_median_hours, r.cycle_time_p75_hours, r.coding_time_median_hours, r.coding_time_p75_hours,
+    r.pickup_time_median_hours, r.pickup_time_p75_hours, r.review_time_median_hours, r.review_time_p75_hours,
+    r.deploy_time_median_hours, r.deploy_time_p75_hours,
+    r.reviews_given, r.review_rounds_avg, r.comments_per_pr, r.pr_size_median_lines, r.ai_assisted_share,
+    r.copilot_active_days, r.copilot_acceptance_rate, r.jira_issues_completed, r.story_points_completed,
+    r.linkage_rate
+FROM {{ ref('int_weekly_rollup') }} AS r
+JOIN {{ ref('team_members') }} AS m ON m.member_id::text = r.group_key
+WHERE r.group_kind = 'member'
