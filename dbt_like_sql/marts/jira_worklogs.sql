@@ -1,3 +1,7 @@
+-- Grows with history: built one partition window at a time (rows whose started_at falls in it).
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='worklog_id',
+          event_time='started_at', partition_grain='day') }}
+
 SELECT
     w.worklog_id,
     w.issue_id,
@@ -14,3 +18,6 @@ SELECT
 FROM {{ source('staging', 'jira_worklogs') }} AS w
 LEFT JOIN {{ source('staging', 'jira_issues') }} AS i ON i.issue_id = w.issue_id
 LEFT JOIN {{ ref('jira_users') }} AS u ON u.account_id = w.author_account_id
+{% if is_incremental() %}
+WHERE {{ in_window('w.started_at') }}
+{% endif %}

@@ -1,3 +1,7 @@
+-- Grows with history: built one partition window at a time (rows whose created_at falls in it).
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key=['comment_kind', 'comment_id'],
+          event_time='created_at', partition_grain='day') }}
+
 SELECT
     c.comment_id,
     c.comment_kind,
@@ -15,3 +19,6 @@ SELECT
     c.updated_at
 FROM {{ source('staging', 'github_pr_comments') }} AS c
 JOIN {{ source('staging', 'github_pull_requests') }} AS p ON p.pr_id = c.pr_id
+{% if is_incremental() %}
+WHERE {{ in_window('c.created_at') }}
+{% endif %}

@@ -1,5 +1,6 @@
 -- Reviews with the facts every metric needs: who the PR author is, and whether the review is a real one
 -- (not by a bot, not the author's own, actually submitted).
+{{ config(materialized='ephemeral') }}  -- inlined into the models that ref() it
 SELECT
     r.review_id,
     r.pr_id,
