@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import Connection, text
 
 from dexxy_assets.analytics.mart_partitions import mart_partitions, run_window
-from dexxy_assets.analytics.materializations import IncrementalWindowError, Window, materialize
+from dexxy_assets.analytics.materializations import Window, materialize
 from dexxy_assets.sql_models import MODELS_DIR, model_config
 from resources.bulk_load import upsert
 from resources.sql_template import render_sql
@@ -158,13 +158,19 @@ def test_weekly_partitions_start_on_monday_utc_and_add_up_to_a_full_build(
         assert _rows(conn, "pr_reviews") == full
 
 
-def test_a_model_that_ignores_its_window_is_refused(warehouse: WarehouseResource, tmp_path: Path) -> None:
-    project = _project_copy(tmp_path)
-    model = project / "marts" / "pr_reviews.sql"
-    model.write_text(model.read_text().split("{% if is_incremental() %}")[0])
+@pytest.mark.parametrize("name", ("pr_reviews", "pr_comments", "commits"))
+def test_a_window_refreshes_the_rows_of_pull_requests_staged_in_it(
+    warehouse: WarehouseResource, name: str
+) -> None:
+    """A range run loads pull requests updated in the range: their older reviews, comments and commits come
+    along (as in analytics.pull_requests), not only those of the range's days."""
     _land(warehouse)
-    with warehouse.begin() as conn, pytest.raises(IncrementalWindowError, match="outside"):
-        materialize(conn, "pr_reviews", _windows(PARTITIONS)[4], project)
+    staged_on = dt.datetime.combine(pr()["partition_date"], dt.time(), dt.UTC)  # 7 March
+    with warehouse.begin() as conn:
+        full = _full_build(conn, name)
+        conn.execute(text(render_sql("DELETE FROM {{ t | ident }}", t=f"analytics.{name}")))
+        materialize(conn, name, Window(staged_on, staged_on + dt.timedelta(days=1)))
+        assert _rows(conn, name) == full  # every row belongs to pull request 1, staged on 7 March
 
 
 def test_the_mart_asset_is_daily_partitioned_and_reports_its_window(
