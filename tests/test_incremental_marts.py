@@ -198,3 +198,49 @@ def _project_copy(tmp_path: Path) -> Path:
     project = tmp_path / "dbt_like_sql"
     shutil.copytree(MODELS_DIR, project)
     return project
+
+
+def test_a_weekly_table_keyed_by_week_start_builds_week_by_week(
+    warehouse: WarehouseResource, tmp_path: Path
+) -> None:
+    """A weekly rollup (``week_start date``, Monday, UTC) as a weekly incremental model: each week's window
+    aggregates whole weeks, so the weeks together equal the full build."""
+    project = _project_copy(tmp_path)
+    model = project / "marts" / "jira_linkage_weekly.sql"
+    header = (
+        "{{ config(materialized='incremental', unique_key=['repository', 'week_start'], "
+        "event_time='week_start', partition_grain='week') }}\n"
+    )
+    body = model.read_text().replace(
+        "WHERE p.created_at IS NOT NULL AND NOT p.author_is_bot",
+        "WHERE p.created_at IS NOT NULL AND NOT p.author_is_bot\n"
+        "    {% if is_incremental() %} AND {{ in_window('p.created_at') }} {% endif %}",
+    )
+    model.write_text(header + body)
+    # Sunday 23:30 UTC and Monday 00:30 UTC fall in two weeks; one before the first week, one far later
+    opened = [
+        dt.datetime(2026, 2, 20, 12, tzinfo=dt.UTC),
+        dt.datetime(2026, 3, 8, 23, 30, tzinfo=dt.UTC),
+        dt.datetime(2026, 3, 9, 0, 30, tzinfo=dt.UTC),
+        dt.datetime(2026, 3, 10, 9, tzinfo=dt.UTC),
+        dt.datetime(2026, 6, 1, 9, tzinfo=dt.UTC),
+    ]
+    pulls = [pr(pr_id=n, pr_number=n, created_at=at) for n, at in enumerate(opened, 1)]
+    weekly = dg.WeeklyPartitionsDefinition(
+        start_date="2026-03-02", end_date="2026-03-30", day_offset=1, timezone="UTC"
+    )
+    with warehouse.begin() as conn:
+        upsert(conn, "staging.github_pull_requests", list(pulls[0]), pulls, ["pr_id"])
+        materialize(conn, "jira_linkage_weekly")
+        full = conn.execute(text("SELECT * FROM analytics.jira_linkage_weekly ORDER BY week_start")).all()
+        assert [row.week_start.isoformat() for row in full] == [
+            "2026-02-16",
+            "2026-03-02",
+            "2026-03-09",
+            "2026-06-01",
+        ]
+        conn.execute(text("DELETE FROM analytics.jira_linkage_weekly"))
+        for window in _windows(weekly):
+            materialize(conn, "jira_linkage_weekly", window, project)
+        weeks = conn.execute(text("SELECT * FROM analytics.jira_linkage_weekly ORDER BY week_start")).all()
+    assert weeks == full
