@@ -8,6 +8,7 @@ import dagster as dg
 from sqlalchemy import text
 
 from dexxy_assets.definitions import defs
+from dexxy_assets.partitions import daily_partitions, resolve_start_date
 from resources.github import GitHubResource
 from resources.groq_llm import GroqLLMResource
 from resources.warehouse import WarehouseResource
@@ -62,8 +63,10 @@ def table_rows(warehouse: WarehouseResource, table: str, order_by: str) -> list[
 
 
 def materialize_unpartitioned(warehouse: WarehouseResource, selection: str) -> dg.ExecuteInProcessResult:
-    """Build analytics tables from whatever staging holds (no GitHub access needed)."""
+    """Build analytics tables from whatever staging holds (no GitHub access needed). Incremental marts are
+    daily-partitioned: they run over every partition, which is a full build."""
     definitions = defs()
+    partitions = daily_partitions(resolve_start_date())
     return dg.materialize(
         assets=list(definitions.assets),  # type: ignore[arg-type]
         selection=selection,
@@ -74,4 +77,8 @@ def materialize_unpartitioned(warehouse: WarehouseResource, selection: str) -> d
             "llm": GroqLLMResource(),
         },
         instance=dg.DagsterInstance.ephemeral(),
+        tags={
+            "dagster/asset_partition_range_start": partitions.get_first_partition_key() or "",
+            "dagster/asset_partition_range_end": partitions.get_last_partition_key() or "",
+        },
     )

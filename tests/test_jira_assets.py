@@ -137,7 +137,7 @@ def test_jira_end_to_end_through_dagster(
     run(warehouse, jira, instance, "jira/users jira/sprints")
     assert scalar(warehouse, "SELECT count(*) FROM staging.jira_sprints") == len(site.sprints) > 0
     run(warehouse, jira, instance, JIRA_SELECTION, window_tags(FIRST, LAST))
-    run(warehouse, jira, instance, MARTS)
+    run(warehouse, jira, instance, MARTS, window_tags(FIRST, LAST))  # jira_worklogs is daily-partitioned
 
     # each UTC day holds exactly the issues whose `updated` falls in it, although JQL reads another zone
     start = dt.datetime.combine(FIRST, dt.time(), dt.UTC)
@@ -173,7 +173,7 @@ def test_jira_end_to_end_through_dagster(
     before = {t: rows(warehouse, t) for t in tables}
     issues_before = rows(warehouse, ISSUE_FIGURES)
     run(warehouse, jira, instance, JIRA_SELECTION, window_tags(FIRST, LAST))
-    run(warehouse, jira, instance, MARTS)
+    run(warehouse, jira, instance, MARTS, window_tags(FIRST, LAST))  # jira_worklogs is daily-partitioned
     assert {t: rows(warehouse, t) for t in tables} == before
     assert rows(warehouse, ISSUE_FIGURES) == issues_before
 

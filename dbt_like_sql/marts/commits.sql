@@ -1,3 +1,8 @@
+-- Grows with history: built one partition window at a time. A window holds the rows whose committed_at falls in it;
+-- a run also refreshes the rows of every pull request staged in the window (updated then), whatever their time.
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key=['pr_id', 'sha'],
+          event_time='committed_at', partition_grain='day') }}
+
 SELECT
     c.pr_id,
     c.sha,
@@ -19,3 +24,6 @@ SELECT
     ai.ai_co_authors
 FROM {{ source('staging', 'github_pr_commits') }} AS c
 LEFT JOIN {{ source('processing', 'commit_ai_detection') }} AS ai ON ai.pr_id = c.pr_id AND ai.sha = c.sha
+{% if is_incremental() %}
+WHERE {{ in_window('c.committed_at') }} OR {{ in_window('c.pr_updated_at') }}
+{% endif %}

@@ -1,3 +1,8 @@
+-- Grows with history: built one partition window at a time. A window holds the rows whose started_at falls in it;
+-- a run also refreshes the rows of every issue staged in the window (updated then), whatever their time.
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='worklog_id',
+          event_time='started_at', partition_grain='day') }}
+
 SELECT
     w.worklog_id,
     w.issue_id,
@@ -14,3 +19,6 @@ SELECT
 FROM {{ source('staging', 'jira_worklogs') }} AS w
 LEFT JOIN {{ source('staging', 'jira_issues') }} AS i ON i.issue_id = w.issue_id
 LEFT JOIN {{ ref('jira_users') }} AS u ON u.account_id = w.author_account_id
+{% if is_incremental() %}
+WHERE {{ in_window('w.started_at') }} OR {{ in_window('i.updated_at') }}
+{% endif %}

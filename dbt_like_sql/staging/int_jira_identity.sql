@@ -1,6 +1,7 @@
 -- Team members (GitHub people) matched to Jira accounts: first by e-mail (the profile's and the addresses
 -- the person commits with), then by display name normalised for case, accents and spacing. A candidate is
 -- taken only when it is the only one on both sides; otherwise the pair is listed as ambiguous.
+{{ config(materialized='ephemeral') }}  -- inlined into the models that ref() it
 WITH members AS (
     SELECT DISTINCT u.user_id, u.name, u.email
     FROM {{ source('staging', 'github_org_members') }} AS m

@@ -1,4 +1,5 @@
 -- The first successful production deployment whose change set holds the pull request's merge commit.
+{{ config(materialized='ephemeral') }}  -- inlined into the models that ref() it
 SELECT DISTINCT ON (p.pr_id)
     p.pr_id,
     d.deployment_id,

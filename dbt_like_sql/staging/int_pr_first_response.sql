@@ -1,5 +1,6 @@
 -- The first reaction to a pull request by someone else: a real review (int_pr_reviews.counts_as_review) or
 -- a conversation / inline comment by a person who is not the author.
+{{ config(materialized='ephemeral') }}  -- inlined into the models that ref() it
 SELECT pr_id, min(responded_at) AS first_response_at
 FROM (
     SELECT pr_id, submitted_at AS responded_at

@@ -1,5 +1,6 @@
 -- Review rounds: changes requested, then new commits. Each changes-requested review is matched with the
 -- first commit after it; several requests answered by the same commit are one round, timed from the first.
+{{ config(materialized='ephemeral') }}  -- inlined into the models that ref() it
 WITH requests AS (
     SELECT pr_id, submitted_at AS requested_at
     FROM {{ ref('int_pr_reviews') }} AS reviews

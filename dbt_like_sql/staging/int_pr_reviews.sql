@@ -1,5 +1,6 @@
 -- Reviews with the facts every metric needs: who the PR author is, and whether the review is a real one
 -- (not by a bot, not the author's own, actually submitted).
+{{ config(materialized='ephemeral') }}  -- inlined into the models that ref() it
 SELECT
     r.review_id,
     r.pr_id,
@@ -11,6 +12,7 @@ SELECT
     r.state,
     r.submitted_at,
     p.created_at AS pr_created_at,
+    r.pr_updated_at,  -- the pull request version the review was staged with (its raw partition's day)
     COALESCE(r.reviewer_login = p.author_login, false) AS is_self_review,  -- a deleted author is nobody
     (
         NOT r.reviewer_is_bot

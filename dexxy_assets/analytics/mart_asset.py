@@ -1,6 +1,8 @@
-"""One factory for every SQL-built analytics table: render the model, replace the table in one
-transaction (readers see the old rows until commit), report rows, a preview and the commented schema."""
+"""One factory for every SQL-built analytics table: build the model by its materialization (a table swapped
+in whole, a view, or an incremental model one partition window at a time), report rows, a preview and the
+commented schema."""
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -9,42 +11,33 @@ import dagster as dg
 from sqlalchemy import Connection, text
 
 from dexxy_assets import asset_metadata
-from dexxy_assets.automation import after_any_upstream
-from dexxy_assets.sql_models import MART_SCHEMA, render_model
+from dexxy_assets.analytics.mart_partitions import mart_partitions, run_window
+from dexxy_assets.analytics.materializations import Window, materialize
+from dexxy_assets.automation import after_any_upstream, after_upstream_partitions
+from dexxy_assets.model_docs import column_schema
+from dexxy_assets.partitions import resolve_start_date
+from dexxy_assets.sql_models import MART_SCHEMA, model_config
 from dexxy_assets.table_lineage import model_dependencies
-from resources.bulk_load import lock_partitions
 from resources.sql_template import render_sql
 from resources.warehouse import WarehouseResource
 
 GROUP = "analytics"
 OWNERS = ["team:data-platform"]
 
-_REPLACE = """
-DELETE FROM {{ table | ident }};
-INSERT INTO {{ table | ident }} ({{ columns | ident_list }})
-SELECT {{ columns | ident_list }} FROM (
-{{ model }}
-) AS model
-"""
-_TABLE_COLUMNS = text(
-    "SELECT column_name FROM information_schema.columns "
-    "WHERE table_schema = :schema AND table_name = :table ORDER BY ordinal_position"
-)
 _PREVIEW = "SELECT * FROM {{ table | ident }} ORDER BY 1 DESC LIMIT 10"
 _COUNT = "SELECT count(*) FROM {{ table | ident }}"
 
 
-def rebuild_mart(conn: Connection, name: str) -> tuple[int, list[dict[str, Any]], dg.TableSchema]:
-    """Replace ``analytics.<name>`` with its model's rows; return the row count, a sample and the schema.
+def rebuild_mart(
+    conn: Connection, name: str, window: Window | None = None
+) -> tuple[int, list[dict[str, Any]], dg.TableSchema]:
+    """Build ``analytics.<name>`` (whole, or one window of an incremental model); return the table's row
+    count, a sample and the schema."""
+    materialize(conn, name, window)
+    return _describe(conn, f"{MART_SCHEMA}.{name}")
 
-    Two rebuilds of one table at once (a sensor and a person) take turns on the table's advisory lock:
-    without it both DELETE, both INSERT, and the second fails on the primary key.
-    """
-    table = f"{MART_SCHEMA}.{name}"
-    lock_partitions(conn, table, ["whole table"])
-    columns = [row[0] for row in conn.execute(_TABLE_COLUMNS, {"schema": MART_SCHEMA, "table": name})]
-    # text(): SQLAlchemy escapes the models' % signs (LIKE patterns) for the driver
-    conn.execute(text(render_sql(_REPLACE, table=table, columns=columns, model=render_model(name))))
+
+def _describe(conn: Connection, table: str) -> tuple[int, list[dict[str, Any]], dg.TableSchema]:
     rows = conn.execute(text(render_sql(_COUNT, table=table))).scalar_one()
     sample = [dict(r._mapping) for r in conn.execute(text(render_sql(_PREVIEW, table=table)))]
     return rows, sample, asset_metadata.table_schema(conn, table)
@@ -53,15 +46,27 @@ def rebuild_mart(conn: Connection, name: str) -> tuple[int, list[dict[str, Any]]
 @dataclass(frozen=True)
 class MartSpec:
     """A table of the analytics schema built by ``dbt_like_sql/marts/<name>.sql``; its dependencies are
-    what the model's ``source()`` and ``ref()`` calls read (``table_lineage``)."""
+    what the model's ``source()`` and ``ref()`` calls read (``table_lineage``), how it is built is the model's
+    ``config()``, and its descriptions are those of the ``schema.yml`` beside it."""
 
     name: str
     description: str
     preview_columns: Sequence[str]
 
 
-def build_mart_asset(spec: MartSpec, publishers: Mapping[str, dg.AssetKey]) -> dg.AssetsDefinition:
+def build_mart_asset(
+    spec: MartSpec, publishers: Mapping[str, dg.AssetKey], start: dt.date | None = None
+) -> dg.AssetsDefinition:
+    """The mart's asset; an incremental model's is partitioned (by day or week from ``start``, by default
+    DEXXY_START_DATE) and each run replaces its partitions' window."""
     table = f"{MART_SCHEMA}.{spec.name}"
+    settings = model_config(spec.name)
+    partitions = (
+        mart_partitions(settings.partition_grain, start or resolve_start_date())
+        if settings.materialized == "incremental"
+        else None
+    )
+    documented = column_schema(spec.name)
 
     @dg.asset(
         key=dg.AssetKey([GROUP, spec.name]),
@@ -70,19 +75,30 @@ def build_mart_asset(spec: MartSpec, publishers: Mapping[str, dg.AssetKey]) -> d
         owners=OWNERS,
         kinds={"postgres", "sql"},
         deps=model_dependencies(spec.name, publishers),
-        automation_condition=after_any_upstream(),
+        metadata={
+            "dagster/table_name": table,
+            "materialized": settings.materialized,
+            **({"dagster/column_schema": documented} if documented else {}),
+        },
+        partitions_def=partitions,
+        backfill_policy=dg.BackfillPolicy.single_run() if partitions else None,
+        automation_condition=after_upstream_partitions() if partitions else after_any_upstream(),
     )
     def mart(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+        window = run_window(partitions, context.partition_time_window) if partitions else None
         with warehouse.begin() as conn:
-            rows, sample, schema = rebuild_mart(conn, spec.name)
-        context.log.info(f"{table}: {rows} rows")
-        return dg.MaterializeResult(
-            metadata={
-                "dagster/row_count": rows,
-                "dagster/column_schema": schema,
-                "dagster/table_name": table,
-                "preview": asset_metadata.preview(sample, spec.preview_columns),
-            }
-        )
+            written = materialize(conn, spec.name, window)
+            rows, sample, schema = _describe(conn, table)
+        context.log.info(f"{table}: {written} rows written, {rows} in the table")
+        metadata: dict[str, Any] = {
+            "dagster/row_count": written if window else rows,
+            "dagster/column_schema": schema,
+            "dagster/table_name": table,
+            "preview": asset_metadata.preview(sample, spec.preview_columns),
+        }
+        if window:
+            metadata["table_rows"] = rows
+            metadata.update(window.variables())
+        return dg.MaterializeResult(metadata=metadata)
 
     return mart
