@@ -2,6 +2,7 @@
 -- repository and team, with the DORA 2024 performance band of each (docs/metrics.md). Every period from the
 -- first to the last with data has a row for every organisation, repository and team: a week without
 -- deployments reads 0, not nothing. analytics.dora_weekly and analytics.dora_monthly select from it.
+{{ config(materialized='ephemeral') }}  -- inlined into the models that ref() it
 WITH deployments AS (
     SELECT d.source, d.deployment_id, d.repository, d.succeeded_at AS deployed_at
     FROM {{ ref('deployments') }} AS d

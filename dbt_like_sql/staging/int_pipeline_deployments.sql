@@ -1,6 +1,7 @@
 -- Workflow runs and releases that processing.deployment_rules names deployments (the first matching rule
 -- wins), in the shape of analytics.deployments, plus the branch they deploy from and the moment the
 -- deployed revision was cut (a run's creation; a release's publication).
+{{ config(materialized='ephemeral') }}  -- inlined into the models that ref() it
 WITH rules AS (
     SELECT * FROM {{ source('processing', 'deployment_rules') }} AS r
 ),

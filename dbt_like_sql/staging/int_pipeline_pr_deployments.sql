@@ -3,6 +3,7 @@
 -- repository that deploys the branch it merged into and was cut at or after the merge, provided an earlier
 -- successful production deployment of that source existed before the merge (otherwise, as for the first
 -- deployment of the Deployments API, what it shipped is unknown).
+{{ config(materialized='ephemeral') }}  -- inlined into the models that ref() it
 WITH deployments AS (
     SELECT * FROM {{ ref('int_pipeline_deployments') }} AS d
     WHERE d.is_production AND d.succeeded_at IS NOT NULL

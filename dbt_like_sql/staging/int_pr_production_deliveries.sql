@@ -1,6 +1,7 @@
 -- Each merged pull request's first successful production deployment, whatever its source: the Deployments
 -- API (its change set holds the merge commit: analytics.pull_requests.deployed_at) or a workflow run or
 -- release (by time: int_pipeline_pr_deployments); with the lead time for changes, first commit to then.
+{{ config(materialized='ephemeral') }}  -- inlined into the models that ref() it
 WITH candidates AS (
     SELECT p.pr_id, 'deployments_api' AS source, p.deployment_id, p.deployed_at
     FROM {{ ref('pull_requests') }} AS p

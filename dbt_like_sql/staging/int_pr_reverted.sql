@@ -1,5 +1,6 @@
 -- Whether a merged pull request was later reverted: a merged pull request of the same repository titled as
 -- GitHub's Revert button titles it, `Revert "<title>"`, merged at or after it.
+{{ config(materialized='ephemeral') }}  -- inlined into the models that ref() it
 WITH reverts AS (
     SELECT
         r.repository,

@@ -1,5 +1,6 @@
 -- Everything else a person does in a week (bots excluded), one row per fact: reviews given, days of
 -- Copilot use with its generations and acceptances, Jira issues completed with their story points.
+{{ config(materialized='ephemeral') }}  -- inlined into the models that ref() it
 SELECT
     r.reviewer_id AS member_id,
     (date_trunc('week', r.submitted_at AT TIME ZONE 'UTC'))::date AS week_start,

@@ -1,5 +1,6 @@
 -- Pull requests by people (bots excluded) with what the weekly rollups aggregate: the author's member_id,
 -- the Monday (UTC) of the week it was opened and of the week it was merged, its size and its Jira link.
+{{ config(materialized='ephemeral') }}  -- inlined into the models that ref() it
 SELECT
     p.pr_id,
     p.author_id AS member_id,

@@ -2,6 +2,7 @@
 -- place they are computed, so weekly_member_rollup and weekly_team_rollup cannot disagree. Team weeks run
 -- from the first to the last week with any activity; a person's from their first to their last active week.
 -- Weeks in between without activity are rows of zeros (medians NULL).
+{{ config(materialized='ephemeral') }}  -- inlined into the models that ref() it
 WITH groups AS (
     SELECT * FROM {{ ref('int_rollup_groups') }} AS g
 ),
