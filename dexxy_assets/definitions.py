@@ -11,7 +11,6 @@ import dagster as dg
 
 from dexxy_assets.analytics.layer import ANALYTICS_MARTS, build_analytics_checks
 from dexxy_assets.analytics.mart_asset import build_mart_asset
-from dexxy_assets.checks.gx_checks import build_gx_checks
 from dexxy_assets.checks.sql_checks import build_sql_check, ingest_problems_check
 from dexxy_assets.jobs import build_jobs
 from dexxy_assets.partitions import daily_partitions, resolve_start_date
@@ -53,7 +52,6 @@ def build_definitions(sources: Iterable[Source]) -> dg.Definitions:
         asset_checks=[
             *(build_sql_check(ingest_problems_check(key)) for key in ingested),
             *build_analytics_checks(),
-            *build_gx_checks(partitions),  # Great Expectations suites: checks/gx_suites.py
         ],
         jobs=build_jobs([*(s.settings.group for s in sources), PROCESSING_GROUP]),
         sensors=[

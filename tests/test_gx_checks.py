@@ -9,10 +9,13 @@ import dagster as dg
 from sqlalchemy import Connection, text
 
 from dexxy_assets.checks.gx_checks import build_gx_check, run_suite
+from dexxy_assets.checks.gx_expectations import INTEGRITY, PLAUSIBILITY
 from dexxy_assets.checks.gx_suite import TableSuite
-from dexxy_assets.checks.gx_suites import ANALYTICS_SUITES, INTEGRITY, PLAUSIBILITY, STAGING_SUITES
 from dexxy_assets.checks.gx_volume import last_complete_week
+from dexxy_assets.copilot.gx_suites import COPILOT_SUITES
+from dexxy_assets.github.gx_suites import GITHUB_SUITES
 from dexxy_assets.github.pull_request_staged_asset import PULL_REQUESTS_STAGED_KEY
+from dexxy_assets.jira.gx_suites import JIRA_SUITES
 from dexxy_assets.partitions import daily_partitions
 from resources.warehouse import WarehouseResource
 
@@ -20,6 +23,9 @@ DAY = dt.date(2026, 3, 2)
 WINDOW = (DAY, DAY + dt.timedelta(days=1))
 T0 = dt.datetime(2026, 3, 1, 9, tzinfo=dt.UTC)
 TODAY = dt.date(2026, 3, 18)  # a Wednesday: the last complete week starts Monday 2026-03-09
+
+
+SUITES = (*GITHUB_SUITES, *COPILOT_SUITES, *JIRA_SUITES)
 
 
 def suite(suites: tuple[TableSuite, ...], table: str, name: str) -> TableSuite:
@@ -89,8 +95,8 @@ def synced(conn: Connection, first_day: dt.date) -> None:
 
 
 def test_staging_pull_requests_partition(warehouse: WarehouseResource) -> None:
-    integrity = suite(STAGING_SUITES, "staging.github_pull_requests", INTEGRITY)
-    plausibility = suite(STAGING_SUITES, "staging.github_pull_requests", PLAUSIBILITY)
+    integrity = suite(SUITES, "staging.github_pull_requests", INTEGRITY)
+    plausibility = suite(SUITES, "staging.github_pull_requests", PLAUSIBILITY)
     with warehouse.begin() as conn:
         for i in range(1, 9):
             staged_pr(conn, i, i)
@@ -130,7 +136,7 @@ def test_staging_pull_requests_partition(warehouse: WarehouseResource) -> None:
 
 
 def test_analytics_pull_requests(warehouse: WarehouseResource) -> None:
-    integrity = suite(ANALYTICS_SUITES, "analytics.pull_requests", INTEGRITY)
+    integrity = suite(SUITES, "analytics.pull_requests", INTEGRITY)
     with warehouse.begin() as conn:
         for i in range(1, 5):
             analytics_pr(conn, i, i)
@@ -154,7 +160,7 @@ def test_analytics_pull_requests(warehouse: WarehouseResource) -> None:
 
 
 def test_weekly_volume_within_three_times_the_trailing_mean(warehouse: WarehouseResource) -> None:
-    plausibility = suite(ANALYTICS_SUITES, "analytics.pull_requests", PLAUSIBILITY)
+    plausibility = suite(SUITES, "analytics.pull_requests", PLAUSIBILITY)
     last_week = last_complete_week(TODAY)
     assert last_week == dt.date(2026, 3, 9)
     ids = iter(range(1, 10_000))
@@ -210,8 +216,8 @@ def test_weekly_volume_within_three_times_the_trailing_mean(warehouse: Warehouse
 
 
 def test_jira_keys_and_copilot_acceptances(warehouse: WarehouseResource) -> None:
-    jira = suite(ANALYTICS_SUITES, "analytics.jira_issues", INTEGRITY)
-    copilot = suite(ANALYTICS_SUITES, "analytics.ai_usage_daily", INTEGRITY)
+    jira = suite(SUITES, "analytics.jira_issues", INTEGRITY)
+    copilot = suite(SUITES, "analytics.ai_usage_daily", INTEGRITY)
     insert_issue = text(
         "INSERT INTO analytics.jira_issues (issue_id, issue_key, previous_keys, sprint_ids, sprint_names, "
         "labels, updated_at, reopen_count, status_hours, changelog_complete, created_at, done_at) VALUES "
@@ -251,7 +257,7 @@ def test_jira_keys_and_copilot_acceptances(warehouse: WarehouseResource) -> None
 def test_a_failing_blocking_suite_stops_downstream_in_the_same_run(warehouse: WarehouseResource) -> None:
     """The check runs per partition with the asset; downstream is skipped only when its partition is bad."""
     partitions = daily_partitions(dt.date(2026, 3, 1))
-    check = build_gx_check(suite(STAGING_SUITES, "staging.github_pull_requests", INTEGRITY), partitions)
+    check = build_gx_check(suite(SUITES, "staging.github_pull_requests", INTEGRITY), partitions)
 
     @dg.asset(key=PULL_REQUESTS_STAGED_KEY, partitions_def=partitions)
     def staged(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> None:

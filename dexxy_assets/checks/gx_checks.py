@@ -1,5 +1,5 @@
-"""Asset checks that run the Great Expectations suites of ``gx_suites`` (GX 1.x called directly; dagster-ge
-pins GX below 1). A partitioned suite reads only the checked partitions' rows."""
+"""Asset checks that run a source's Great Expectations suites (``<source>/gx_suites.py``; GX 1.x called
+directly: dagster-ge pins GX below 1). A partitioned suite reads only the checked partitions' rows."""
 
 import datetime as dt
 import time
@@ -11,7 +11,6 @@ import pandas as pd
 from sqlalchemy import Connection, text
 
 from dexxy_assets.checks.gx_suite import TableSuite
-from dexxy_assets.checks.gx_suites import SUITES
 from dexxy_assets.checks.gx_validation import outcome_metadata, validate_frame
 from dexxy_assets.checks.gx_volume import weekly_volume
 from resources.sql_template import render_sql
@@ -88,6 +87,6 @@ def build_gx_check(
 
 
 def build_gx_checks(
-    partitions: dg.TimeWindowPartitionsDefinition, suites: Sequence[TableSuite] = SUITES
+    partitions: dg.TimeWindowPartitionsDefinition, suites: Sequence[TableSuite]
 ) -> list[dg.AssetChecksDefinition]:
     return [build_gx_check(suite, partitions) for suite in suites]

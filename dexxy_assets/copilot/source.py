@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import dagster as dg
 
+from dexxy_assets.checks.gx_checks import build_gx_checks
 from dexxy_assets.copilot.asset_settings import SETTINGS
 from dexxy_assets.copilot.copilot_assets import build_copilot_assets
+from dexxy_assets.copilot.gx_suites import COPILOT_SUITES
 from dexxy_assets.copilot.marts import COPILOT_MARTS
 from dexxy_assets.source_contract import Source
 from resources.github import GitHubResource
@@ -15,7 +17,9 @@ ENV_VARS = ("GITHUB_API_URL", "GITHUB_TOKEN", "GITHUB_APP_ID", "GITHUB_APP_PRIVA
 
 
 def build(partitions: dg.TimeWindowPartitionsDefinition) -> dg.Definitions:
-    return dg.Definitions(assets=build_copilot_assets(partitions))
+    return dg.Definitions(
+        assets=build_copilot_assets(partitions), asset_checks=build_gx_checks(partitions, COPILOT_SUITES)
+    )
 
 
 COPILOT = Source(

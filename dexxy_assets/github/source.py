@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import dagster as dg
 
+from dexxy_assets.checks.gx_checks import build_gx_checks
 from dexxy_assets.github.asset_settings import SETTINGS
 from dexxy_assets.github.checks import build_github_checks
 from dexxy_assets.github.deployment_assets import build_deployment_assets
 from dexxy_assets.github.deployment_staged_asset import build_deployment_staged_asset
+from dexxy_assets.github.gx_suites import GITHUB_SUITES
 from dexxy_assets.github.marts import GITHUB_MARTS
 from dexxy_assets.github.pull_request_assets import build_pull_request_assets
 from dexxy_assets.github.pull_request_staged_asset import build_pull_request_staged_asset
@@ -51,7 +53,7 @@ def build(partitions: dg.TimeWindowPartitionsDefinition) -> dg.Definitions:
             build_release_assets(partitions),
             build_release_staged_asset(partitions),
         ],
-        asset_checks=build_github_checks(),
+        asset_checks=[*build_github_checks(), *build_gx_checks(partitions, GITHUB_SUITES)],
     )
 
 

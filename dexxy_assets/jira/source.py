@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import dagster as dg
 
+from dexxy_assets.checks.gx_checks import build_gx_checks
 from dexxy_assets.jira.asset_settings import SETTINGS
 from dexxy_assets.jira.checks import build_jira_checks
+from dexxy_assets.jira.gx_suites import JIRA_SUITES
 from dexxy_assets.jira.issue_assets import build_issue_assets
 from dexxy_assets.jira.marts import JIRA_MARTS
 from dexxy_assets.jira.onboarding_sensor import build_onboarding_sensor
@@ -33,7 +35,7 @@ ENV_VARS = (
 def build(partitions: dg.TimeWindowPartitionsDefinition) -> dg.Definitions:
     return dg.Definitions(
         assets=[jira_users, jira_sprints, *build_issue_assets(partitions)],
-        asset_checks=build_jira_checks(),
+        asset_checks=[*build_jira_checks(), *build_gx_checks(partitions, JIRA_SUITES)],
         sensors=[build_onboarding_sensor(partitions)],
     )
 
