@@ -1,9 +1,12 @@
 """Slack incoming webhook: one message per alert. The webhook URL is the secret (whoever has it may post),
-so errors say "the Slack webhook", never the URL (httpx's own messages would print it)."""
+so errors say "the Slack webhook", never the URL. Posted with the standard library rather than httpx, whose
+logger writes every request's full URL at INFO level: that would put the secret in the run's logs."""
 
 from __future__ import annotations
 
-import httpx
+import json
+import urllib.error
+import urllib.request
 
 from resources.notifications.alert import Alert, Severity
 from resources.notifications.delivery_error import DeliveryError
@@ -27,11 +30,23 @@ class SlackChannel:
         return {"text": text, "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": text}}]}
 
     def send(self, alert: Alert) -> None:
+        if not self._webhook_url.lower().startswith(("https://", "http://")):
+            raise DeliveryError("SLACK_WEBHOOK_URL must be an http(s) URL")
+        request = urllib.request.Request(
+            self._webhook_url,
+            data=json.dumps(self.payload(alert)).encode(),
+            headers={"Content-Type": "application/json"},
+            method="POST",
+        )
         try:
-            response = httpx.post(self._webhook_url, json=self.payload(alert), timeout=self.timeout)
-        except httpx.HTTPError as error:
-            raise DeliveryError(f"Slack webhook unreachable: {type(error).__name__}") from None
-        if response.status_code != 200:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                response.read()
+        except urllib.error.HTTPError as error:
             # Slack answers a short reason in plain text (invalid_payload, no_service, …)
-            reason = response.text.strip().splitlines()[0][:80] if response.text.strip() else ""
-            raise DeliveryError(f"Slack webhook answered {response.status_code} {reason}".rstrip())
+            text = error.read().decode(errors="replace").strip()
+            reason = text.splitlines()[0][:80] if text else ""
+            raise DeliveryError(f"Slack webhook answered {error.code} {reason}".rstrip()) from None
+        except (urllib.error.URLError, OSError) as error:
+            cause = getattr(error, "reason", error)
+            kind = getattr(cause, "strerror", None) or type(cause).__name__
+            raise DeliveryError(f"Slack webhook unreachable: {kind}") from None
