@@ -1,0 +1,190 @@
+"""The back-off ladder: three failures of one class step a source to every 2 days, more to weekly, a success
+restores daily; an unattended run on a day off the cadence calls no API; the failure and success sensors
+keep the ladder, and the failure alert goes out through the notification resource."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import dagster as dg
+import pytest
+from sqlalchemy import text
+
+from dexxy_assets.definitions import defs
+from dexxy_assets.sync.backoff import BackoffState, load_state, record_failure, record_success
+from resources.github import GitHubResource
+from resources.notifications import NotificationResource
+from resources.warehouse import WarehouseResource
+from sensors.run_failure_alerts import run_failure_alerts
+from sensors.sync_success_checks import sync_success_checks
+from tests.github_runs import github_resource
+from tests.sandbox_fixtures import running_sandbox
+
+UNATTENDED = {"dagster/from_automation_condition": "true"}
+T0 = dt.datetime(2026, 11, 2, 2, 5, tzinfo=dt.UTC)
+
+
+def _fail(warehouse: WarehouseResource, failure_class: str, run: str, at: dt.datetime) -> BackoffState:
+    with warehouse.begin() as conn:
+        return record_failure(conn, "github", failure_class, run_id=run, at=at)
+
+
+def test_three_failures_step_down_more_go_weekly_a_success_resets(warehouse: WarehouseResource) -> None:
+    day = dt.timedelta(days=1)
+    states = [_fail(warehouse, "RATE_LIMIT", f"r{i}", T0 + i * day) for i in range(3)]
+    steps = [(s.consecutive_failures, s.level, s.interval_days) for s in states]
+    assert steps == [(1, 0, 1), (2, 0, 1), (3, 1, 2)]
+    third = states[-1]
+    assert third.cadence() == "every 2 days" and third.next_due() == dt.date(2026, 11, 6)
+    assert not third.due_on(dt.date(2026, 11, 5)) and third.due_on(dt.date(2026, 11, 6))
+
+    assert _fail(warehouse, "RATE_LIMIT", "r2", T0 + 2 * day) == third  # the same run is counted once
+    fourth = _fail(warehouse, "RATE_LIMIT", "r3", T0 + 4 * day)
+    assert (fourth.level, fourth.cadence(), fourth.next_due()) == (2, "weekly", dt.date(2026, 11, 13))
+    assert _fail(warehouse, "RATE_LIMIT", "r4", T0 + 11 * day).level == 2  # weekly is the bottom rung
+    other = _fail(warehouse, "AUTH_EXPIRED", "r5", T0 + 18 * day)  # another class: a new count, same rung
+    assert (other.failure_class, other.consecutive_failures, other.level) == ("AUTH_EXPIRED", 1, 2)
+
+    with warehouse.begin() as conn:
+        stale = record_success(conn, "github", at=T0 + 17 * day)  # older than the last failure: ignored
+        assert stale.level == 2
+        restored = record_success(conn, "github", at=T0 + 19 * day)
+        assert (restored.level, restored.consecutive_failures, restored.failure_class) == (0, 0, None)
+        assert restored.next_due() is None and load_state(conn, "github") == restored
+        assert load_state(conn, "jira") == BackoffState("jira")  # never failed: daily
+    # after the reset it takes three failures again
+    again = [_fail(warehouse, "RATE_LIMIT", f"s{i}", T0 + (20 + i) * day) for i in range(2)]
+    assert again[-1].level == 0
+
+
+def _materialize(
+    warehouse: WarehouseResource,
+    github: GitHubResource,
+    instance: dg.DagsterInstance,
+    tags: dict[str, str],
+    notifications: NotificationResource | None = None,
+) -> dg.ExecuteInProcessResult:
+    definitions = defs()
+    return dg.materialize(
+        assets=[*definitions.assets, *definitions.asset_checks],  # type: ignore[list-item]
+        selection="key:github/repositories",
+        resources={
+            **(definitions.resources or {}),
+            "warehouse": warehouse,
+            "github": github,
+            "notifications": notifications or NotificationResource(),
+        },
+        instance=instance,
+        tags=tags,
+        raise_on_error=False,
+    )
+
+
+def _sync_log(warehouse: WarehouseResource, run_id: str) -> list[tuple[str, str, int]]:
+    with warehouse.connect() as conn:
+        rows = conn.execute(
+            text("SELECT asset_key, status, api_requests FROM ops.sync_log WHERE run_id = :r ORDER BY id"),
+            {"r": run_id},
+        )
+        return [tuple(row) for row in rows]  # type: ignore[misc]
+
+
+def test_a_day_off_the_cadence_calls_no_api_but_a_run_by_hand_does(warehouse: WarehouseResource) -> None:
+    now = dt.datetime.now(dt.UTC)
+    with warehouse.begin() as conn:
+        for i in range(3):  # stepped down today: next unattended sync the day after tomorrow
+            record_failure(conn, "github", "RATE_LIMIT", run_id=f"f{i}", at=now - dt.timedelta(minutes=3 - i))
+    instance = dg.DagsterInstance.ephemeral()
+    with running_sandbox(repos=1, days=5) as sandbox:
+        github = github_resource(sandbox)
+        skipped = _materialize(warehouse, github, instance, UNATTENDED)
+        assert skipped.success
+        assert sandbox.request_log.total == 0  # not one request
+        (materialization,) = skipped.asset_materializations_for_node("github__repositories")
+        status = materialization.metadata["status"].value
+        assert "github is backed off to every 2 days after 3 RATE_LIMIT failures" in str(status)
+        assert _sync_log(warehouse, skipped.run_id) == [("github/repositories", "skipped", 0)]
+
+        by_hand = _materialize(warehouse, github, instance, {})  # no automation tag: a person's run
+        assert by_hand.success and sandbox.request_log.total > 0
+        assert _sync_log(warehouse, by_hand.run_id)[0][1] == "success"
+
+    with warehouse.begin() as conn:  # two days later the unattended run is due again
+        conn.execute(text("UPDATE ops.sync_backoff SET last_failure_at = last_failure_at - interval '48 h'"))
+    with running_sandbox(repos=1, days=5) as sandbox:
+        due = _materialize(warehouse, github_resource(sandbox), instance, UNATTENDED)
+        assert due.success and sandbox.request_log.total > 0
+
+
+@pytest.fixture
+def slack_hook() -> Iterator[tuple[str, list[dict[str, Any]]]]:
+    posts: list[dict[str, Any]] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            posts.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+            self.send_response(200)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"ok")
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/services/T/B/secret", posts
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_the_sensors_alert_step_down_and_reset(
+    warehouse: WarehouseResource, slack_hook: tuple[str, list[dict[str, Any]]]
+) -> None:
+    url, posts = slack_hook
+    notifications = NotificationResource(slack_webhook_url=url, policy="*=slack")
+    resources = {"notifications": notifications, "warehouse": warehouse}
+    instance = dg.DagsterInstance.ephemeral()
+    with running_sandbox(repos=1, days=5) as sandbox:
+        for _ in range(3):
+            failed = _materialize(warehouse, github_resource(sandbox, token="expired"), instance, {})
+            assert not failed.success
+            with dg.build_run_status_sensor_context(
+                sensor_name="run_failure_alerts",
+                dagster_event=failed.get_run_failure_event(),
+                dagster_instance=instance,
+                dagster_run=failed.dagster_run,
+                resources=resources,
+            ) as context:
+                run_failure_alerts(context.for_run_failure())
+        with warehouse.connect() as conn:
+            state = load_state(conn, "github")
+        assert (state.failure_class, state.consecutive_failures, state.level) == ("AUTH_EXPIRED", 3, 1)
+        assert len(posts) == 3
+        last = posts[-1]["text"]
+        assert "github AUTH_EXPIRED: token expired or invalid: GitHubAuthError" in last
+        assert "Advice: re-authenticate the GitHub App" in last
+        cadence = "github cadence: every 2 days after 3 AUTH_EXPIRED failures in a row; next unattended sync"
+        assert f"{cadence} {state.next_due()}" in last
+        assert f"Run: {failed.run_id}" in last and "Traceback" not in last
+
+        succeeded = _materialize(warehouse, github_resource(sandbox), instance, {})
+        assert succeeded.success
+        with dg.build_run_status_sensor_context(
+            sensor_name="sync_success_checks",
+            dagster_event=succeeded.get_run_success_event(),
+            dagster_instance=instance,
+            dagster_run=succeeded.dagster_run,
+            resources=resources,
+        ) as context:
+            sync_success_checks(context)
+    with warehouse.connect() as conn:
+        assert load_state(conn, "github").level == 0
+    assert len(posts) == 3  # a normal success sends nothing
