@@ -23,9 +23,18 @@ from resources.warehouse import WarehouseResource
 from sensors.run_failure_alerts import run_failure_alerts
 from sensors.sync_success_checks import sync_success_checks
 from tests.github_runs import github_resource
-from tests.sandbox_fixtures import running_sandbox
+from tests.sandbox_fixtures import SANDBOX_UNTIL, running_sandbox
 
 UNATTENDED = {"dagster/from_automation_condition": "true"}
+
+
+def _days(start: dt.date, end: dt.date) -> dict[str, str]:
+    return {
+        "dagster/asset_partition_range_start": start.isoformat(),
+        "dagster/asset_partition_range_end": end.isoformat(),
+    }
+
+
 T0 = dt.datetime(2026, 11, 2, 2, 5, tzinfo=dt.UTC)
 
 
@@ -68,11 +77,12 @@ def _materialize(
     instance: dg.DagsterInstance,
     tags: dict[str, str],
     notifications: NotificationResource | None = None,
+    selection: str = "key:github/repositories",
 ) -> dg.ExecuteInProcessResult:
     definitions = defs()
     return dg.materialize(
         assets=[*definitions.assets, *definitions.asset_checks],  # type: ignore[list-item]
-        selection="key:github/repositories",
+        selection=selection,
         resources={
             **(definitions.resources or {}),
             "warehouse": warehouse,
@@ -109,6 +119,23 @@ def test_a_day_off_the_cadence_calls_no_api_but_a_run_by_hand_does(warehouse: Wa
         status = materialization.metadata["status"].value
         assert "github is backed off to every 2 days after 3 RATE_LIMIT failures" in str(status)
         assert _sync_log(warehouse, skipped.run_id) == [("github/repositories", "skipped", 0)]
+
+        # the whole nightly run of the source, two partition days: still not one request
+        nightly = {**UNATTENDED, **_days(SANDBOX_UNTIL - dt.timedelta(days=1), SANDBOX_UNTIL)}
+        whole = _materialize(warehouse, github, instance, nightly, selection="group:github")
+        assert whole.success and sandbox.request_log.total == 0
+        rows = _sync_log(warehouse, whole.run_id)
+        assert {key for key, status, _ in rows if status == "skipped"} >= {
+            "github/members",
+            "github/repositories",
+            "github/pull_requests",
+            "github/deployments",
+        }
+        assert all(requests == 0 for _, _, requests in rows)
+
+        sensor_run = _materialize(warehouse, github, instance, {"dagster/sensor_name": "webhooks"})
+        assert sensor_run.success and sandbox.request_log.total > 0  # a sensor's refresh is not skipped
+        sandbox.request_log.total = 0
 
         by_hand = _materialize(warehouse, github, instance, {})  # no automation tag: a person's run
         assert by_hand.success and sandbox.request_log.total > 0

@@ -5,9 +5,10 @@ repeats of an alert they already have.
 Three failed runs in a row of one class (RATE_LIMIT, AUTH_EXPIRED, …) step the source's unattended cadence
 from daily to every 2 days; each further failure of that class steps it down again, to weekly at most. A
 successful sync puts it back to daily. The state lives in ``ops.sync_backoff``; the run-failure and
-run-success sensors write it, and every unattended ingestion run reads it (``backoff_skip_reason``): on a
-day that is not on the source's cadence, the run lands nothing and calls no API. A run a person starts
-(UI, ``dexxy run``, a backfill) always runs: that is how a fix is tried before the next due day.
+run-success sensors write it, and every periodic ingestion run (nightly automation, schedules) reads it
+(``backoff_skip_reason``): on a day that is not on the source's cadence, the run lands nothing and calls no
+API. A run a person starts (UI, ``dexxy run``, a backfill) always runs: that is how a fix is tried before
+the next due day.
 """
 
 from __future__ import annotations
@@ -28,8 +29,10 @@ if TYPE_CHECKING:
 
 LADDER_DAYS = (1, 2, 7)  # daily → every 2 days → weekly
 STEP_DOWN_AFTER = 3  # failures in a row of one class before the first step down
-# Tags Dagster puts on runs nobody started by hand: declarative automation, schedules, sensors.
-UNATTENDED_TAGS = ("dagster/from_automation_condition", "dagster/schedule_name", "dagster/sensor_name")
+# Tags Dagster puts on the periodic runs: declarative automation (the nightly syncs) and schedules. Runs a
+# sensor requests (a webhook's refresh, a new scope's history) are not skipped: skipping marks partitions
+# materialized with nothing landed, a silent gap in a backfill; while the source fails they fail and count.
+UNATTENDED_TAGS = ("dagster/from_automation_condition", "dagster/schedule_name")
 SKIPPED = "skipped"  # ops.sync_log status of a day the ladder skipped
 
 
