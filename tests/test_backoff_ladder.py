@@ -15,14 +15,13 @@ import dagster as dg
 import pytest
 from sqlalchemy import text
 
-from dexxy_assets.definitions import defs
 from dexxy_assets.sync.backoff import BackoffState, load_state, record_failure, record_success
 from resources.github import GitHubResource
 from resources.notifications import NotificationResource
 from resources.warehouse import WarehouseResource
 from sensors.run_failure_alerts import run_failure_alerts
 from sensors.sync_success_checks import sync_success_checks
-from tests.github_runs import github_resource
+from tests.github_runs import github_resource, materialize_selection
 from tests.sandbox_fixtures import SANDBOX_UNTIL, running_sandbox
 
 UNATTENDED = {"dagster/from_automation_condition": "true"}
@@ -76,23 +75,9 @@ def _materialize(
     github: GitHubResource,
     instance: dg.DagsterInstance,
     tags: dict[str, str],
-    notifications: NotificationResource | None = None,
     selection: str = "key:github/repositories",
 ) -> dg.ExecuteInProcessResult:
-    definitions = defs()
-    return dg.materialize(
-        assets=[*definitions.assets, *definitions.asset_checks],  # type: ignore[list-item]
-        selection=selection,
-        resources={
-            **(definitions.resources or {}),
-            "warehouse": warehouse,
-            "github": github,
-            "notifications": notifications or NotificationResource(),
-        },
-        instance=instance,
-        tags=tags,
-        raise_on_error=False,
-    )
+    return materialize_selection(warehouse, github, selection, instance, tags=tags)
 
 
 def _sync_log(warehouse: WarehouseResource, run_id: str) -> list[tuple[str, str, int]]:
@@ -148,6 +133,24 @@ def test_a_day_off_the_cadence_calls_no_api_but_a_run_by_hand_does(warehouse: Wa
         assert due.success and sandbox.request_log.total > 0
 
 
+def _react(
+    sensor: dg.RunStatusSensorDefinition,
+    result: dg.ExecuteInProcessResult,
+    instance: dg.DagsterInstance,
+    resources: dict[str, Any],
+) -> None:
+    """Invoke a run-status sensor on a finished run, as the daemon would."""
+    event = result.get_run_success_event() if result.success else result.get_run_failure_event()
+    with dg.build_run_status_sensor_context(
+        sensor_name=sensor.name,
+        dagster_event=event,
+        dagster_instance=instance,
+        dagster_run=result.dagster_run,
+        resources=resources,
+    ) as context:
+        sensor(context if result.success else context.for_run_failure())
+
+
 @pytest.fixture
 def slack_hook() -> Iterator[tuple[str, list[dict[str, Any]]]]:
     posts: list[dict[str, Any]] = []
@@ -183,14 +186,7 @@ def test_the_sensors_alert_step_down_and_reset(
         for _ in range(3):
             failed = _materialize(warehouse, github_resource(sandbox, token="expired"), instance, {})
             assert not failed.success
-            with dg.build_run_status_sensor_context(
-                sensor_name="run_failure_alerts",
-                dagster_event=failed.get_run_failure_event(),
-                dagster_instance=instance,
-                dagster_run=failed.dagster_run,
-                resources=resources,
-            ) as context:
-                run_failure_alerts(context.for_run_failure())
+            _react(run_failure_alerts, failed, instance, resources)
         with warehouse.connect() as conn:
             state = load_state(conn, "github")
         assert (state.failure_class, state.consecutive_failures, state.level) == ("AUTH_EXPIRED", 3, 1)
@@ -204,14 +200,7 @@ def test_the_sensors_alert_step_down_and_reset(
 
         succeeded = _materialize(warehouse, github_resource(sandbox), instance, {})
         assert succeeded.success
-        with dg.build_run_status_sensor_context(
-            sensor_name="sync_success_checks",
-            dagster_event=succeeded.get_run_success_event(),
-            dagster_instance=instance,
-            dagster_run=succeeded.dagster_run,
-            resources=resources,
-        ) as context:
-            sync_success_checks(context)
+        _react(sync_success_checks, succeeded, instance, resources)
     with warehouse.connect() as conn:
         assert load_state(conn, "github").level == 0
     assert len(posts) == 3  # a normal success sends nothing
