@@ -13,6 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 import dagster as dg
+from sqlalchemy.exc import SQLAlchemyError
 
 from dexxy_assets.sources import registered_sources
 from dexxy_assets.sync.backoff import BackoffState, record_failure
@@ -100,10 +101,15 @@ def run_failure_alerts(
     facts: list[tuple[str, str]] = []
     if sources.api:
         at = run_ended_at(context)
-        with warehouse.begin() as conn:
-            for source in sources.api:
-                state = record_failure(conn, source, cause.alert_class.value, run_id=run_id, at=at)
-                facts.append(ladder_fact(state))
+        try:
+            with warehouse.begin() as conn:
+                for source in sources.api:
+                    state = record_failure(conn, source, cause.alert_class.value, run_id=run_id, at=at)
+                    facts.append(ladder_fact(state))
+        except SQLAlchemyError as error:  # the warehouse may be why the run failed: alert all the same
+            reason = type(getattr(error, "orig", None) or error).__name__
+            context.log.warning(f"back-off ladder not updated: {reason}")
+            facts = [("cadence", "unchanged: the warehouse could not be reached")]
     alert = Alert(
         alert_class=cause.alert_class.value,
         cause=f"{cause.category}: {first_line}",

@@ -204,3 +204,8 @@ def test_the_sensors_alert_step_down_and_reset(
     with warehouse.connect() as conn:
         assert load_state(conn, "github").level == 0
     assert len(posts) == 3  # a normal success sends nothing
+
+    # the warehouse down (maybe why the run failed): the alert still goes out, the ladder is left alone
+    down = WarehouseResource(database_url="postgresql://nobody@127.0.0.1:1/warehouse")
+    _react(run_failure_alerts, failed, instance, {"notifications": notifications, "warehouse": down})
+    assert len(posts) == 4 and "cadence: unchanged: the warehouse could not be reached" in posts[-1]["text"]
