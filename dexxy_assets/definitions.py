@@ -19,9 +19,11 @@ from dexxy_assets.processing.layer import build_processing_definitions
 from dexxy_assets.source_contract import INGESTION, LAYER_TAG, Source
 from dexxy_assets.sources import registered_sources
 from dexxy_assets.table_lineage import table_publishers
+from resources.notifications import NotificationResource
 from resources.warehouse import WarehouseResource
 from sensors.run_failure_alerts import run_failure_alerts
 from sensors.stale_code_version import build_stale_code_version_sensor
+from sensors.sync_success_checks import sync_success_checks
 
 
 @dg.definitions
@@ -56,6 +58,7 @@ def build_definitions(sources: Iterable[Source]) -> dg.Definitions:
         jobs=build_jobs([*(s.settings.group for s in sources), PROCESSING_GROUP]),
         sensors=[
             run_failure_alerts,
+            sync_success_checks,
             *(build_stale_code_version_sensor(a) for a in versioned),
             dg.AutomationConditionSensorDefinition(
                 "default_automation_condition_sensor",
@@ -63,7 +66,11 @@ def build_definitions(sources: Iterable[Source]) -> dg.Definitions:
                 default_status=dg.DefaultSensorStatus.RUNNING,
             ),
         ],
-        resources={"warehouse": WarehouseResource(), **source_resources(sources)},
+        resources={
+            "warehouse": WarehouseResource(),
+            "notifications": NotificationResource(),
+            **source_resources(sources),
+        },
     )
     return dg.Definitions.merge(built, shared)
 

@@ -25,6 +25,7 @@ from dexxy_assets.ingestion_report import (
 from dexxy_assets.partitions import partition_dates
 from dexxy_assets.problems import ProblemLog
 from dexxy_assets.source_contract import INGESTION, LAYER_TAG, SourceSettings
+from dexxy_assets.sync.backoff import backoff_skip_reason
 from dexxy_assets.table_lineage import publishes
 from resources.http.usage import ApiUsage
 from resources.warehouse import WarehouseResource
@@ -127,6 +128,7 @@ def build_ingestion_asset(spec: IngestionSpec) -> dg.AssetsDefinition:
     def ingestion(context: dg.AssetExecutionContext) -> Iterator[dg.MaterializeResult]:
         api = getattr(context.resources, spec.api_resource) if spec.api_resource else None
         reason = spec.skip_reason(api) if spec.skip_reason else None
+        reason = reason or backoff_skip_reason(context, spec)  # the back-off ladder's cadence
         if reason:
             context.log.warning(reason)
             for entity in spec.entities:

@@ -101,6 +101,11 @@ def isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Non
         "DEXXY_CHANGE_FAILURE_WINDOW_HOURS",
         "DAGSTER_PG_URL",
         "DAGSTER_HOME",  # `dexxy run` sets it for its process: one test's instance is not the next one's
+        "SMTP_URL",  # no test sends the developer's alerts
+        "DEXXY_ALERT_EMAIL_TO",
+        "DEXXY_ALERT_EMAIL_FROM",
+        "SLACK_WEBHOOK_URL",
+        "DEXXY_ALERT_POLICY",
     ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("DEXXY_HOME", str(tmp_path / "dexxy_home"))

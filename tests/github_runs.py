@@ -32,6 +32,28 @@ def materialize_range(
     llm: GroqLLMResource | None = None,
 ) -> dg.ExecuteInProcessResult:
     """``llm`` unset: an unconfigured Groq resource (summaries are skipped, the rest runs)."""
+    return materialize_selection(
+        warehouse,
+        github,
+        selection,
+        instance,
+        llm,
+        tags={
+            "dagster/asset_partition_range_start": start.isoformat(),
+            "dagster/asset_partition_range_end": end.isoformat(),
+        },
+    )
+
+
+def materialize_selection(
+    warehouse: WarehouseResource,
+    github: GitHubResource,
+    selection: str = "*",
+    instance: dg.DagsterInstance | None = None,
+    llm: GroqLLMResource | None = None,
+    tags: dict[str, str] | None = None,
+) -> dg.ExecuteInProcessResult:
+    """The real definitions' ``selection`` with the run's ``tags`` (a partition range, an automation tag)."""
     definitions = defs()
     return dg.materialize(
         assets=[*definitions.assets, *definitions.asset_checks],  # type: ignore[list-item]
@@ -43,10 +65,7 @@ def materialize_range(
             "llm": llm or GroqLLMResource(),
         },
         instance=instance or dg.DagsterInstance.ephemeral(),
-        tags={
-            "dagster/asset_partition_range_start": start.isoformat(),
-            "dagster/asset_partition_range_end": end.isoformat(),
-        },
+        tags=tags or {},
         raise_on_error=False,
     )
 

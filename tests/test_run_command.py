@@ -99,7 +99,10 @@ def test_a_failed_step_is_one_classified_line_and_the_sensor_alerts_on_it(
         # the first tick sets the sensor's cursor
         first = run_failure_alerts.evaluate_tick(
             dg.build_sensor_context(
-                instance=instance, repository_name="__repository__", definitions=definitions
+                instance=instance,
+                repository_name="__repository__",
+                definitions=definitions,
+                resources=definitions.resources,  # the notification and warehouse resources
             )
         )
         monkeypatch.setenv("GITHUB_TOKEN", "expired-token")
@@ -118,6 +121,7 @@ def test_a_failed_step_is_one_classified_line_and_the_sensor_alerts_on_it(
                 instance=instance,
                 repository_name="__repository__",
                 definitions=definitions,
+                resources=definitions.resources,
                 cursor=first.cursor,
             )
         )
