@@ -51,9 +51,6 @@ def test_a_backfill_through_two_celery_workers_lands_the_same_warehouse(
     write_instance(dagster_home, make_database())
     broker_database = make_database()  # the broker's queue and the task results: a real transport, no daemon
     with running_sandbox() as server:
-        github = github_resource(server, fetch_mode="graphql")
-        assert materialize_range(in_process, github, START, END, selection="group:github").success
-
         env = {
             **os.environ,
             # `dagster-celery worker start` runs `celery` from the PATH
@@ -68,9 +65,13 @@ def test_a_backfill_through_two_celery_workers_lands_the_same_warehouse(
             BROKER_VARIABLE: f"sqla+{broker_database}",
             BACKEND_VARIABLE: f"db+{broker_database}",
         }
-        # the documented command: one github_api step at a time, whichever worker runs it
+        # the documented command (it also creates the instance's tables, before the workers open it): one
+        # github_api step at a time, whichever worker runs it
         run_command([str(BIN / "dagster"), "instance", "concurrency", "set", POOL, "1"], env, tmp_path)
-        with celery_workers(env, tmp_path):
+        with celery_workers(env, tmp_path) as wait_until_ready:  # they start while the in-process run runs
+            github = github_resource(server, fetch_mode="graphql")
+            assert materialize_range(in_process, github, START, END, selection="group:github").success
+            wait_until_ready()
             run_command(
                 [
                     str(BIN / "dagster"),
@@ -144,9 +145,9 @@ def run_command(args: list[str], env: dict[str, str], log_dir: Path) -> None:
 
 
 @contextmanager
-def celery_workers(env: dict[str, str], log_dir: Path) -> Iterator[list[subprocess.Popen[bytes]]]:
-    """Two `dagster-celery worker` processes (each in its own process group, so the `celery worker` it
-    starts is stopped with it), ready before the run is launched; always stopped afterwards."""
+def celery_workers(env: dict[str, str], log_dir: Path) -> Iterator[Callable[[], None]]:
+    """Start two `dagster-celery worker` processes (each in its own process group); yield a function that
+    waits until both consume from the broker; always stop them (and the `celery worker` each starts)."""
     with ExitStack() as stack:
         workers = []
         for name in WORKERS:
@@ -176,12 +177,15 @@ def celery_workers(env: dict[str, str], log_dir: Path) -> Iterator[list[subproce
             )
             stack.callback(stop_worker, process)
             workers.append(process)
-        for name, process in zip(WORKERS, workers, strict=True):
-            wait_until_ready(name, process, log_dir / f"{name}.log")
-        yield workers
+
+        def wait_until_ready() -> None:
+            for name, process in zip(WORKERS, workers, strict=True):
+                wait_for_worker(name, process, log_dir / f"{name}.log")
+
+        yield wait_until_ready
 
 
-def wait_until_ready(name: str, process: subprocess.Popen[bytes], log: Path, timeout: float = 90) -> None:
+def wait_for_worker(name: str, process: subprocess.Popen[bytes], log: Path, timeout: float = 90) -> None:
     """A worker logs `NAME@host ready.` once it consumes from the broker."""
     deadline = time.monotonic() + timeout
     while f"{name}@" not in log.read_text(errors="replace") or " ready." not in log.read_text(
