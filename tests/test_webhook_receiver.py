@@ -38,7 +38,9 @@ def inbox(warehouse: WarehouseResource) -> list[tuple]:
         return [
             tuple(r)
             for r in conn.execute(
-                text("SELECT delivery_id, provider, event, action, payload FROM ops.webhook_inbox ORDER BY seq")
+                text(
+                    "SELECT delivery_id, provider, event, action, payload FROM ops.webhook_inbox ORDER BY seq"
+                )
             )
         ]
 
@@ -56,7 +58,9 @@ BODY = json.dumps({"action": "opened", "number": 7}).encode()
 def test_valid_signature_is_stored_and_answered_202(receiver: str, warehouse: WarehouseResource) -> None:
     response = post_github(receiver, BODY, webhook_signature.sign(GITHUB_SECRET, BODY))
     assert response.status_code == 202
-    assert inbox(warehouse) == [("d-1", "github", "pull_request", "opened", {"action": "opened", "number": 7})]
+    assert inbox(warehouse) == [
+        ("d-1", "github", "pull_request", "opened", {"action": "opened", "number": 7})
+    ]
 
 
 @pytest.mark.parametrize(
@@ -72,7 +76,9 @@ def test_valid_signature_is_stored_and_answered_202(receiver: str, warehouse: Wa
     ],
     ids=["missing", "empty", "malformed", "truncated", "sha1-prefix", "wrong-secret", "tampered"],
 )
-def test_bad_signature_is_refused_401(receiver: str, warehouse: WarehouseResource, signature: str | None) -> None:
+def test_bad_signature_is_refused_401(
+    receiver: str, warehouse: WarehouseResource, signature: str | None
+) -> None:
     assert post_github(receiver, BODY, signature).status_code == 401
     assert inbox(warehouse) == []
 
@@ -146,7 +152,9 @@ def test_declared_oversized_body_is_refused_before_reading(warehouse: WarehouseR
 
 
 def test_jira_signed_with_its_own_secret(receiver: str, warehouse: WarehouseResource) -> None:
-    body = json.dumps({"webhookEvent": "jira:issue_updated", "issue_event_type_name": "issue_updated"}).encode()
+    body = json.dumps(
+        {"webhookEvent": "jira:issue_updated", "issue_event_type_name": "issue_updated"}
+    ).encode()
     headers = {"X-Atlassian-Webhook-Identifier": "jira-1"}
     wrong = httpx.post(
         f"{receiver}/webhooks/jira",

@@ -20,7 +20,7 @@ def secrets_from_environment() -> Secrets:
 
 @click.group()
 def webhooks() -> None:
-    """Receive GitHub and Jira webhooks into ops.webhook_inbox (the webhook_inbox sensor turns them into runs)."""
+    """Receive GitHub and Jira webhooks into ops.webhook_inbox (the webhook_inbox sensor requests runs)."""
 
 
 @webhooks.command()
