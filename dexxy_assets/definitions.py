@@ -22,6 +22,7 @@ from dexxy_assets.table_lineage import table_publishers
 from resources.warehouse import WarehouseResource
 from sensors.run_failure_alerts import run_failure_alerts
 from sensors.stale_code_version import build_stale_code_version_sensor
+from sensors.webhook_sensor import build_webhook_sensor
 
 
 @dg.definitions
@@ -53,6 +54,7 @@ def build_definitions(sources: Iterable[Source]) -> dg.Definitions:
         sensors=[
             run_failure_alerts,
             *(build_stale_code_version_sensor(a) for a in versioned),
+            build_webhook_sensor(partitions, {s.name: s.settings.group for s in sources}),
             dg.AutomationConditionSensorDefinition(
                 "default_automation_condition_sensor",
                 target=dg.AssetSelection.all(),
