@@ -4,7 +4,6 @@ sync branch's ``dexxy_assets.sync.scope_changes`` is merged, the sensor making t
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import dagster as dg
 import pytest
@@ -15,8 +14,9 @@ from resources.warehouse import WarehouseResource
 from sensors import webhook_inbox
 from sensors.webhook_scope_events import ScopeCall, scope_calls
 from sensors.webhook_sensor import SENSOR_NAME
+from tests.conftest import SPECS_DIR
 
-EXAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "specs" / "github" / "webhook-examples"
+EXAMPLES = SPECS_DIR / "github" / "webhook-examples"
 
 
 def example(name: str) -> dict:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from pathlib import Path
 
 import dagster as dg
 import pytest
@@ -17,8 +16,9 @@ from sensors import webhook_inbox
 from sensors.stale_code_version import RANGE_END_TAG, RANGE_START_TAG
 from sensors.webhook_events import GITHUB_DEPLOYMENTS, GITHUB_PULL_REQUESTS, JIRA_ISSUES, Touch, touches
 from sensors.webhook_sensor import SENSOR_NAME, SOURCE_TAG
+from tests.conftest import SPECS_DIR
 
-EXAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "specs" / "github" / "webhook-examples"
+EXAMPLES = SPECS_DIR / "github" / "webhook-examples"
 RECEIVED = dt.datetime(2026, 6, 30, 12, tzinfo=dt.UTC)
 PR_KEY = dg.AssetKey(["github", "pull_requests"])
 
