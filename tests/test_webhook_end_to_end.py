@@ -129,6 +129,7 @@ def test_webhook_examples_land_as_the_api_path_does(
             },
             instance=instance,
             tags=request.tags,
+            run_config=request.run_config,
         )
         assert run.success
 
