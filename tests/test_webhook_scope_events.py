@@ -89,7 +89,7 @@ def test_sensor_applies_installation_events_once(warehouse: WarehouseResource) -
             delivery = webhook_inbox.Delivery(name, "github", "installation", payload["action"], payload)
             webhook_inbox.store(conn, delivery)
     definitions = defs()
-    sensor = definitions.get_sensor_def(SENSOR_NAME)
+    sensor = next(s for s in definitions.sensors or [] if s.name == SENSOR_NAME)
     instance = dg.DagsterInstance.ephemeral()
     context = dg.build_sensor_context(
         instance=instance, resources={"warehouse": warehouse}, definitions=definitions

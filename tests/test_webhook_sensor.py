@@ -103,7 +103,7 @@ def tick(
     warehouse: WarehouseResource, instance: dg.DagsterInstance, cursor: str | None
 ) -> dg.SensorResult | dg.SkipReason:
     definitions = defs()
-    sensor = definitions.get_sensor_def(SENSOR_NAME)
+    sensor = next(s for s in definitions.sensors or [] if s.name == SENSOR_NAME)
     context = dg.build_sensor_context(
         instance=instance, cursor=cursor, resources={"warehouse": warehouse}, definitions=definitions
     )
