@@ -20,6 +20,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from dexxy_assets.payload_fields import dig, parse_timestamp
+
 GITHUB_PULL_REQUESTS = "github_pull_requests"
 GITHUB_DEPLOYMENTS = "github_deployments"
 JIRA_ISSUES = "jira_issues"
@@ -53,39 +55,19 @@ class Touch:
     day: dt.date
 
 
-def _at(payload: Mapping[str, Any], path: tuple[str, ...]) -> Any:
-    value: Any = payload
-    for part in path:
-        if not isinstance(value, Mapping):
-            return None
-        value = value.get(part)
-    return value
-
-
-def parse_timestamp(value: Any) -> dt.datetime | None:
-    """ISO 8601 (GitHub, with Z or an offset; Jira's ``+0000``) or epoch seconds; None when unusable."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
+def parse_moment(value: Any) -> dt.datetime | None:
+    """ISO 8601 (GitHub's ``Z`` or offset, Jira's ``+0000``) or epoch seconds, as UTC; None when unusable."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
         try:
             return dt.datetime.fromtimestamp(value, dt.UTC)
         except (OverflowError, OSError, ValueError):
             return None
-    if not isinstance(value, str) or not value:
-        return None
-    text = value.replace("Z", "+00:00")
-    if len(text) > 5 and text[-5] in "+-" and text[-3] != ":":  # Jira: 2026-06-30T10:00:00.000+0000
-        text = f"{text[:-2]}:{text[-2:]}"
-    try:
-        parsed = dt.datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
+    return parse_timestamp(value)
 
 
 def latest_day(payload: Mapping[str, Any], paths: Iterable[tuple[str, ...]], fallback: dt.date) -> dt.date:
     """The UTC day of the latest timestamp found at ``paths``, else ``fallback``."""
-    stamps = [s for s in (parse_timestamp(_at(payload, p)) for p in paths) if s is not None]
+    stamps = [s for s in (parse_moment(dig(payload, *p)) for p in paths) if s is not None]
     return max(stamps).astimezone(dt.UTC).date() if stamps else fallback
 
 
@@ -93,7 +75,7 @@ def touches(provider: str, event: str, payload: Mapping[str, Any], received_at: 
     """The partitions an event changes (empty for events that change no synced entity)."""
     received = received_at.astimezone(dt.UTC).date()
     if provider == "github":
-        if event == "issue_comment" and not isinstance(_at(payload, ("issue", "pull_request")), Mapping):
+        if event == "issue_comment" and not isinstance(dig(payload, "issue", "pull_request"), dict):
             return []  # a comment on an issue, not on a pull request
         if event in _PULL_REQUEST_EVENTS:
             day = latest_day(payload, _PULL_REQUEST_EVENTS[event], received)
@@ -104,7 +86,7 @@ def touches(provider: str, event: str, payload: Mapping[str, Any], received_at: 
         return []
     if provider == "jira" and event.startswith(_JIRA_EVENT_PREFIXES):
         stamp = payload.get("timestamp")  # when Jira sent it, epoch milliseconds
-        sent = parse_timestamp(stamp / 1000) if _is_number(stamp) else None
+        sent = parse_moment(stamp / 1000) if _is_number(stamp) else None
         day = latest_day(payload, _JIRA_PATHS, sent.date() if sent else received)
         return [Touch("jira", JIRA_ISSUES, day)]
     return []
