@@ -195,3 +195,15 @@ def test_form_encoded_github_payload(receiver: str, warehouse: WarehouseResource
     )
     assert response.status_code == 202
     assert inbox(warehouse)[0][3:] == ("created", {"action": "created"})
+
+
+def test_serve_refuses_to_start_without_any_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from dexxy_assets.cli.main import cli
+
+    monkeypatch.delenv("GITHUB_WEBHOOK_SECRET", raising=False)
+    monkeypatch.delenv("JIRA_WEBHOOK_SECRET", raising=False)
+    result = CliRunner().invoke(cli, ["webhooks", "serve", "--port", "0"])
+    assert result.exit_code != 0
+    assert "GITHUB_WEBHOOK_SECRET" in result.output and "JIRA_WEBHOOK_SECRET" in result.output
