@@ -24,6 +24,7 @@ from resources.warehouse import WarehouseResource
 from sensors.run_failure_alerts import run_failure_alerts
 from sensors.stale_code_version import build_stale_code_version_sensor
 from sensors.sync_success_checks import sync_success_checks
+from sensors.webhook_sensor import build_webhook_sensor
 
 
 @dg.definitions
@@ -60,6 +61,7 @@ def build_definitions(sources: Iterable[Source]) -> dg.Definitions:
             run_failure_alerts,
             sync_success_checks,
             *(build_stale_code_version_sensor(a) for a in versioned),
+            build_webhook_sensor(partitions, {s.name: s.settings.group for s in sources}),
             dg.AutomationConditionSensorDefinition(
                 "default_automation_condition_sensor",
                 target=dg.AssetSelection.all(),

@@ -13,6 +13,7 @@ from dexxy_assets.cli.demo import demo
 from dexxy_assets.cli.dev import dev
 from dexxy_assets.cli.run_command import run
 from dexxy_assets.cli.warehouse_commands import warehouse
+from dexxy_assets.cli.webhooks_command import webhooks
 
 
 @click.group()
@@ -50,3 +51,4 @@ cli.add_command(demo)
 cli.add_command(dev)
 cli.add_command(run)
 cli.add_command(warehouse)
+cli.add_command(webhooks)

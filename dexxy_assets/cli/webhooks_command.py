@@ -1,0 +1,40 @@
+"""`dexxy webhooks serve`: the webhook receiver on uvicorn (see ``sensors/webhook_receiver.py``)."""
+
+from __future__ import annotations
+
+import click
+import uvicorn
+
+from resources.environment import env_value
+from resources.warehouse import resolve_database_url, warehouse_engine
+from sensors.webhook_receiver import Secrets, build_app
+
+GITHUB_SECRET_VARIABLE = "GITHUB_WEBHOOK_SECRET"
+JIRA_SECRET_VARIABLE = "JIRA_WEBHOOK_SECRET"
+
+
+def secrets_from_environment() -> Secrets:
+    """Secrets come only from the environment (or .env), never from the command line."""
+    return Secrets(github=env_value(GITHUB_SECRET_VARIABLE), jira=env_value(JIRA_SECRET_VARIABLE))
+
+
+@click.group()
+def webhooks() -> None:
+    """Receive GitHub and Jira webhooks into ops.webhook_inbox (the webhook_inbox sensor requests runs)."""
+
+
+@webhooks.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", default=8787, show_default=True, type=int, help="TCP port.")
+def serve(host: str, port: int) -> None:
+    """POST /webhooks/github, POST /webhooks/jira, GET /healthz. Secrets: GITHUB_WEBHOOK_SECRET and
+    JIRA_WEBHOOK_SECRET (an endpoint whose secret is unset answers 503)."""
+    secrets = secrets_from_environment()
+    for name, value in ((GITHUB_SECRET_VARIABLE, secrets.github), (JIRA_SECRET_VARIABLE, secrets.jira)):
+        if not value:
+            click.echo(f"{name} is not set: that endpoint answers 503 until it is.", err=True)
+    if not (secrets.github or secrets.jira):
+        raise click.ClickException(f"set {GITHUB_SECRET_VARIABLE} and/or {JIRA_SECRET_VARIABLE} first")
+    app = build_app(warehouse_engine(resolve_database_url()), secrets)
+    click.echo(f"webhook receiver on http://{host}:{port} (POST /webhooks/github, /webhooks/jira)")
+    uvicorn.run(app, host=host, port=port, log_level="info")
