@@ -106,6 +106,11 @@ def isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Non
         "DEXXY_ALERT_EMAIL_FROM",
         "SLACK_WEBHOOK_URL",
         "DEXXY_ALERT_POLICY",
+        "GITHUB_WEBHOOK_SECRET",  # the receiver's tests set the secrets they sign with
+        "JIRA_WEBHOOK_SECRET",
+        "DEXXY_TEAMS_FILE",
+        "CELERY_BROKER_URL",
+        "CELERY_RESULT_BACKEND",
     ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("DEXXY_HOME", str(tmp_path / "dexxy_home"))
