@@ -1,5 +1,7 @@
 """``ops.sync_state`` for Jira: one row per onboarded scope (a project key, or ``user:<who>`` for a watched
-person), written by the onboarding sensor and advanced by the runs it starts."""
+person; entity ``*``), written by the onboarding sensor and advanced by the runs it starts. Statuses are the
+shared ones (``dexxy_assets.sync.state.Status``): syncing while onboarding, active once every onboarding run
+succeeded, error while one failed, disabled once no longer configured."""
 
 from __future__ import annotations
 
@@ -11,20 +13,22 @@ from sqlalchemy import Connection, text
 from dexxy_assets.jira import asset_settings
 
 SOURCE = "jira"
-_ROWS = text("SELECT scope, status FROM ops.sync_state WHERE source = :source")
+_ROWS = text(
+    "SELECT scope, status FROM ops.sync_state WHERE source = :source AND scope <> '*' AND entity = '*'"
+)
 _START = text(
-    "INSERT INTO ops.sync_state (source, scope, status, history_start, synced_through, updated_at) "
-    "VALUES (:source, :scope, 'onboarding', :history_start, NULL, now()) "
-    "ON CONFLICT (source, scope) DO UPDATE SET status = 'onboarding', "
+    "INSERT INTO ops.sync_state (source, scope, entity, status, history_start, synced_through, updated_at) "
+    "VALUES (:source, :scope, '*', 'syncing', :history_start, NULL, now()) "
+    "ON CONFLICT (source, scope, entity) DO UPDATE SET status = 'syncing', "
     "history_start = EXCLUDED.history_start, updated_at = now()"
 )
 _STATUS = text(
     "UPDATE ops.sync_state SET status = :status, updated_at = now() "
-    "WHERE source = :source AND scope = :scope AND status <> :status"
+    "WHERE source = :source AND scope = :scope AND entity = '*' AND status <> :status"
 )
 _PROGRESS = text(
     "UPDATE ops.sync_state SET synced_through = GREATEST(synced_through, :day), updated_at = now() "
-    "WHERE source = :source AND scope = :scope"
+    "WHERE source = :source AND scope = :scope AND entity = '*'"
 )
 
 
