@@ -1,5 +1,7 @@
 """The one ingestion-asset factory every source uses: fetch, then land in one transaction, then the shared
-bookkeeping (problems and the sync log in that transaction; the column schema; per-day metadata).
+bookkeeping (problems, the sync log and the sync state in that transaction; the column schema; per-day
+metadata). A paused or disabled source skips before fetching; a failure leaves its classified code in
+``ops.sync_state`` and ``ops.sync_log``.
 
 A source describes an ingestion step with an ``IngestionSpec``: the entities it writes (one asset each),
 its settings, and a ``load`` function. ``load`` does the API work and returns the landing step, which the
@@ -25,6 +27,7 @@ from dexxy_assets.ingestion_report import (
 from dexxy_assets.partitions import partition_dates
 from dexxy_assets.problems import ProblemLog
 from dexxy_assets.source_contract import INGESTION, LAYER_TAG, SourceSettings
+from dexxy_assets.sync import ingestion_hooks as sync_hooks
 from dexxy_assets.table_lineage import publishes
 from resources.http.usage import ApiUsage
 from resources.warehouse import WarehouseResource
@@ -94,6 +97,9 @@ class IngestionSpec:
     automation_condition: dg.AutomationCondition | None = None  # default: the source's
     check_specs: tuple[dg.AssetCheckSpec, ...] = ()
     skip_reason: Callable[[Any], str | None] | None = None  # e.g. "Jira is not configured"
+    # Besides ``skip_reason``, a step with an API resource skips while its source (or the run's scope) is
+    # paused or disabled in ops.sync_state, or when the nightly automation launched it and a stored
+    # cadence owns the source (``dexxy_assets/sync/ingestion_hooks.py``).
 
 
 def build_ingestion_asset(spec: IngestionSpec) -> dg.AssetsDefinition:
@@ -127,6 +133,14 @@ def build_ingestion_asset(spec: IngestionSpec) -> dg.AssetsDefinition:
     def ingestion(context: dg.AssetExecutionContext) -> Iterator[dg.MaterializeResult]:
         api = getattr(context.resources, spec.api_resource) if spec.api_resource else None
         reason = spec.skip_reason(api) if spec.skip_reason else None
+        warehouse: WarehouseResource = context.resources.warehouse
+        source, tags, run_id = settings.group, context.run.tags, context.run.run_id
+        entity_names = [entity.key.to_user_string() for entity in spec.entities]
+        gated = spec.api_resource is not None and reason is None  # paused or disabled sources do not fetch
+        if gated:
+            reason, archived = sync_hooks.start(warehouse, source, entity_names, tags, run_id)
+            if archived and isinstance(api, sync_hooks.ExcludesScopes):
+                api = api.excluding(archived)
         if reason:
             context.log.warning(reason)
             for entity in spec.entities:
@@ -134,28 +148,37 @@ def build_ingestion_asset(spec: IngestionSpec) -> dg.AssetsDefinition:
                     asset_key=entity.key, metadata={"status": reason, "dagster/row_count": 0}
                 )
             return
-        warehouse: WarehouseResource = context.resources.warehouse
         started_at = dt.datetime.now(dt.UTC)
         days = partition_dates(context) if spec.partitions else []
-        land = spec.load(IngestionRun(context, api, warehouse, days))
-        with warehouse.begin() as conn:
-            landed = land(conn)
-            schemas = {}
-            for entity in spec.entities:
-                out = landed[entity.key]
-                record_ingestion(
-                    conn,
-                    run_id=context.run.run_id,
-                    asset_key=entity.key,
-                    partitions=days,
-                    started_at=started_at,
-                    rows=out.rows,
-                    problems=out.problems,
-                    usage=out.usage,
-                    status=out.status,
-                    detail=out.detail,
-                )
-                schemas[entity.key] = asset_metadata.table_schema(conn, entity.table)
+        scope = sync_hooks.run_scope(tags)
+        try:
+            land = spec.load(IngestionRun(context, api, warehouse, days))
+            with warehouse.begin() as conn:
+                landed = land(conn)
+                schemas = {}
+                for entity in spec.entities:
+                    out = landed[entity.key]
+                    record_ingestion(
+                        conn,
+                        run_id=run_id,
+                        asset_key=entity.key,
+                        partitions=days,
+                        started_at=started_at,
+                        rows=out.rows,
+                        problems=out.problems,
+                        usage=out.usage,
+                        status=out.status,
+                        detail=out.detail,
+                        source=source,
+                        scope=scope,
+                    )
+                    if gated:
+                        sync_hooks.succeeded(conn, source, scope, entity.key.to_user_string(), days)
+                    schemas[entity.key] = asset_metadata.table_schema(conn, entity.table)
+        except Exception as error:
+            if gated:
+                sync_hooks.failed(warehouse, source, entity_names, tags, run_id, error)
+            raise
         for entity in spec.entities:
             yield _report(context, spec, entity.key, landed[entity.key], schemas[entity.key])
 

@@ -21,13 +21,18 @@ SUPPORTED_FETCH_MODES = ("graphql", "rest")
 
 @dataclass(frozen=True)
 class GitHubScope:
-    """What to sync: organisations, and optionally an allow-list of ``owner/name`` repositories."""
+    """What to sync: organisations, and optionally an allow-list of ``owner/name`` repositories, minus the
+    archived scopes (repositories or organisations removed from the installation: their history stays)."""
 
     orgs: tuple[str, ...]
     repos: tuple[str, ...]
+    archived: frozenset[str] = frozenset()  # lower case
 
     def allows(self, full_name: str) -> bool:
-        return not self.repos or full_name.lower() in {r.lower() for r in self.repos}
+        name = full_name.lower()
+        if name in self.archived or name.split("/", 1)[0] in self.archived:
+            return False
+        return not self.repos or name in {r.lower() for r in self.repos}
 
 
 class GitHubResource(dg.ConfigurableResource):
@@ -48,6 +53,11 @@ class GitHubResource(dg.ConfigurableResource):
     fetch_mode: str | None = Field(
         default=None, description="graphql (bulk) or rest; unset → GITHUB_FETCH_MODE → graphql."
     )
+    archived_scopes: list[str] | None = Field(
+        default=None,
+        description="Repositories (owner/name) or organisations removed from the installation: not synced, "
+        "their history kept. Set by the ingestion factory from ops.sync_state (status disabled).",
+    )
     max_concurrency: int = Field(default=4, description="Parallel requests for per-PR detail.")
     timeout_seconds: float = 30.0
     max_retries: int = 5
@@ -65,7 +75,19 @@ class GitHubResource(dg.ConfigurableResource):
             )
         validate_orgs(orgs, "GITHUB_ORGS" if self.orgs is None else "the github resource's orgs")
         validate_repos(repos, "GITHUB_REPOS" if self.repos is None else "the github resource's repos")
-        return GitHubScope(orgs, repos)
+        archived = frozenset(s.lower() for s in self.archived_scopes or ())
+        kept_orgs = tuple(o for o in orgs if o.lower() not in archived)
+        kept_repos = tuple(r for r in repos if GitHubScope((), (), archived).allows(r))
+        if (orgs or repos) and not (kept_orgs or kept_repos):
+            raise GitHubConfigError(
+                "every configured organisation and repository is archived in ops.sync_state (removed from "
+                "the installation): `dexxy sync status --source github` shows them"
+            )
+        return GitHubScope(kept_orgs, kept_repos, archived)
+
+    def excluding(self, scopes: frozenset[str]) -> GitHubResource:
+        """This resource without the archived repositories or organisations ``scopes``."""
+        return self.model_copy(update={"archived_scopes": sorted({*(self.archived_scopes or ()), *scopes})})
 
     def resolved_fetch_mode(self) -> str:
         mode = (self.fetch_mode or env_value("GITHUB_FETCH_MODE") or "graphql").lower()
