@@ -12,6 +12,8 @@ import pytest
 from sqlalchemy import text
 
 from dexxy_assets.sync import state
+from dexxy_assets.sync.admin_actions import schedule
+from dexxy_assets.sync.ingestion_hooks import AUTOMATION_TAG
 from dexxy_assets.sync.scope_changes import add_scope, pause_source, remove_scope, resume_source
 from dexxy_sandbox.server import SandboxServer
 from resources.warehouse import WarehouseResource
@@ -126,3 +128,19 @@ def test_a_removed_repository_keeps_its_history_and_is_not_synced_again(
         add_scope(conn, "github", removed, reason="added back")
     assert materialize_range(warehouse, github, *DAYS, selection=selection).success
     assert set(pr_rows_by_repo(warehouse, "raw.github_pull_requests")) == {kept, removed}
+
+
+def test_a_stored_cadence_holds_back_the_nightly_automation(
+    server: SandboxServer, warehouse: WarehouseResource
+) -> None:
+    github = github_resource(server)
+    with warehouse.begin() as conn:
+        schedule(conn, "github", "0 */6 * * *", by="a test")
+    automated = {AUTOMATION_TAG: "true"}
+    held = materialize_range(warehouse, github, *DAYS, selection=PULL_REQUEST_ASSETS, tags=automated)
+    metadata = held.asset_materializations_for_node("github_pull_requests")[0].metadata
+    assert "follows its stored schedule `0 */6 * * *`" in metadata["status"].value
+    assert count(warehouse, "SELECT count(*) FROM raw.github_pull_requests") == 0
+    # the sync_control sensor's runs (no automation tag) sync
+    assert materialize_range(warehouse, github, *DAYS, selection=PULL_REQUEST_ASSETS).success
+    assert count(warehouse, "SELECT count(*) FROM raw.github_pull_requests") > 0

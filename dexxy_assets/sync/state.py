@@ -87,10 +87,12 @@ _REQUEST = text(
     "ON CONFLICT (source, scope, entity) DO UPDATE SET requested_at = now(), "
     "requested_full = ops.sync_state.requested_full OR EXCLUDED.requested_full, updated_at = now()"
 )
-_TAKE_REQUESTS = text(
-    "UPDATE ops.sync_state SET requested_at = NULL, requested_full = false, updated_at = now() "
-    "WHERE requested_at IS NOT NULL AND entity = '*' "
-    "RETURNING source, scope, requested_full"
+_TAKE_REQUESTS = text(  # RETURNING shows the updated row: the request's own values come from ``asked``
+    "UPDATE ops.sync_state AS s SET requested_at = NULL, requested_full = false, updated_at = now() "
+    "FROM (SELECT source, scope, entity, requested_full FROM ops.sync_state "
+    "      WHERE requested_at IS NOT NULL AND entity = '*' FOR UPDATE) AS asked "
+    "WHERE s.source = asked.source AND s.scope = asked.scope AND s.entity = asked.entity "
+    "RETURNING s.source, s.scope, asked.requested_full"
 )
 
 
