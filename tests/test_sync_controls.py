@@ -15,6 +15,7 @@ from sqlalchemy import text
 from dexxy_assets.cli.main import cli
 from dexxy_assets.partitions import daily_partitions
 from dexxy_assets.sync import ingestion_hooks, state
+from dexxy_assets.sync.admin_jobs import build_admin_jobs
 from dexxy_assets.sync.control_sensor import (
     ONBOARDING_TAG,
     RECENT_DAYS,
@@ -193,3 +194,28 @@ def test_the_sensor_in_the_definitions(warehouse: WarehouseResource) -> None:
     result = sensor(context)
     assert [r.asset_selection for r in result.run_requests] == [[pull_requests.key]]
     assert "evaluated_at" in json.loads(result.cursor)
+
+
+def test_the_admin_jobs_of_the_dagster_ui(warehouse: WarehouseResource) -> None:
+    jobs = {job.name: job for job in build_admin_jobs(("github", "jira"))}
+    assert set(jobs) == {"sync_admin_pause", "sync_admin_resume", "sync_admin_trigger", "sync_admin_schedule"}
+
+    def launch(name: str, **config: object) -> dg.ExecuteInProcessResult:
+        return jobs[name].execute_in_process(
+            run_config={"ops": {f"{name}_op": {"config": config}}},
+            resources={"warehouse": warehouse},
+            raise_on_error=False,
+        )
+
+    assert launch("sync_admin_pause", source="jira", scope="PAY", reason="project archived upstream").success
+    with warehouse.connect() as conn:
+        assert state.stopped_reason(conn, "jira", "PAY") is not None
+        assert state.stopped_reason(conn, "jira") is None  # only that project
+    assert launch("sync_admin_trigger", source="github", full=True).success
+    assert not launch("sync_admin_schedule", source="github", cron="whenever").success  # refused, not stored
+    assert not launch("sync_admin_pause", source="gitlab").success  # not a registered source
+    assert [(line[0], line[1], line[2]) for line in log(warehouse)] == [
+        ("jira", "PAY", "paused"),
+        ("github", "*", "triggered"),
+    ]
+    assert "from the Dagster UI" in log(warehouse)[1][4]

@@ -4,8 +4,6 @@ the Dagster UI: one implementation, each action checked (a known source, a valid
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from croniter import croniter
 from sqlalchemy import Connection
 
@@ -80,5 +78,3 @@ def schedule(conn: Connection, source: str, cron: str | None, *, by: str) -> str
     )
     return message
 
-
-AdminAction = Callable[[Connection], str]

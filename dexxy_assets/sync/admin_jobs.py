@@ -2,8 +2,12 @@
 run config the action's arguments. Each runs the same code as `dexxy sync …` and is recorded in
 ``ops.sync_log``; the run itself is the UI's record of who did what and when."""
 
+from collections.abc import Callable
+from typing import Any
+
 import dagster as dg
 from pydantic import Field
+from sqlalchemy import Connection
 
 from dexxy_assets.sync import admin_actions
 from dexxy_assets.sync.state import WHOLE
@@ -34,78 +38,59 @@ class ScheduleConfig(dg.Config):
     cron: str = Field(description="A UTC cron ('0 */6 * * *'), or 'nightly' for the nightly automation.")
 
 
+def admin_job(
+    name: str,
+    description: str,
+    config_type: type[dg.Config],
+    action: Callable[[Connection, Any], str],
+    sources: tuple[str, ...],
+) -> dg.JobDefinition:
+    """A one-op job: check the source, run ``action`` in one warehouse transaction, log its outcome."""
+
+    def act(context: dg.OpExecutionContext, config: config_type, warehouse: WarehouseResource) -> None:  # type: ignore[valid-type]
+        admin_actions.check_source(config.source, sources)
+        with warehouse.begin() as conn:
+            context.log.info(action(conn, config))
+
+    step = dg.op(name=f"{name}_op", description=description)(act)
+
+    @dg.job(name=name, description=description, tags=ADMIN_TAGS)
+    def admin() -> None:
+        step()
+
+    return admin
+
+
 def build_admin_jobs(sources: tuple[str, ...]) -> list[dg.JobDefinition]:
     """The four ``sync_admin_*`` jobs, checking the source against the registered ones."""
-
-    def act(warehouse: WarehouseResource, source: str, action: admin_actions.AdminAction) -> str:
-        admin_actions.check_source(source, sources)
-        with warehouse.begin() as conn:
-            return action(conn)
-
-    @dg.op(description="Pause a source or one of its scopes: its runs skip until resumed.")
-    def pause_sync(context: dg.OpExecutionContext, config: ScopeConfig, warehouse: WarehouseResource) -> None:
-        context.log.info(
-            act(
-                warehouse,
-                config.source,
-                lambda conn: admin_actions.pause(
-                    conn, config.source, config.scope, by=UI, reason=config.reason
-                ),
-            )
-        )
-
-    @dg.op(description="Resume a paused source or scope.")
-    def resume_sync(
-        context: dg.OpExecutionContext, config: ScopeConfig, warehouse: WarehouseResource
-    ) -> None:
-        context.log.info(
-            act(
-                warehouse,
-                config.source,
-                lambda conn: admin_actions.resume(
-                    conn, config.source, config.scope, by=UI, reason=config.reason
-                ),
-            )
-        )
-
-    @dg.op(description="Ask the sync_control sensor for a sync now (yesterday and today, or --full).")
-    def trigger_sync(
-        context: dg.OpExecutionContext, config: TriggerConfig, warehouse: WarehouseResource
-    ) -> None:
-        context.log.info(
-            act(
-                warehouse,
-                config.source,
-                lambda conn: admin_actions.trigger(
-                    conn, config.source, config.scope, full=config.full, by=UI
-                ),
-            )
-        )
-
-    @dg.op(description="Store a source's cadence (UTC cron), or go back to its nightly automation.")
-    def schedule_sync(
-        context: dg.OpExecutionContext, config: ScheduleConfig, warehouse: WarehouseResource
-    ) -> None:
-        context.log.info(
-            act(
-                warehouse,
-                config.source,
-                lambda conn: admin_actions.schedule(conn, config.source, config.cron, by=UI),
-            )
-        )
-
-    def job(name: str, op: dg.OpDefinition, what: str) -> dg.JobDefinition:
-        @dg.job(name=name, description=what, tags=ADMIN_TAGS)
-        def admin() -> None:
-            op()
-
-        return admin
-
     return [
-        job("sync_admin_pause", pause_sync, "Pause a source (or a scope): `dexxy sync pause` in the UI."),
-        job("sync_admin_resume", resume_sync, "Resume a source (or a scope): `dexxy sync resume` in the UI."),
-        job(
-            "sync_admin_trigger", trigger_sync, "Sync a source now: `dexxy sync trigger [--full]` in the UI."
+        admin_job(
+            "sync_admin_pause",
+            "Pause a source or one of its scopes: its runs skip until resumed (`dexxy sync pause`).",
+            ScopeConfig,
+            lambda conn, c: admin_actions.pause(conn, c.source, c.scope, by=UI, reason=c.reason),
+            sources,
         ),
-        job("sync_admin_schedule", schedule_sync, "Set a source's cadence: `dexxy sync schedule` in the UI."),
+        admin_job(
+            "sync_admin_resume",
+            "Resume a paused source or scope (`dexxy sync resume`).",
+            ScopeConfig,
+            lambda conn, c: admin_actions.resume(conn, c.source, c.scope, by=UI, reason=c.reason),
+            sources,
+        ),
+        admin_job(
+            "sync_admin_trigger",
+            "Sync a source now, yesterday and today or its whole history (`dexxy sync trigger [--full]`).",
+            TriggerConfig,
+            lambda conn, c: admin_actions.trigger(conn, c.source, c.scope, full=c.full, by=UI),
+            sources,
+        ),
+        admin_job(
+            "sync_admin_schedule",
+            "Set a source's cadence (UTC cron), or 'nightly' for its nightly automation "
+            "(`dexxy sync schedule`).",
+            ScheduleConfig,
+            lambda conn, c: admin_actions.schedule(conn, c.source, c.cron, by=UI),
+            sources,
+        ),
     ]
