@@ -138,9 +138,14 @@ def build_ingestion_asset(spec: IngestionSpec) -> dg.AssetsDefinition:
         entity_names = [entity.key.to_user_string() for entity in spec.entities]
         gated = spec.api_resource is not None and reason is None  # paused or disabled sources do not fetch
         if gated:
-            reason, archived = sync_hooks.start(warehouse, source, entity_names, tags, run_id)
-            if archived and isinstance(api, sync_hooks.ExcludesScopes):
-                api = api.excluding(archived)
+            reason, left_out = sync_hooks.start(warehouse, source, entity_names, tags, run_id)
+            if left_out and isinstance(api, sync_hooks.ExcludesScopes):
+                api = api.excluding(left_out)
+            elif left_out and not reason:
+                context.log.warning(
+                    f"{source} cannot leave out the paused or disabled scopes {', '.join(sorted(left_out))}: "
+                    "they sync with the rest of the source (pause the whole source to stop them)"
+                )
         if reason:
             context.log.warning(reason)
             for entity in spec.entities:

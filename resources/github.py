@@ -22,7 +22,8 @@ SUPPORTED_FETCH_MODES = ("graphql", "rest")
 @dataclass(frozen=True)
 class GitHubScope:
     """What to sync: organisations, and optionally an allow-list of ``owner/name`` repositories, minus the
-    archived scopes (repositories or organisations removed from the installation: their history stays)."""
+    archived scopes (repositories or organisations removed from the installation: their history stays, or
+    paused by an admin)."""
 
     orgs: tuple[str, ...]
     repos: tuple[str, ...]
@@ -55,8 +56,8 @@ class GitHubResource(dg.ConfigurableResource):
     )
     archived_scopes: list[str] | None = Field(
         default=None,
-        description="Repositories (owner/name) or organisations removed from the installation: not synced, "
-        "their history kept. Set by the ingestion factory from ops.sync_state (status disabled).",
+        description="Repositories (owner/name) or organisations left out: removed from the installation "
+        "(archived, history kept) or paused. Set by the ingestion factory from ops.sync_state.",
     )
     max_concurrency: int = Field(default=4, description="Parallel requests for per-PR detail.")
     timeout_seconds: float = 30.0

@@ -14,7 +14,13 @@ from sqlalchemy import text
 from dexxy_assets.sync import state
 from dexxy_assets.sync.admin_actions import schedule
 from dexxy_assets.sync.ingestion_hooks import AUTOMATION_TAG
-from dexxy_assets.sync.scope_changes import add_scope, pause_source, remove_scope, resume_source
+from dexxy_assets.sync.scope_changes import (
+    add_scope,
+    pause_scope,
+    pause_source,
+    remove_scope,
+    resume_source,
+)
 from dexxy_sandbox.server import SandboxServer
 from resources.warehouse import WarehouseResource
 from tests.github_runs import github_resource, materialize_range
@@ -128,6 +134,10 @@ def test_a_removed_repository_keeps_its_history_and_is_not_synced_again(
         add_scope(conn, "github", removed, reason="added back")
     assert materialize_range(warehouse, github, *DAYS, selection=selection).success
     assert set(pr_rows_by_repo(warehouse, "raw.github_pull_requests")) == {kept, removed}
+    with warehouse.begin() as conn:  # a paused repository is left out the same way
+        pause_scope(conn, "github", kept, reason="noisy fork")
+    assert materialize_range(warehouse, github, *DAYS, selection=selection).success
+    assert set(pr_rows_by_repo(warehouse, "raw.github_pull_requests")) == {removed}
 
 
 def test_a_stored_cadence_holds_back_the_nightly_automation(

@@ -40,7 +40,7 @@ def test_scope_lifecycle_of_a_repository(warehouse: WarehouseResource) -> None:
     assert status_of(warehouse, "github", "acme/new") == Status.ACTIVE  # already synced: no new backfill
     with warehouse.begin() as conn:
         remove_scope(conn, "github", "acme/new", reason="installation_repositories removed")
-        assert state.disabled_scopes(conn, "github") == {"acme/new"}
+        assert state.stopped_scopes(conn, "github") == {"acme/new"}
         assert state.stopped_reason(conn, "github", "acme/new") == (
             "github scope acme/new is disabled (installation_repositories removed): not syncing; "
             "its history is kept"

@@ -77,4 +77,3 @@ def schedule(conn: Connection, source: str, cron: str | None, *, by: str) -> str
         detail={"cron": cron, "by": by},
     )
     return message
-

@@ -1,6 +1,6 @@
 """What the ingestion factory asks and tells ``ops.sync_state`` around every fetch, for every source alike:
 may this run sync (not paused, not disabled, inside the stored cadence), which scopes to leave out
-(archived), and how it ended (last success and window, or the classified error).
+(archived or paused), and how it ended (last success and window, or the classified error).
 
 Only steps that call an API are gated: a staging step parses stored raw and keeps working while a source is
 paused.
@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from typing import Protocol, Self, runtime_checkable
 
 from sqlalchemy import Connection
+from sqlalchemy.exc import SQLAlchemyError
 
 from dexxy_assets.sync import state
 from dexxy_assets.sync.state import WHOLE, Status
@@ -28,7 +29,7 @@ UNKNOWN = "UNKNOWN"
 
 @runtime_checkable
 class ExcludesScopes(Protocol):
-    """An API resource that can leave archived scopes out of what it syncs (GitHub: repositories, orgs)."""
+    """An API resource that can leave scopes out of what it syncs (GitHub: repositories, organisations)."""
 
     def excluding(self, scopes: frozenset[str]) -> Self: ...
 
@@ -57,7 +58,7 @@ def start(
     warehouse: WarehouseResource, source: str, entities: Iterable[str], tags: Mapping[str, str], run_id: str
 ) -> tuple[str | None, frozenset[str]]:
     """Before the fetch: the reason to skip (recorded in the sync log), else the entities are ``syncing``;
-    and the source's disabled scopes."""
+    and the source's scopes to leave out (disabled or paused)."""
     scope = run_scope(tags)
     with warehouse.begin() as conn:
         reason = hold_back(conn, source, tags)
@@ -76,7 +77,7 @@ def start(
             return reason, frozenset()
         for entity in entities:
             state.set_status(conn, source, scope, Status.SYNCING, entity=entity)
-        return None, state.disabled_scopes(conn, source)
+        return None, state.stopped_scopes(conn, source)
 
 
 def succeeded(conn: Connection, source: str, scope: str, entity: str, days: list[dt.date]) -> None:
@@ -109,18 +110,21 @@ def failed(
     cause = f"{type(error).__name__}: {error}".splitlines()[0][:300]
     action = error.action if isinstance(error, ServiceError) else None
     message = f"{source} sync failed ({code}): {cause}" + (f"; {action}" if action else "")
-    with warehouse.begin() as conn:
-        for entity in entities:
-            state.record_failure(conn, source, scope, entity, code, cause)
-            record_event(
-                conn,
-                source=source,
-                scope=scope,
-                entity=entity,
-                status="failure",
-                level="error",
-                message=message,
-                code=code,
-                run_id=run_id,
-                detail={"error_class": type(error).__name__},
-            )
+    try:
+        with warehouse.begin() as conn:
+            for entity in entities:
+                state.record_failure(conn, source, scope, entity, code, cause)
+                record_event(
+                    conn,
+                    source=source,
+                    scope=scope,
+                    entity=entity,
+                    status="failure",
+                    level="error",
+                    message=message,
+                    code=code,
+                    run_id=run_id,
+                    detail={"error_class": type(error).__name__},
+                )
+    except SQLAlchemyError:
+        pass  # the warehouse itself failed: the run's own error says so, and must not be masked

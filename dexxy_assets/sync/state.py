@@ -182,10 +182,11 @@ def stopped_reason(conn: Connection, source: str, scope: str = WHOLE) -> str | N
     return None
 
 
-def disabled_scopes(conn: Connection, source: str) -> frozenset[str]:
-    """The removed or archived scopes of a source (its repositories, organisations, projects)."""
+def stopped_scopes(conn: Connection, source: str) -> frozenset[str]:
+    """The scopes of a source (repositories, organisations, projects) a whole-source run leaves out: the
+    removed or archived ones (disabled) and the paused ones."""
     return frozenset(
-        r.scope for r in read(conn, source, entity=WHOLE) if r.scope != WHOLE and r.status == Status.DISABLED
+        r.scope for r in read(conn, source, entity=WHOLE) if r.scope != WHOLE and r.status in STOPPED
     )
 
 
