@@ -148,9 +148,10 @@ def build_ingestion_asset(spec: IngestionSpec) -> dg.AssetsDefinition:
                 )
         if reason:
             context.log.warning(reason)
+            held = {sync_hooks.HOLD_METADATA: reason} if gated else {}  # `dexxy run` prints these
             for entity in spec.entities:
                 yield dg.MaterializeResult(
-                    asset_key=entity.key, metadata={"status": reason, "dagster/row_count": 0}
+                    asset_key=entity.key, metadata={"status": reason, "dagster/row_count": 0, **held}
                 )
             return
         started_at = dt.datetime.now(dt.UTC)

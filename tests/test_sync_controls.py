@@ -29,6 +29,8 @@ from dexxy_assets.sync.control_sensor import (
 from dexxy_assets.sync.scope_changes import add_scope
 from resources.warehouse import WarehouseResource
 from sensors.stale_code_version import RANGE_END_TAG, RANGE_START_TAG
+from tests.sandbox_fixtures import SANDBOX_UNTIL
+from tests.test_cli import sandbox_env  # noqa: F401 - the fixture: a sandbox, the env vars `dexxy` reads
 
 START = dt.date(2026, 1, 1)
 NOW = dt.datetime(2026, 6, 30, 6, 1, tzinfo=dt.UTC)
@@ -219,3 +221,20 @@ def test_the_admin_jobs_of_the_dagster_ui(warehouse: WarehouseResource) -> None:
         ("github", "*", "triggered"),
     ]
     assert "from the Dagster UI" in log(warehouse)[1][4]
+
+
+@pytest.mark.usefixtures("sandbox_env")
+def test_dexxy_run_says_a_paused_source_was_skipped() -> None:
+    assert (
+        CliRunner().invoke(cli, ["sync", "pause", "--source", "github", "--reason", "audit"]).exit_code == 0
+    )
+    day = SANDBOX_UNTIL.isoformat()
+    args = ["run", "--start", day, "--end", day, "--select", "key:github/pull_requests"]
+    result = CliRunner().invoke(cli, args, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    skipped = [line for line in result.output.splitlines() if line.startswith("skipped ")]
+    assert skipped == [
+        "skipped github/check_runs, github/comments, github/commits, github/files, github/pull_requests, "
+        "github/reviews: github is paused (audit): not syncing; "
+        "`dexxy sync resume --source github` to sync again"
+    ]

@@ -25,6 +25,7 @@ SCOPE_TAG = "dexxy/scope"  # a run narrowed to (or onboarding) one scope of its 
 # Dagster's tag on runs the automation condition sensor launched (value "true").
 AUTOMATION_TAG = "dagster/from_automation_condition"
 UNKNOWN = "UNKNOWN"
+HOLD_METADATA = "sync_hold"  # on a skipped materialization: why (paused, disabled, stored cadence)
 
 
 @runtime_checkable
