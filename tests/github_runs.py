@@ -29,10 +29,8 @@ def materialize_range(
     selection: str = "*",
     instance: dg.DagsterInstance | None = None,
     llm: GroqLLMResource | None = None,
-    tags: dict[str, str] | None = None,
 ) -> dg.ExecuteInProcessResult:
-    """``llm`` unset: an unconfigured Groq resource (summaries are skipped, the rest runs). ``tags`` add
-    to the run's (e.g. the tag of a run the automation launched)."""
+    """``llm`` unset: an unconfigured Groq resource (summaries are skipped, the rest runs)."""
     definitions = defs()
     return dg.materialize(
         assets=[*definitions.assets, *definitions.asset_checks],  # type: ignore[list-item]
@@ -47,7 +45,6 @@ def materialize_range(
         tags={
             "dagster/asset_partition_range_start": start.isoformat(),
             "dagster/asset_partition_range_end": end.isoformat(),
-            **(tags or {}),
         },
         raise_on_error=False,
     )

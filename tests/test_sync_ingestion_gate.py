@@ -8,9 +8,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
+import dagster as dg
 import pytest
 from sqlalchemy import text
 
+from dexxy_assets.definitions import defs
 from dexxy_assets.sync import state
 from dexxy_assets.sync.admin_actions import schedule
 from dexxy_assets.sync.ingestion_hooks import AUTOMATION_TAG
@@ -22,12 +24,30 @@ from dexxy_assets.sync.scope_changes import (
     resume_source,
 )
 from dexxy_sandbox.server import SandboxServer
+from resources.github import GitHubResource
 from resources.warehouse import WarehouseResource
+from sensors.stale_code_version import RANGE_END_TAG, RANGE_START_TAG
 from tests.github_runs import github_resource, materialize_range
 from tests.sandbox_fixtures import running_sandbox
 from tests.test_github_assets import PULL_REQUEST_ASSETS
 
 DAYS = (dt.date(2026, 6, 25), dt.date(2026, 6, 29))
+
+
+def materialize_selection(
+    warehouse: WarehouseResource, github: GitHubResource, selection: str, tags: dict[str, str]
+) -> dg.ExecuteInProcessResult:
+    """The real definitions' ``selection`` with the run's ``tags`` (here: the automation's tag). Main has
+    the same helper in tests/github_runs.py since the alerts branch; this copy goes once both are merged."""
+    definitions = defs()
+    return dg.materialize(
+        assets=[*definitions.assets, *definitions.asset_checks],  # type: ignore[list-item]
+        selection=selection,
+        resources={**(definitions.resources or {}), "warehouse": warehouse, "github": github},
+        instance=dg.DagsterInstance.ephemeral(),
+        tags=tags,
+        raise_on_error=False,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -146,8 +166,12 @@ def test_a_stored_cadence_holds_back_the_nightly_automation(
     github = github_resource(server)
     with warehouse.begin() as conn:
         schedule(conn, "github", "0 */6 * * *", by="a test")
-    automated = {AUTOMATION_TAG: "true"}
-    held = materialize_range(warehouse, github, *DAYS, selection=PULL_REQUEST_ASSETS, tags=automated)
+    automated = {
+        AUTOMATION_TAG: "true",
+        RANGE_START_TAG: DAYS[0].isoformat(),
+        RANGE_END_TAG: DAYS[1].isoformat(),
+    }
+    held = materialize_selection(warehouse, github, PULL_REQUEST_ASSETS, tags=automated)
     metadata = held.asset_materializations_for_node("github_pull_requests")[0].metadata
     assert "follows its stored schedule `0 */6 * * *`" in metadata["status"].value
     assert count(warehouse, "SELECT count(*) FROM raw.github_pull_requests") == 0
