@@ -133,27 +133,25 @@ def build_ingestion_asset(spec: IngestionSpec) -> dg.AssetsDefinition:
     def ingestion(context: dg.AssetExecutionContext) -> Iterator[dg.MaterializeResult]:
         api = getattr(context.resources, spec.api_resource) if spec.api_resource else None
         reason = spec.skip_reason(api) if spec.skip_reason else None
+        if reason:
+            yield from _skipped(context, spec, reason)
+            return
         warehouse: WarehouseResource = context.resources.warehouse
         source, tags, run_id = settings.group, context.run.tags, context.run.run_id
         entity_names = [entity.key.to_user_string() for entity in spec.entities]
-        gated = spec.api_resource is not None and reason is None  # paused or disabled sources do not fetch
+        gated = spec.api_resource is not None  # paused or disabled sources do not fetch
         if gated:
-            reason, left_out = sync_hooks.start(warehouse, source, entity_names, tags, run_id)
+            held, left_out = sync_hooks.start(warehouse, source, entity_names, tags, run_id)
+            if held:  # `dexxy run` prints the hold
+                yield from _skipped(context, spec, held, {sync_hooks.HOLD_METADATA: held})
+                return
             if left_out and isinstance(api, sync_hooks.ExcludesScopes):
                 api = api.excluding(left_out)
-            elif left_out and not reason:
+            elif left_out:
                 context.log.warning(
                     f"{source} cannot leave out the paused or disabled scopes {', '.join(sorted(left_out))}: "
                     "they sync with the rest of the source (pause the whole source to stop them)"
                 )
-        if reason:
-            context.log.warning(reason)
-            held = {sync_hooks.HOLD_METADATA: reason} if gated else {}  # `dexxy run` prints these
-            for entity in spec.entities:
-                yield dg.MaterializeResult(
-                    asset_key=entity.key, metadata={"status": reason, "dagster/row_count": 0, **held}
-                )
-            return
         started_at = dt.datetime.now(dt.UTC)
         days = partition_dates(context) if spec.partitions else []
         scope = sync_hooks.run_scope(tags)
@@ -189,6 +187,20 @@ def build_ingestion_asset(spec: IngestionSpec) -> dg.AssetsDefinition:
             yield _report(context, spec, entity.key, landed[entity.key], schemas[entity.key])
 
     return ingestion
+
+
+def _skipped(
+    context: dg.AssetExecutionContext,
+    spec: IngestionSpec,
+    reason: str,
+    extra: Mapping[str, str] | None = None,
+) -> Iterator[dg.MaterializeResult]:
+    """Nothing fetched: each entity says why (not configured, paused, ...), with no rows."""
+    context.log.warning(reason)
+    for entity in spec.entities:
+        yield dg.MaterializeResult(
+            asset_key=entity.key, metadata={"status": reason, "dagster/row_count": 0, **(extra or {})}
+        )
 
 
 def _report(
