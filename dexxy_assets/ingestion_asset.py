@@ -17,6 +17,7 @@ from typing import Any
 import dagster as dg
 from sqlalchemy import Connection
 
+import dexxy_assets.sync.ingestion_hooks as sync_hooks
 from dexxy_assets import asset_metadata
 from dexxy_assets.ingestion_report import (
     ingestion_metadata,
@@ -27,7 +28,6 @@ from dexxy_assets.ingestion_report import (
 from dexxy_assets.partitions import partition_dates
 from dexxy_assets.problems import ProblemLog
 from dexxy_assets.source_contract import INGESTION, LAYER_TAG, SourceSettings
-from dexxy_assets.sync import ingestion_hooks as sync_hooks
 from dexxy_assets.table_lineage import publishes
 from resources.http.usage import ApiUsage
 from resources.warehouse import WarehouseResource
