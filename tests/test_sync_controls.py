@@ -131,7 +131,12 @@ def test_a_stored_schedule_is_honoured(dexxy, warehouse: WarehouseResource) -> N
     assert bad.exit_code == 1 and "is not a cron expression" in bad.output
     stored = dexxy("schedule", "--source", "github", "0 */6 * * *")
     assert stored.output.strip().startswith("github now syncs on `0 */6 * * *` (UTC)")
-    assert "0 */6 * * *" in dexxy("status").output
+    scheduled = next(line for line in dexxy("status").output.splitlines() if "0 */6 * * *" in line)
+    assert "github" in scheduled and "pending" in scheduled  # not synced yet
+    with warehouse.begin() as conn:
+        state.record_success(conn, "github", "*", "github/members", None)
+    shown = dexxy("status", "--source", "github").output.splitlines()
+    assert any("0 */6 * * *" in line and "active" in line for line in shown)  # its first success
     # the sensor runs the source at each tick of its cron, once
     before_tick = NOW - dt.timedelta(minutes=2)
     _, scheduled = tick(warehouse, NOW, before_tick)

@@ -16,7 +16,7 @@ WHOLE = "*"  # the whole source (as a scope) or every entity of a scope (as an e
 
 
 class Status(enum.StrEnum):
-    PENDING = "pending"  # added; its onboarding has not started
+    PENDING = "pending"  # added (its onboarding has not started), or a source not synced yet
     SYNCING = "syncing"  # runs requested or running
     ACTIVE = "active"  # the last sync succeeded
     ERROR = "error"  # the last sync failed (last_error_code says why)
@@ -66,6 +66,10 @@ _SUCCESS = text(
     "status = CASE WHEN ops.sync_state.status IN ('paused', 'disabled') THEN ops.sync_state.status "
     "              ELSE 'active' END"
 )
+_SOURCE_ACTIVE = text(
+    "UPDATE ops.sync_state SET status = 'active', updated_at = now() "
+    "WHERE source = :source AND scope = '*' AND entity = '*' AND status = 'pending'"
+)
 _FAILURE = text(
     "INSERT INTO ops.sync_state (source, scope, entity, status, last_error_code, last_error, last_error_at, "
     "                            updated_at) "
@@ -77,13 +81,14 @@ _FAILURE = text(
 )
 _SCHEDULE = text(
     "INSERT INTO ops.sync_state (source, scope, entity, status, cron_schedule, updated_at) "
-    "VALUES (:source, :scope, '*', 'active', :cron, now()) "
+    "VALUES (:source, :scope, '*', 'pending', :cron, now()) "
     "ON CONFLICT (source, scope, entity) DO UPDATE SET cron_schedule = EXCLUDED.cron_schedule, "
     "updated_at = now()"
 )
-_REQUEST = text(
+_REQUEST = text(  # a scope first seen in a trigger is part of the source's scope: not one to onboard
     "INSERT INTO ops.sync_state (source, scope, entity, status, requested_at, requested_full, updated_at) "
-    "VALUES (:source, :scope, '*', 'active', now(), :full, now()) "
+    "VALUES (:source, :scope, '*', CASE WHEN :scope = '*' THEN 'pending' ELSE 'active' END, now(), :full, "
+    "        now()) "
     "ON CONFLICT (source, scope, entity) DO UPDATE SET requested_at = now(), "
     "requested_full = ops.sync_state.requested_full OR EXCLUDED.requested_full, updated_at = now()"
 )
@@ -115,9 +120,12 @@ def set_status(
 def record_success(
     conn: Connection, source: str, scope: str, entity: str, window: tuple[dt.date, dt.date] | None
 ) -> None:
-    """A sync of ``entity`` succeeded over ``window`` (None: a snapshot). A paused row stays paused."""
+    """A sync of ``entity`` succeeded over ``window`` (None: a snapshot). A paused row stays paused; the
+    source's own row (created ``pending`` by a schedule or a trigger) turns active with it. A scope's row
+    is left to its onboarding (all of its runs decide)."""
     start, end = window or (None, None)
     conn.execute(_SUCCESS, {"source": source, "scope": scope, "entity": entity, "start": start, "end": end})
+    conn.execute(_SOURCE_ACTIVE, {"source": source})
 
 
 def record_failure(conn: Connection, source: str, scope: str, entity: str, code: str, error: str) -> None:

@@ -32,7 +32,7 @@ ALTER TABLE ops.sync_state ADD CONSTRAINT sync_state_status_known
 COMMENT ON TABLE ops.sync_state IS 'One row per source, scope and entity: its sync status, last success, window, last error; scope * is the whole source, entity * every entity of the scope. Written by the ingestion factory, the onboarding sensors and `dexxy sync`.';
 COMMENT ON COLUMN ops.sync_state.scope IS 'What is synced: * (the whole source), an organisation (acme), a repository (acme/api), a Jira project key (PAY), or user:<account id or e-mail> for a JIRA_TRACKED_USERS entry.';
 COMMENT ON COLUMN ops.sync_state.entity IS 'The ingestion asset key (github/pull_requests), or * for the scope as a whole (where pause, schedule and onboarding live).';
-COMMENT ON COLUMN ops.sync_state.status IS 'pending (added, onboarding not started), syncing (runs requested or running), active (last sync succeeded), error (last sync failed; see last_error_code), paused (an admin or a suspended installation stopped it; runs skip), disabled (removed or archived: runs skip, its history stays).';
+COMMENT ON COLUMN ops.sync_state.status IS 'pending (added, onboarding not started; or a source not synced yet), syncing (runs requested or running), active (last sync succeeded), error (last sync failed; see last_error_code), paused (an admin or a suspended installation stopped it; runs skip), disabled (removed or archived: runs skip, its history stays).';
 COMMENT ON COLUMN ops.sync_state.last_success_at IS 'When a sync of this row last succeeded.';
 COMMENT ON COLUMN ops.sync_state.window_start IS 'First UTC day of the last successful sync''s window (NULL for a snapshot).';
 COMMENT ON COLUMN ops.sync_state.window_end IS 'Last UTC day of the last successful sync''s window (NULL for a snapshot).';
