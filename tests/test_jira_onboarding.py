@@ -17,6 +17,7 @@ from dexxy_assets.jira.issue_assets import STAGED_KEY
 from dexxy_assets.jira.onboarding_sensor import RECENT_DAYS, build_onboarding_sensor
 from dexxy_assets.jira.snapshot_assets import SPRINTS_KEY, USERS_KEY
 from dexxy_assets.partitions import daily_partitions
+from dexxy_assets.sync.scope_changes import add_scope, remove_scope
 from dexxy_sandbox.server import SandboxServer
 from resources.warehouse import WarehouseResource
 from sensors.stale_code_version import RANGE_END_TAG, RANGE_START_TAG
@@ -134,3 +135,24 @@ def test_a_new_tracked_person_backfills_their_history(
     gone = tick(sensor, instance, jira=jira_resource(server), warehouse=warehouse)
     assert isinstance(gone, dg.SkipReason)
     assert states(warehouse)[f"user:{who}"][0] == "disabled"
+
+
+def test_a_project_removed_upstream_stays_removed_until_restored(
+    server: SandboxServer, warehouse: WarehouseResource
+) -> None:
+    """A webhook's project_deleted archives a configured project: not onboarded again at the next tick;
+    project_restored brings it back (pending, then onboarded)."""
+    key = server.jira.site.project_keys[0]
+    sensor = build_onboarding_sensor(daily_partitions(START))
+    instance = dg.DagsterInstance.ephemeral()
+    jira = jira_resource(server, projects=[key])
+    assert len(tick(sensor, instance, jira=jira, warehouse=warehouse).run_requests) == 3
+    with warehouse.begin() as conn:
+        remove_scope(conn, "jira", key, reason="jira project_deleted")
+    assert isinstance(tick(sensor, instance, jira=jira, warehouse=warehouse), dg.SkipReason)
+    assert states(warehouse)[key][0] == "disabled"
+    with warehouse.begin() as conn:
+        add_scope(conn, "jira", key, reason="jira project_restored_deleted")
+    assert states(warehouse)[key][0] == "pending"
+    assert len(tick(sensor, instance, jira=jira, warehouse=warehouse).run_requests) == 3
+    assert states(warehouse)[key][0] == "syncing"

@@ -111,7 +111,8 @@ def build_onboarding_sensor(partitions: dg.TimeWindowPartitionsDefinition) -> dg
         with warehouse.begin() as conn:
             known = sync_state.known_scopes(conn)
             for scope, tags in configured.items():
-                if known.get(scope) in (None, "disabled", "pending"):  # pending: added by a scope event
+                # pending: added by a scope event; a project removed upstream (webhook) is not started again
+                if known.get(scope) in (None, "disabled", "pending"):
                     sync_state.start(conn, scope, history_start)
                     requests += onboarding_requests(scope, tags, partitions, today)
                     context.log.info(f"Jira onboarding of {scope}: users, last {RECENT_DAYS} days, history")
