@@ -141,16 +141,17 @@ def build_ingestion_asset(spec: IngestionSpec) -> dg.AssetsDefinition:
         entity_names = [entity.key.to_user_string() for entity in spec.entities]
         gated = spec.api_resource is not None  # paused or disabled sources do not fetch
         if gated:
-            held, left_out = sync_hooks.start(warehouse, source, entity_names, tags, run_id)
-            if held:  # `dexxy run` prints the hold
-                yield from _skipped(context, spec, held, {sync_hooks.HOLD_METADATA: held})
+            gate = sync_hooks.start(warehouse, source, entity_names, tags, run_id)
+            if gate.held:  # `dexxy run` prints the hold
+                yield from _skipped(context, spec, gate.held, {sync_hooks.HOLD_METADATA: gate.held})
                 return
-            if left_out and isinstance(api, sync_hooks.ExcludesScopes):
-                api = api.excluding(left_out)
-            elif left_out:
+            if (gate.added or gate.left_out) and isinstance(api, sync_hooks.ScopedResource):
+                api = api.scoped(gate.added, gate.left_out)
+            elif gate.left_out:
+                stopped = ", ".join(sorted(gate.left_out))
                 context.log.warning(
-                    f"{source} cannot leave out the paused or disabled scopes {', '.join(sorted(left_out))}: "
-                    "they sync with the rest of the source (pause the whole source to stop them)"
+                    f"{source} cannot leave out the paused or disabled scopes {stopped}: they sync with the "
+                    "rest of the source (pause the whole source to stop them)"
                 )
         started_at = dt.datetime.now(dt.UTC)
         days = partition_dates(context) if spec.partitions else []

@@ -11,6 +11,8 @@ from sqlalchemy.exc import IntegrityError
 from dexxy_assets.sync import state
 from dexxy_assets.sync.scope_changes import add_scope, pause_source, remove_scope, resume_source
 from dexxy_assets.sync.state import Status
+from resources.github import GitHubResource
+from resources.github_errors import GitHubConfigError
 from resources.warehouse import WarehouseResource
 
 
@@ -76,3 +78,20 @@ def test_statuses_outside_the_shared_vocabulary_are_refused(warehouse: Warehouse
     with warehouse.begin() as conn:
         with pytest.raises(IntegrityError, match="sync_state_status_known"):
             conn.execute(text("UPDATE ops.sync_state SET status = 'synced'"))
+
+
+def test_the_github_scope_follows_added_and_archived_scopes() -> None:
+    """What the ingestion factory hands GitHub: added organisations join GITHUB_ORGS, an added repository
+    extends a GITHUB_REPOS allow-list (an org-wide scope already holds it), archived or paused ones are left
+    out, and a malformed name from a payload is ignored."""
+    org_wide = GitHubResource(orgs=["acme"], token="t")
+    scope = org_wide.scoped(frozenset({"globex", "acme/new", "bad name"}), frozenset({"acme/old"})).scope()
+    assert (scope.orgs, scope.repos) == (("acme", "globex"), ())
+    assert scope.allows("acme/new") and scope.allows("globex/web") and not scope.allows("acme/old")
+
+    allow_list = GitHubResource(repos=["acme/api"], token="t")
+    scope = allow_list.scoped(frozenset({"acme/new"}), frozenset()).scope()
+    assert scope.repos == ("acme/api", "acme/new") and not scope.allows("acme/other")
+
+    with pytest.raises(GitHubConfigError, match="every configured organisation and repository is archived"):
+        GitHubResource(orgs=["acme"], token="t").scoped(frozenset(), frozenset({"acme"})).scope()

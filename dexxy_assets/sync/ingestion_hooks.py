@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Protocol, Self, runtime_checkable
 
 from sqlalchemy import Connection
@@ -29,10 +30,20 @@ HOLD_METADATA = "sync_hold"  # on a skipped materialization: why (paused, disabl
 
 
 @runtime_checkable
-class ExcludesScopes(Protocol):
-    """An API resource that can leave scopes out of what it syncs (GitHub: repositories, organisations)."""
+class ScopedResource(Protocol):
+    """An API resource whose scope follows ops.sync_state: it adds the scopes installation events added and
+    leaves out the archived or paused ones (GitHub: organisations and repositories)."""
 
-    def excluding(self, scopes: frozenset[str]) -> Self: ...
+    def scoped(self, added: frozenset[str], left_out: frozenset[str]) -> Self: ...
+
+
+@dataclass(frozen=True)
+class Gate:
+    """What ``start`` decided: why the run must not sync (None: it may), and the source's scopes."""
+
+    held: str | None
+    added: frozenset[str] = frozenset()
+    left_out: frozenset[str] = frozenset()
 
 
 def run_scope(tags: Mapping[str, str]) -> str:
@@ -57,9 +68,9 @@ def hold_back(conn: Connection, source: str, tags: Mapping[str, str]) -> str | N
 
 def start(
     warehouse: WarehouseResource, source: str, entities: Iterable[str], tags: Mapping[str, str], run_id: str
-) -> tuple[str | None, frozenset[str]]:
+) -> Gate:
     """Before the fetch: the reason to skip (recorded in the sync log), else the entities are ``syncing``;
-    and the source's scopes to leave out (disabled or paused)."""
+    and the source's scopes to add (added by events) and to leave out (disabled or paused)."""
     scope = run_scope(tags)
     with warehouse.begin() as conn:
         reason = hold_back(conn, source, tags)
@@ -75,10 +86,10 @@ def start(
                     message=reason,
                     run_id=run_id,
                 )
-            return reason, frozenset()
+            return Gate(reason)
         for entity in entities:
             state.set_status(conn, source, scope, Status.SYNCING, entity=entity)
-        return None, state.stopped_scopes(conn, source)
+        return Gate(None, state.added_scopes(conn, source), state.stopped_scopes(conn, source))
 
 
 def succeeded(conn: Connection, source: str, scope: str, entity: str, days: list[dt.date]) -> None:

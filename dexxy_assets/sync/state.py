@@ -198,6 +198,14 @@ def stopped_scopes(conn: Connection, source: str) -> frozenset[str]:
     )
 
 
+def added_scopes(conn: Connection, source: str) -> frozenset[str]:
+    """The scopes of a source added to ops.sync_state (by installation events or onboarding) and neither
+    paused nor disabled: what a whole-source run syncs besides its configuration."""
+    return frozenset(
+        r.scope for r in read(conn, source, entity=WHOLE) if r.scope != WHOLE and r.status not in STOPPED
+    )
+
+
 def schedules(conn: Connection) -> dict[str, str]:
     """Source -> its stored cadence (a UTC cron), for the sources that have one."""
     return {
