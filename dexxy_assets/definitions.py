@@ -18,6 +18,7 @@ from dexxy_assets.processing.layer import GROUP as PROCESSING_GROUP
 from dexxy_assets.processing.layer import build_processing_definitions
 from dexxy_assets.source_contract import INGESTION, LAYER_TAG, Source
 from dexxy_assets.sources import registered_sources
+from dexxy_assets.sync.wiring import build_sync_definitions
 from dexxy_assets.table_lineage import table_publishers
 from resources.notifications import NotificationResource
 from resources.warehouse import WarehouseResource
@@ -74,7 +75,8 @@ def build_definitions(sources: Iterable[Source]) -> dg.Definitions:
             **source_resources(sources),
         },
     )
-    return dg.Definitions.merge(built, shared)
+    controls = build_sync_definitions(assets, partitions, (s.name for s in sources))
+    return dg.Definitions.merge(built, shared, controls)
 
 
 def source_resources(sources: Iterable[Source]) -> dict[str, Any]:

@@ -1,5 +1,7 @@
 """The one ingestion-asset factory every source uses: fetch, then land in one transaction, then the shared
-bookkeeping (problems and the sync log in that transaction; the column schema; per-day metadata).
+bookkeeping (problems, the sync log and the sync state in that transaction; the column schema; per-day
+metadata). A paused or disabled source skips before fetching; a failure leaves its classified code in
+``ops.sync_state`` and ``ops.sync_log``.
 
 A source describes an ingestion step with an ``IngestionSpec``: the entities it writes (one asset each),
 its settings, and a ``load`` function. ``load`` does the API work and returns the landing step, which the
@@ -15,6 +17,7 @@ from typing import Any
 import dagster as dg
 from sqlalchemy import Connection
 
+import dexxy_assets.sync.ingestion_hooks as sync_hooks
 from dexxy_assets import asset_metadata
 from dexxy_assets.ingestion_report import (
     ingestion_metadata,
@@ -95,6 +98,9 @@ class IngestionSpec:
     automation_condition: dg.AutomationCondition | None = None  # default: the source's
     check_specs: tuple[dg.AssetCheckSpec, ...] = ()
     skip_reason: Callable[[Any], str | None] | None = None  # e.g. "Jira is not configured"
+    # Besides ``skip_reason``, a step with an API resource skips while its source (or the run's scope) is
+    # paused or disabled in ops.sync_state, or when the nightly automation launched it and a stored
+    # cadence owns the source (``dexxy_assets/sync/ingestion_hooks.py``).
 
 
 def build_ingestion_asset(spec: IngestionSpec) -> dg.AssetsDefinition:
@@ -130,38 +136,74 @@ def build_ingestion_asset(spec: IngestionSpec) -> dg.AssetsDefinition:
         reason = spec.skip_reason(api) if spec.skip_reason else None
         reason = reason or backoff_skip_reason(context, spec)  # the back-off ladder's cadence
         if reason:
-            context.log.warning(reason)
-            for entity in spec.entities:
-                yield dg.MaterializeResult(
-                    asset_key=entity.key, metadata={"status": reason, "dagster/row_count": 0}
-                )
+            yield from _skipped(context, spec, reason)
             return
         warehouse: WarehouseResource = context.resources.warehouse
+        source, tags, run_id = settings.group, context.run.tags, context.run.run_id
+        entity_names = [entity.key.to_user_string() for entity in spec.entities]
+        gated = spec.api_resource is not None  # paused or disabled sources do not fetch
+        if gated:
+            gate = sync_hooks.start(warehouse, source, entity_names, tags, run_id)
+            if gate.held:  # `dexxy run` prints the hold
+                yield from _skipped(context, spec, gate.held, {sync_hooks.HOLD_METADATA: gate.held})
+                return
+            if (gate.added or gate.left_out) and isinstance(api, sync_hooks.ScopedResource):
+                api = api.scoped(gate.added, gate.left_out)
+            elif gate.left_out:
+                stopped = ", ".join(sorted(gate.left_out))
+                context.log.warning(
+                    f"{source} cannot leave out the paused or disabled scopes {stopped}: they sync with the "
+                    "rest of the source (pause the whole source to stop them)"
+                )
         started_at = dt.datetime.now(dt.UTC)
         days = partition_dates(context) if spec.partitions else []
-        land = spec.load(IngestionRun(context, api, warehouse, days))
-        with warehouse.begin() as conn:
-            landed = land(conn)
-            schemas = {}
-            for entity in spec.entities:
-                out = landed[entity.key]
-                record_ingestion(
-                    conn,
-                    run_id=context.run.run_id,
-                    asset_key=entity.key,
-                    partitions=days,
-                    started_at=started_at,
-                    rows=out.rows,
-                    problems=out.problems,
-                    usage=out.usage,
-                    status=out.status,
-                    detail=out.detail,
-                )
-                schemas[entity.key] = asset_metadata.table_schema(conn, entity.table)
+        scope = sync_hooks.run_scope(tags)
+        try:
+            land = spec.load(IngestionRun(context, api, warehouse, days))
+            with warehouse.begin() as conn:
+                landed = land(conn)
+                schemas = {}
+                for entity in spec.entities:
+                    out = landed[entity.key]
+                    record_ingestion(
+                        conn,
+                        run_id=run_id,
+                        asset_key=entity.key,
+                        partitions=days,
+                        started_at=started_at,
+                        rows=out.rows,
+                        problems=out.problems,
+                        usage=out.usage,
+                        status=out.status,
+                        detail=out.detail,
+                        source=source,
+                        scope=scope,
+                    )
+                    if gated:
+                        sync_hooks.succeeded(conn, source, scope, entity.key.to_user_string(), days)
+                    schemas[entity.key] = asset_metadata.table_schema(conn, entity.table)
+        except Exception as error:
+            if gated:
+                sync_hooks.failed(warehouse, source, entity_names, tags, run_id, error)
+            raise
         for entity in spec.entities:
             yield _report(context, spec, entity.key, landed[entity.key], schemas[entity.key])
 
     return ingestion
+
+
+def _skipped(
+    context: dg.AssetExecutionContext,
+    spec: IngestionSpec,
+    reason: str,
+    extra: Mapping[str, str] | None = None,
+) -> Iterator[dg.MaterializeResult]:
+    """Nothing fetched: each entity says why (not configured, paused, ...), with no rows."""
+    context.log.warning(reason)
+    for entity in spec.entities:
+        yield dg.MaterializeResult(
+            asset_key=entity.key, metadata={"status": reason, "dagster/row_count": 0, **(extra or {})}
+        )
 
 
 def _report(

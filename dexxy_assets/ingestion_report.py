@@ -35,6 +35,8 @@ def record_ingestion(
     usage: ApiUsage | None,
     status: str = "success",
     detail: dict[str, Any] | None = None,
+    source: str | None = None,
+    scope: str | None = None,
 ) -> None:
     key = asset_key.to_user_string()
     problems.save(conn, key, list(partitions) or None)
@@ -49,6 +51,10 @@ def record_ingestion(
         usage=usage,
         status=status,
         detail=detail,
+        source=source,
+        scope=scope,
+        message=f"{rows} rows landed"
+        + (f", {problems.total} problems kept in raw" if problems.total else ""),
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import dagster as dg
@@ -11,7 +12,7 @@ from resources.environment import env_list, env_value
 from resources.github_app_auth import AppCredentials, InstallationTokens
 from resources.github_client import GitHubClient
 from resources.github_errors import GitHubConfigError
-from resources.github_names import validate_orgs, validate_repos
+from resources.github_names import is_login, is_repo_name, validate_orgs, validate_repos
 from resources.http.etag_cache import EtagCache
 from resources.http.retry_policy import RetryPolicy
 
@@ -21,13 +22,19 @@ SUPPORTED_FETCH_MODES = ("graphql", "rest")
 
 @dataclass(frozen=True)
 class GitHubScope:
-    """What to sync: organisations, and optionally an allow-list of ``owner/name`` repositories."""
+    """What to sync: organisations, and optionally an allow-list of ``owner/name`` repositories, minus the
+    archived scopes (repositories or organisations removed from the installation: their history stays, or
+    paused by an admin)."""
 
     orgs: tuple[str, ...]
     repos: tuple[str, ...]
+    archived: frozenset[str] = frozenset()  # lower case
 
     def allows(self, full_name: str) -> bool:
-        return not self.repos or full_name.lower() in {r.lower() for r in self.repos}
+        name = full_name.lower()
+        if name in self.archived or name.split("/", 1)[0] in self.archived:
+            return False
+        return not self.repos or name in {r.lower() for r in self.repos}
 
 
 class GitHubResource(dg.ConfigurableResource):
@@ -48,6 +55,17 @@ class GitHubResource(dg.ConfigurableResource):
     fetch_mode: str | None = Field(
         default=None, description="graphql (bulk) or rest; unset → GITHUB_FETCH_MODE → graphql."
     )
+    added_scopes: list[str] | None = Field(
+        default=None,
+        description="Organisations or owner/name repositories added by the GitHub App's installation "
+        "events (ops.sync_state): synced besides GITHUB_ORGS; a repository extends a GITHUB_REPOS "
+        "allow-list. Set by the ingestion factory.",
+    )
+    archived_scopes: list[str] | None = Field(
+        default=None,
+        description="Repositories (owner/name) or organisations left out: removed from the installation "
+        "(archived, history kept) or paused. Set by the ingestion factory from ops.sync_state.",
+    )
     max_concurrency: int = Field(default=4, description="Parallel requests for per-PR detail.")
     timeout_seconds: float = 30.0
     max_retries: int = 5
@@ -59,13 +77,32 @@ class GitHubResource(dg.ConfigurableResource):
         """The validated scope: a name that breaks GitHub's naming rules stops the run with one line."""
         orgs = tuple(self.orgs if self.orgs is not None else env_list("GITHUB_ORGS"))
         repos = tuple(self.repos if self.repos is not None else env_list("GITHUB_REPOS"))
+        validate_orgs(orgs, "GITHUB_ORGS" if self.orgs is None else "the github resource's orgs")
+        validate_repos(repos, "GITHUB_REPOS" if self.repos is None else "the github resource's repos")
+        orgs, repos = _with_added(orgs, repos, self.added_scopes or ())
         if not orgs and not repos:
             raise GitHubConfigError(
                 "GITHUB_ORGS is not set: list the organisations to sync, e.g. GITHUB_ORGS=acme"
             )
-        validate_orgs(orgs, "GITHUB_ORGS" if self.orgs is None else "the github resource's orgs")
-        validate_repos(repos, "GITHUB_REPOS" if self.repos is None else "the github resource's repos")
-        return GitHubScope(orgs, repos)
+        archived = frozenset(s.lower() for s in self.archived_scopes or ())
+        kept_orgs = tuple(o for o in orgs if o.lower() not in archived)
+        kept_repos = tuple(r for r in repos if GitHubScope((), (), archived).allows(r))
+        if (orgs or repos) and not (kept_orgs or kept_repos):
+            raise GitHubConfigError(
+                "every configured organisation and repository is archived in ops.sync_state (removed from "
+                "the installation): `dexxy sync status --source github` shows them"
+            )
+        return GitHubScope(kept_orgs, kept_repos, archived)
+
+    def scoped(self, added: frozenset[str], left_out: frozenset[str]) -> GitHubResource:
+        """This resource with the organisations or repositories an installation added, and without the
+        archived or paused ones."""
+        return self.model_copy(
+            update={
+                "added_scopes": sorted({*(self.added_scopes or ()), *added}),
+                "archived_scopes": sorted({*(self.archived_scopes or ()), *left_out}),
+            }
+        )
 
     def resolved_fetch_mode(self) -> str:
         mode = (self.fetch_mode or env_value("GITHUB_FETCH_MODE") or "graphql").lower()
@@ -112,3 +149,22 @@ class GitHubResource(dg.ConfigurableResource):
             retry=self.retry_policy(),
             etag_cache=etag_cache,
         )
+
+
+def _with_added(
+    orgs: tuple[str, ...], repos: tuple[str, ...], added: Iterable[str]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """GITHUB_ORGS / GITHUB_REPOS plus the scopes installation events added: an organisation joins the
+    orgs; a repository joins an allow-list (without one, its organisation's scope already holds it, and a
+    repository of another owner joins as a one-repository allow-list would narrow everything: it is left
+    for GITHUB_ORGS). A name that breaks GitHub's naming rules is ignored (it came from a payload)."""
+    known_orgs = {o.lower() for o in orgs}
+    known_repos = {r.lower() for r in repos}
+    extra_orgs, extra_repos = [], []
+    for name in sorted(set(added)):
+        owner, _, repo = name.partition("/")
+        if not repo and is_login(owner) and owner.lower() not in known_orgs:
+            extra_orgs.append(owner)
+        elif repo and repos and is_login(owner) and is_repo_name(repo) and name.lower() not in known_repos:
+            extra_repos.append(name)
+    return (*orgs, *extra_orgs), (*repos, *extra_repos)

@@ -1,6 +1,6 @@
 """The Jira onboarding sensor on a real instance and warehouse: a project added to JIRA_PROJECTS (or a person
 to JIRA_TRACKED_USERS) gets its sync at the next tick (users, the last 30 days, then the older history as a
-background range), once; the runs it starts advance ``ops.sync_state`` and close it as synced."""
+background range), once; the runs it starts advance ``ops.sync_state`` and close it as active."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from dexxy_assets.jira.issue_assets import STAGED_KEY
 from dexxy_assets.jira.onboarding_sensor import RECENT_DAYS, build_onboarding_sensor
 from dexxy_assets.jira.snapshot_assets import SPRINTS_KEY, USERS_KEY
 from dexxy_assets.partitions import daily_partitions
+from dexxy_assets.sync.scope_changes import add_scope, remove_scope
 from dexxy_sandbox.server import SandboxServer
 from resources.warehouse import WarehouseResource
 from sensors.stale_code_version import RANGE_END_TAG, RANGE_START_TAG
@@ -91,7 +92,7 @@ def test_a_new_project_is_onboarded_at_the_next_tick(
         all_keys[0],
         all_keys[-RECENT_DAYS - 1],
     )
-    assert states(warehouse)[added] == ("onboarding", START, None)
+    assert states(warehouse)[added] == ("syncing", START, None)
 
     # the requested runs land and stage the project's days, keep the other project's, and move the progress
     run(
@@ -117,7 +118,7 @@ def test_a_new_project_is_onboarded_at_the_next_tick(
     assert sorted(projects) == sorted([first, added])
     assert project_rows(warehouse, first) == first_rows
     assert isinstance(tick(sensor, instance, jira=jira, warehouse=warehouse), dg.SkipReason)
-    assert states(warehouse)[added][0] == "synced"
+    assert states(warehouse)[added][0] == "active"
 
 
 def test_a_new_tracked_person_backfills_their_history(
@@ -130,7 +131,28 @@ def test_a_new_tracked_person_backfills_their_history(
     result = tick(sensor, instance, jira=jira_resource(server, tracked_users=[who]), warehouse=warehouse)
     assert {r.tags.get(asset_settings.USER_TAG) for r in result.run_requests} == {who}
     assert len(result.run_requests) == 3
-    assert states(warehouse)[f"user:{who}"][0] == "onboarding"
+    assert states(warehouse)[f"user:{who}"][0] == "syncing"
     gone = tick(sensor, instance, jira=jira_resource(server), warehouse=warehouse)
     assert isinstance(gone, dg.SkipReason)
-    assert states(warehouse)[f"user:{who}"][0] == "removed"
+    assert states(warehouse)[f"user:{who}"][0] == "disabled"
+
+
+def test_a_project_removed_upstream_stays_removed_until_restored(
+    server: SandboxServer, warehouse: WarehouseResource
+) -> None:
+    """A webhook's project_deleted archives a configured project: not onboarded again at the next tick;
+    project_restored brings it back (pending, then onboarded)."""
+    key = server.jira.site.project_keys[0]
+    sensor = build_onboarding_sensor(daily_partitions(START))
+    instance = dg.DagsterInstance.ephemeral()
+    jira = jira_resource(server, projects=[key])
+    assert len(tick(sensor, instance, jira=jira, warehouse=warehouse).run_requests) == 3
+    with warehouse.begin() as conn:
+        remove_scope(conn, "jira", key, reason="jira project_deleted")
+    assert isinstance(tick(sensor, instance, jira=jira, warehouse=warehouse), dg.SkipReason)
+    assert states(warehouse)[key][0] == "disabled"
+    with warehouse.begin() as conn:
+        add_scope(conn, "jira", key, reason="jira project_restored_deleted")
+    assert states(warehouse)[key][0] == "pending"
+    assert len(tick(sensor, instance, jira=jira, warehouse=warehouse).run_requests) == 3
+    assert states(warehouse)[key][0] == "syncing"

@@ -63,6 +63,7 @@ class RunOutcome:
     partitions_done: int
     failures: list[StepFailure] = field(default_factory=list)
     error: str | None = None
+    held: dict[str, str] = field(default_factory=dict)  # asset -> why it skipped (a paused source, ...)
 
 
 def selected_keys(definitions: dg.Definitions, select: str | None) -> list[dg.AssetKey]:
@@ -209,6 +210,7 @@ def run_assets(
         materialized=sorted(follower.done) if follower else [],
         partitions_done=follower.partitions_done() if follower else 0,
         failures=follower.failures if follower else [],
+        held=follower.held if follower else {},
         error=_error(outcome.get("error"), follower),
     )
 

@@ -12,6 +12,7 @@ from dexxy_assets.cli.bench import bench
 from dexxy_assets.cli.demo import demo
 from dexxy_assets.cli.dev import dev
 from dexxy_assets.cli.run_command import run
+from dexxy_assets.cli.sync_commands import sync
 from dexxy_assets.cli.warehouse_commands import warehouse
 from dexxy_assets.cli.webhooks_command import webhooks
 
@@ -50,5 +51,6 @@ cli.add_command(bench)
 cli.add_command(demo)
 cli.add_command(dev)
 cli.add_command(run)
+cli.add_command(sync)
 cli.add_command(warehouse)
 cli.add_command(webhooks)

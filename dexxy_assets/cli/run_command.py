@@ -11,6 +11,7 @@ from types import FrameType
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
@@ -112,3 +113,6 @@ def run(start: dt.datetime, end: dt.datetime, select: str | None, verbose: bool)
         f"run {outcome.run_id} ({outcome.job_name}) succeeded: {len(outcome.materialized)} assets, "
         f"{outcome.partitions_done} partitions materialized"
     )
+    for reason in dict.fromkeys(outcome.held.values()):  # a paused source's assets ran without syncing
+        skipped = sorted(key for key, why in outcome.held.items() if why == reason)
+        console.print(f"[yellow]skipped[/yellow] {', '.join(skipped)}: {escape(reason)}", highlight=False)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import dagster as dg
 
+from dexxy_assets.sync.ingestion_hooks import HOLD_METADATA
 from sensors.failure_classification import classify_failure, root_cause_message
 
 _FOLLOWED = {
@@ -39,6 +40,7 @@ class RunFollower:
         self.done: dict[str, set[str | None]] = defaultdict(set)
         self.failures: list[StepFailure] = []
         self.run_failure: str | None = None
+        self.held: dict[str, str] = {}  # asset -> why the sync control held it back (paused, ...)
         self.latest: str | None = None
         self.records_read = 0
         self._cursor: str | None = None
@@ -67,6 +69,9 @@ class RunFollower:
             key = event.asset_key.to_user_string()
             self.done[key].add(event.partition)
             self.latest = key
+            hold = event.step_materialization_data.materialization.metadata.get(HOLD_METADATA)
+            if hold is not None:
+                self.held[key] = str(hold.value)
         elif event.event_type == dg.DagsterEventType.STEP_FAILURE:
             error = event.step_failure_data.error
             if error is not None:

@@ -72,8 +72,8 @@ def _configured(jira: JiraResource) -> dict[str, dict[str, str]]:
 
 
 def _finished_status(instance: dg.DagsterInstance, scope: str) -> str | None:
-    """``synced`` once the latest run of every onboarding step of the scope succeeded (a failed run relaunched
-    from the UI counts by its relaunch), ``failed`` while one's latest run failed, else None."""
+    """``active`` once the latest run of every onboarding step of the scope succeeded (a failed run relaunched
+    from the UI counts by its relaunch), ``error`` while one's latest run failed, else None."""
     runs = instance.get_runs(
         filters=dg.RunsFilter(tags={asset_settings.ONBOARDING_TAG: scope})
     )  # newest first
@@ -83,9 +83,9 @@ def _finished_status(instance: dg.DagsterInstance, scope: str) -> str | None:
     if not latest:
         return None
     if any(status in _FAILED for status in latest.values()):
-        return "failed"
+        return "error"
     if all(status == dg.DagsterRunStatus.SUCCESS for status in latest.values()):
-        return "synced"
+        return "active"
     return None
 
 
@@ -111,16 +111,18 @@ def build_onboarding_sensor(partitions: dg.TimeWindowPartitionsDefinition) -> dg
         with warehouse.begin() as conn:
             known = sync_state.known_scopes(conn)
             for scope, tags in configured.items():
-                if known.get(scope) in (None, "removed"):
+                # pending: added by a scope event; a project removed upstream (webhook) is not started again
+                if known.get(scope) in (None, "disabled", "pending"):
                     sync_state.start(conn, scope, history_start)
                     requests += onboarding_requests(scope, tags, partitions, today)
                     context.log.info(f"Jira onboarding of {scope}: users, last {RECENT_DAYS} days, history")
-                elif known[scope] in ("onboarding", "failed"):
+                elif known[scope] in ("syncing", "error"):
                     status = _finished_status(context.instance, scope)
                     if status:
                         sync_state.set_status(conn, scope, status)
             for scope in set(known) - set(configured):
-                sync_state.set_status(conn, scope, "removed")
+                if known[scope] in ("syncing", "active", "error"):  # a paused or pending scope stays so
+                    sync_state.set_status(conn, scope, "disabled")
         if not requests:
             return dg.SkipReason("no new Jira project or tracked person")
         return dg.SensorResult(run_requests=requests)

@@ -1,5 +1,8 @@
 """``ops.sync_state`` for Jira: one row per onboarded scope (a project key, or ``user:<who>`` for a watched
-person), written by the onboarding sensor and advanced by the runs it starts."""
+person; entity ``*``), written by the onboarding sensor and advanced by the runs it starts. Statuses are the
+shared ones (``dexxy_assets.sync.state.Status``): syncing while onboarding, active once every onboarding run
+succeeded, error while one failed, disabled once no longer configured (reason ``UNCONFIGURED``: configured
+again, it is onboarded again)."""
 
 from __future__ import annotations
 
@@ -11,20 +14,29 @@ from sqlalchemy import Connection, text
 from dexxy_assets.jira import asset_settings
 
 SOURCE = "jira"
-_ROWS = text("SELECT scope, status FROM ops.sync_state WHERE source = :source")
+UNCONFIGURED = "no longer in JIRA_PROJECTS or JIRA_TRACKED_USERS"
+# A scope disabled for another reason (a webhook said the project was deleted or archived) reads as
+# ``removed_upstream``: configured or not, it is not onboarded again.
+REMOVED_UPSTREAM = "removed_upstream"
+_ROWS = text(
+    "SELECT scope, CASE WHEN status = 'disabled' AND reason IS DISTINCT FROM :unconfigured "
+    "THEN :removed_upstream ELSE status END AS status "
+    "FROM ops.sync_state WHERE source = :source AND scope <> '*' AND entity = '*'"
+)
 _START = text(
-    "INSERT INTO ops.sync_state (source, scope, status, history_start, synced_through, updated_at) "
-    "VALUES (:source, :scope, 'onboarding', :history_start, NULL, now()) "
-    "ON CONFLICT (source, scope) DO UPDATE SET status = 'onboarding', "
+    "INSERT INTO ops.sync_state (source, scope, entity, status, history_start, synced_through, updated_at) "
+    "VALUES (:source, :scope, '*', 'syncing', :history_start, NULL, now()) "
+    "ON CONFLICT (source, scope, entity) DO UPDATE SET status = 'syncing', "
     "history_start = EXCLUDED.history_start, updated_at = now()"
 )
 _STATUS = text(
-    "UPDATE ops.sync_state SET status = :status, updated_at = now() "
-    "WHERE source = :source AND scope = :scope AND status <> :status"
+    "UPDATE ops.sync_state SET status = :status, updated_at = now(), "
+    "reason = CASE WHEN :status = 'disabled' THEN :unconfigured ELSE reason END "
+    "WHERE source = :source AND scope = :scope AND entity = '*' AND status <> :status"
 )
 _PROGRESS = text(
     "UPDATE ops.sync_state SET synced_through = GREATEST(synced_through, :day), updated_at = now() "
-    "WHERE source = :source AND scope = :scope"
+    "WHERE source = :source AND scope = :scope AND entity = '*'"
 )
 
 
@@ -41,7 +53,8 @@ def scope_of_tags(tags: Mapping[str, str]) -> str | None:
 
 
 def known_scopes(conn: Connection) -> dict[str, str]:
-    return {scope: status for scope, status in conn.execute(_ROWS, {"source": SOURCE})}
+    params = {"source": SOURCE, "unconfigured": UNCONFIGURED, "removed_upstream": REMOVED_UPSTREAM}
+    return {scope: status for scope, status in conn.execute(_ROWS, params)}
 
 
 def start(conn: Connection, scope: str, history_start: dt.date) -> None:
@@ -49,7 +62,7 @@ def start(conn: Connection, scope: str, history_start: dt.date) -> None:
 
 
 def set_status(conn: Connection, scope: str, status: str) -> None:
-    conn.execute(_STATUS, {"source": SOURCE, "scope": scope, "status": status})
+    conn.execute(_STATUS, {"source": SOURCE, "scope": scope, "status": status, "unconfigured": UNCONFIGURED})
 
 
 def record_progress(conn: Connection, tags: Mapping[str, str], through: dt.date) -> None:
