@@ -18,7 +18,7 @@ from dexxy_assets.sql_models import model_config
 from resources.sql_template import render_sql
 from resources.warehouse import WarehouseResource
 from tests import dora_handmade
-from tests.rollup_fixtures import ALICE, CAROL, W1, W3, at, insert, load_rollup_fixture, merged_pr
+from tests.rollup_fixtures import ALICE, BOB, CAROL, W1, W2, W3, at, insert, load_rollup_fixture, merged_pr
 from tests.test_automation import Automation
 
 GRAINS = {
@@ -225,3 +225,23 @@ def test_an_upstream_update_requests_the_recent_days_not_the_whole_history() -> 
 
 def at_time(day: str, time: str) -> dt.datetime:
     return dt.datetime.fromisoformat(f"{day}T{time}:00+00:00")
+
+
+def test_the_weekly_asset_run_of_a_day_rebuilds_its_whole_week(warehouse: WarehouseResource) -> None:
+    from dexxy_assets.definitions import defs
+
+    asset = defs().get_assets_def(dg.AssetKey(["analytics", "weekly_member_rollup"]))
+    with warehouse.begin() as conn:
+        _land(conn, None)
+    wednesday = (W1 + dt.timedelta(days=2)).isoformat()
+    result = dg.materialize([asset], partition_key=wednesday, resources={"warehouse": warehouse})
+    (materialization,) = result.asset_materializations_for_node(asset.node_def.name)
+    assert materialization.metadata["window_start"].value == "2026-03-02T00:00:00+00:00"
+    assert materialization.metadata["window_end"].value == "2026-03-09T00:00:00+00:00"
+    with warehouse.connect() as conn:
+        weeks = conn.execute(text("SELECT DISTINCT week_start FROM analytics.weekly_member_rollup"))
+        # and the quiet week after it up to the next active one: bob's and carol's W2 (rows of zeros)
+        assert sorted(weeks.scalars()) == [W1, W2]
+        quiet = conn.execute(text("SELECT member_id, prs_opened FROM analytics.weekly_member_rollup "
+                                  "WHERE week_start = :w ORDER BY 1"), {"w": W2}).all()  # fmt: skip
+        assert [tuple(row) for row in quiet] == [(BOB, 0), (CAROL, 0)]
