@@ -84,6 +84,17 @@ def _nights(day: dt.date) -> dg.TimeWindow:
     return dg.TimeWindow(end - RECENT_LOOKBACK, end)
 
 
+def _full_builds(conn: Connection) -> dict[str, list[tuple]]:
+    """Each rollup mart built whole from all the history; the marts are emptied afterwards."""
+    _land(conn, None)
+    full = {}
+    for name in ROLLUPS:
+        materialize(conn, name)
+        full[name] = _rows(conn, name)
+    _clear(conn, (f"analytics.{name}" for name in ROLLUPS))
+    return full
+
+
 def test_the_weekly_and_monthly_marts_are_incremental_by_their_period() -> None:
     for name, grain in GRAINS.items():
         settings = model_config(name)
@@ -112,12 +123,7 @@ def test_a_run_window_widens_to_whole_weeks_and_months() -> None:
 
 def test_week_by_week_in_any_order_equals_a_full_build(warehouse: WarehouseResource) -> None:
     with warehouse.begin() as conn:
-        _land(conn, None)
-        full = {}
-        for name in ROLLUPS:
-            materialize(conn, name)
-            full[name] = _rows(conn, name)
-        _clear(conn, (f"analytics.{name}" for name in ROLLUPS))
+        full = _full_builds(conn)
         weeks = [W1 + dt.timedelta(weeks=n) for n in range(-1, 7)]
         for monday in reversed(weeks):
             start = dt.datetime.combine(monday, dt.time(), dt.UTC)
@@ -136,14 +142,9 @@ def test_nightly_refreshes_of_the_recent_weeks_equal_a_full_build(warehouse: War
     issue appears when it happens); each night rebuilds only the current and previous week. The person
     in two teams, the empty week W2 and carol's quiet weeks W4 and W5 come out as in the full build."""
     with warehouse.begin() as conn:
-        _land(conn, None)
-        full = {}
-        for name in ROLLUPS:
-            materialize(conn, name)
-            full[name] = _rows(conn, name)
+        full = _full_builds(conn)
         team_weeks = {row[0] for row in full["weekly_team_rollup"]}
         assert W6 - dt.timedelta(weeks=2) in team_weeks  # W4: a row of zeros in the full build
-        _clear(conn, (f"analytics.{name}" for name in ROLLUPS))
         day = W1 - dt.timedelta(days=1)
         while day <= W6 + dt.timedelta(days=6):
             _land(conn, dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), dt.UTC))
