@@ -17,6 +17,16 @@ prs AS (
 activity AS (
     SELECT * FROM {{ ref('int_rollup_activity') }} AS a
 ),
+-- the facts the run aggregates, set apart once (a filter on the CTEs above inside each join below would be
+-- evaluated again for every group)
+window_prs AS MATERIALIZED (
+    SELECT * FROM prs AS p
+    {% if is_incremental() %}WHERE {{ in_window('p.opened_week') }} OR {{ in_window('p.merged_week') }}{% endif %}
+),
+window_activity AS MATERIALIZED (
+    SELECT * FROM activity AS a
+    {% if is_incremental() %}WHERE {{ in_window('a.week_start') }}{% endif %}
+),
 fact_weeks AS (
     SELECT member_id, opened_week AS week_start FROM prs
     UNION
@@ -70,7 +80,7 @@ opened AS (
         count(*) AS prs_opened,
         avg(CASE WHEN p.is_linked THEN 1 ELSE 0 END) AS linkage_rate
     FROM groups AS g
-    JOIN prs AS p ON p.member_id = g.member_id
+    JOIN window_prs AS p ON p.member_id = g.member_id
     {% if is_incremental() %}WHERE {{ in_window('p.opened_week') }}{% endif %}
     GROUP BY g.group_kind, g.group_key, p.opened_week
 ),
@@ -96,7 +106,7 @@ merged AS (
         avg(CASE WHEN p.effective_is_ai_assisted THEN 1 ELSE 0 END)
             FILTER (WHERE p.effective_is_ai_assisted IS NOT NULL) AS ai_assisted_share
     FROM groups AS g
-    JOIN prs AS p ON p.member_id = g.member_id
+    JOIN window_prs AS p ON p.member_id = g.member_id
     WHERE p.merged_week IS NOT NULL {% if is_incremental() %}AND {{ in_window('p.merged_week') }}{% endif %}
     GROUP BY g.group_kind, g.group_key, p.merged_week
 ),
@@ -111,8 +121,8 @@ other AS (
         count(DISTINCT a.issue_id) AS jira_issues_completed,
         sum(a.story_points) AS story_points_completed
     FROM groups AS g
-    JOIN activity AS a ON a.member_id = g.member_id
-    WHERE a.week_start IS NOT NULL {% if is_incremental() %}AND {{ in_window('a.week_start') }}{% endif %}
+    JOIN window_activity AS a ON a.member_id = g.member_id
+    WHERE a.week_start IS NOT NULL
     GROUP BY g.group_kind, g.group_key, a.week_start
 )
 SELECT
