@@ -41,7 +41,7 @@ LANDED = (  # what the rollup fixture lands, cleared before each simulated night
     "analytics.jira_issues",
     "staging.copilot_seats",
 )
-PARTITIONS = asset_partitions("day", dt.date(2026, 1, 1))
+PARTITIONS = asset_partitions(dt.date(2026, 1, 1))
 W6 = W1 + dt.timedelta(weeks=5)
 # carol's next pull request after two quiet weeks (W4, W5): a refresh of W5 and W6 alone must still give
 # her, and every team, the zero rows of W4

@@ -65,9 +65,7 @@ def build_mart_asset(
     table = f"{MART_SCHEMA}.{spec.name}"
     settings = model_config(spec.name)
     partitions = (
-        asset_partitions(settings.partition_grain, start or resolve_start_date())
-        if settings.materialized == "incremental"
-        else None
+        asset_partitions(start or resolve_start_date()) if settings.materialized == "incremental" else None
     )
     documented = column_schema(spec.name)
 

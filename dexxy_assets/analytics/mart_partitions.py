@@ -1,4 +1,5 @@
-"""The partitions of an incremental mart (UTC days, or weeks starting Monday) and the window of a run."""
+"""The partitions of an incremental mart (UTC days; weeks starting Monday for a weekly partitions definition)
+and the window of a run, widened to the whole weeks or months of a weekly or monthly model."""
 
 from __future__ import annotations
 
@@ -23,10 +24,11 @@ def mart_partitions(grain: str, start: dt.date) -> dg.TimeWindowPartitionsDefini
     raise ValueError(f"no partitions for grain {grain!r}: day or week")
 
 
-def asset_partitions(grain: str, start: dt.date) -> dg.TimeWindowPartitionsDefinition:
-    """The partitions of a mart asset: the shared daily ones whatever the model's grain. One Dagster run holds
-    one partitions definition, and a `dexxy run` or a test materializes every asset over one range of days;
-    a weekly or monthly model widens each run's window to whole periods instead (``run_window``)."""
+def asset_partitions(start: dt.date) -> dg.TimeWindowPartitionsDefinition:
+    """The partitions of an incremental mart's asset: the shared daily ones, whatever the model's grain.
+    One Dagster run holds one partitions definition, and a `dexxy run` or a test materializes every asset
+    over one range of days; a weekly or monthly model widens each run's window to whole periods instead
+    (``run_window``)."""
     return daily_partitions(start)
 
 
