@@ -24,7 +24,7 @@ from resources.sql_template import ident
 MODELS_DIR = Path(__file__).resolve().parents[1] / "dbt_like_sql"
 MART_SCHEMA = "analytics"
 MATERIALIZATIONS = ("table", "view", "incremental", "ephemeral")  # ephemeral: staging/, inlined
-PARTITION_GRAINS = ("day", "week")
+PARTITION_GRAINS = ("day", "week", "month")
 
 
 class ModelNotFoundError(LookupError):
@@ -42,7 +42,8 @@ class ModelConfig:
     materialized: str = "table"
     event_time: str | None = None  # incremental: the column whose time puts a row in one partition
     unique_key: tuple[str, ...] = ()  # incremental: a row re-built in another partition leaves its old one
-    partition_grain: str = "day"  # incremental: 'day', or 'week' (Monday start, UTC)
+    # incremental: the periods a run rebuilds whole: 'day', 'week' (Monday start, UTC) or 'month'
+    partition_grain: str = "day"
 
 
 @dataclass(frozen=True)
@@ -74,11 +75,18 @@ def render_model(
     ``incremental`` is what ``is_incremental()`` answers: true only in a partition's run of an incremental
     model, so the same file also gives the full build.
     """
-    return _render(name, dict(variables or {}), incremental, project, frozenset())
+    return _render(
+        name, dict(variables or {}), incremental, project, frozenset(), ident(f"{MART_SCHEMA}.{name}")
+    )
 
 
 def _render(
-    name: str, variables: dict[str, str], incremental: bool, project: Path, seen: frozenset[str]
+    name: str,
+    variables: dict[str, str],
+    incremental: bool,
+    project: Path,
+    seen: frozenset[str],
+    this: str,
 ) -> str:
     if name in seen:
         raise ValueError(f"SQL models reference each other in a cycle: {' -> '.join([*seen, name])}")
@@ -87,7 +95,7 @@ def _render(
         if model_path(other, project).parent.name == "marts":
             return ident(f"{MART_SCHEMA}.{other}")
         # an inlined model is part of this one's query: it filters on the same window
-        return f"(\n{_render(other, variables, incremental, project, seen | {name})}\n)"
+        return f"(\n{_render(other, variables, incremental, project, seen | {name}, this)}\n)"
 
     def source(schema: str, table: str) -> str:
         return ident(f"{schema}.{table}")
@@ -97,6 +105,8 @@ def _render(
         "source": source,
         "config": _ignore_config,
         "is_incremental": lambda: incremental,
+        # dbt's {{ this }}: the relation being built; an incremental run may read what it already holds
+        "this": this,
     }
     return _render_file(model_path(name, project), variables, project, functions).strip().rstrip(";")
 
@@ -109,7 +119,13 @@ def model_config(name: str, project: Path = MODELS_DIR) -> ModelConfig:
         found.update(settings)
         return ""
 
-    functions = {"ref": _nothing, "source": _nothing, "config": config, "is_incremental": lambda: False}
+    functions = {
+        "ref": _nothing,
+        "source": _nothing,
+        "config": config,
+        "is_incremental": lambda: False,
+        "this": "",
+    }
     _render_file(model_path(name, project), {}, project, functions)
     materialized = found.get("materialized", "table")
     if materialized not in MATERIALIZATIONS:
@@ -145,7 +161,14 @@ def model_reads(name: str, project: Path = MODELS_DIR) -> ModelReads:
         tables.add(f"{schema}.{table}")
         return ""
 
-    functions = {"ref": ref, "source": source, "config": _ignore_config, "is_incremental": lambda: True}
+    # {{ this }} is the model's own table: no dependency
+    functions = {
+        "ref": ref,
+        "source": source,
+        "config": _ignore_config,
+        "is_incremental": lambda: True,
+        "this": "",
+    }
     _render_file(model_path(name, project), {}, project, functions)
     return ModelReads(frozenset(tables), frozenset(marts))
 

@@ -26,7 +26,8 @@ def at(day: dt.date, hours: float = 9) -> dt.datetime:
 
 def insert(conn: Connection, table: str, rows: Iterable[Mapping[str, Any]]) -> None:
     rows = list(rows)
-    copy_rows(conn, table, list(rows[0]), rows)
+    if rows:
+        copy_rows(conn, table, list(rows[0]), rows)
 
 
 def person(member_id: int, login: str, is_bot: bool = False) -> dict:
@@ -131,7 +132,37 @@ PULL_REQUESTS = [
 PR6_CYCLE = 169.5
 
 
-def load_rollup_fixture(conn: Connection) -> None:
+MERGE_FIELDS = ("cycle_time_hours", "coding_time_hours", "pickup_time_hours", "review_phase_hours")
+
+
+def as_of(rows: Iterable[Mapping[str, Any]], moment: dt.datetime | None) -> list[dict]:
+    """The pull requests as a sync at ``moment`` saw them: not yet opened ones absent, not yet merged ones
+    open (without the times a merge gives)."""
+    seen = []
+    for row in rows:
+        if moment is not None and row["created_at"] >= moment:
+            continue
+        if moment is not None and row["merged_at"] is not None and row["merged_at"] >= moment:
+            row = {**row, "state": "open", "merged_at": None, "updated_at": row["created_at"]}
+            row.update(dict.fromkeys((*MERGE_FIELDS, "deploy_time_hours")))
+        seen.append(dict(row))
+    return seen
+
+
+def before(moment: dt.datetime | None, value: dt.datetime | dt.date | None) -> bool:
+    """Whether a fact at ``value`` was synced by ``moment`` (a day counts once it is over)."""
+    if moment is None or value is None:
+        return True
+    if not isinstance(value, dt.datetime):
+        value = dt.datetime.combine(value + dt.timedelta(days=1), dt.time(), dt.UTC)
+    return value <= moment
+
+
+def load_rollup_fixture(
+    conn: Connection, moment: dt.datetime | None = None, extra_prs: Iterable[Mapping[str, Any]] = ()
+) -> None:
+    """The fixture's rows; with ``moment``, only what a sync at that moment had landed (an incremental
+    build's history as it grows)."""
     insert(
         conn,
         "analytics.team_members",
@@ -170,49 +201,53 @@ def load_rollup_fixture(conn: Connection) -> None:
             )
         ],
     )
-    insert(conn, "analytics.pull_requests", PULL_REQUESTS)
+    insert(conn, "analytics.pull_requests", as_of([*PULL_REQUESTS, *extra_prs], moment))
     review = {"pr_id": 1, "repository": "acme/api", "pr_number": 1, "state": "APPROVED"}
     insert(
         conn,
         "analytics.pr_reviews",
         [
-            {
-                **review,
-                "review_id": 11,
-                "reviewer_id": CAROL,
-                "reviewer_login": "carol",
-                "reviewer_is_bot": False,
-                "is_self_review": False,
-                "submitted_at": at(W1, 12),
-            },
-            {
-                **review,
-                "review_id": 12,
-                "reviewer_id": BOB,
-                "reviewer_login": "bob",
-                "reviewer_is_bot": False,
-                "is_self_review": False,
-                "submitted_at": at(W1, 13),
-            },
-            {
-                **review,
-                "review_id": 13,
-                "reviewer_id": ALICE,
-                "reviewer_login": "alice",
-                "reviewer_is_bot": False,
-                "is_self_review": True,
-                "submitted_at": at(W1, 13),
-                "state": "COMMENTED",
-            },
-            {
-                **review,
-                "review_id": 14,
-                "reviewer_id": BOT,
-                "reviewer_login": "renovate[bot]",
-                "reviewer_is_bot": True,
-                "is_self_review": False,
-                "submitted_at": at(W1, 13),
-            },
+            row
+            for row in [
+                {
+                    **review,
+                    "review_id": 11,
+                    "reviewer_id": CAROL,
+                    "reviewer_login": "carol",
+                    "reviewer_is_bot": False,
+                    "is_self_review": False,
+                    "submitted_at": at(W1, 12),
+                },
+                {
+                    **review,
+                    "review_id": 12,
+                    "reviewer_id": BOB,
+                    "reviewer_login": "bob",
+                    "reviewer_is_bot": False,
+                    "is_self_review": False,
+                    "submitted_at": at(W1, 13),
+                },
+                {
+                    **review,
+                    "review_id": 13,
+                    "reviewer_id": ALICE,
+                    "reviewer_login": "alice",
+                    "reviewer_is_bot": False,
+                    "is_self_review": True,
+                    "submitted_at": at(W1, 13),
+                    "state": "COMMENTED",
+                },
+                {
+                    **review,
+                    "review_id": 14,
+                    "reviewer_id": BOT,
+                    "reviewer_login": "renovate[bot]",
+                    "reviewer_is_bot": True,
+                    "is_self_review": False,
+                    "submitted_at": at(W1, 13),
+                },
+            ]
+            if before(moment, row["submitted_at"])
         ],
     )
     link = {"repository": "acme/api", "key_rank": 1}
@@ -230,39 +265,43 @@ def load_rollup_fixture(conn: Connection) -> None:
         conn,
         "analytics.ai_usage_daily",
         [
-            {
-                **usage,
-                "day": W1,
-                "github_login": "alice",
-                "member_id": ALICE,
-                "code_generation_activity_count": 10,
-                "code_acceptance_activity_count": 4,
-            },
-            {
-                **usage,
-                "day": W1 + dt.timedelta(days=1),
-                "github_login": "alice",
-                "member_id": ALICE,
-                "code_generation_activity_count": 10,
-                "code_acceptance_activity_count": 2,
-            },
-            {
-                **usage,
-                "day": W1 + dt.timedelta(days=2),
-                "github_login": "alice",
-                "member_id": ALICE,
-                "code_generation_activity_count": 0,
-                "code_acceptance_activity_count": 0,
-            },
-            {
-                **usage,
-                "day": W1,
-                "github_login": "bob",
-                "member_id": BOB,
-                "user_initiated_interaction_count": 3,
-                "code_generation_activity_count": 0,
-                "code_acceptance_activity_count": 0,
-            },
+            row
+            for row in [
+                {
+                    **usage,
+                    "day": W1,
+                    "github_login": "alice",
+                    "member_id": ALICE,
+                    "code_generation_activity_count": 10,
+                    "code_acceptance_activity_count": 4,
+                },
+                {
+                    **usage,
+                    "day": W1 + dt.timedelta(days=1),
+                    "github_login": "alice",
+                    "member_id": ALICE,
+                    "code_generation_activity_count": 10,
+                    "code_acceptance_activity_count": 2,
+                },
+                {
+                    **usage,
+                    "day": W1 + dt.timedelta(days=2),
+                    "github_login": "alice",
+                    "member_id": ALICE,
+                    "code_generation_activity_count": 0,
+                    "code_acceptance_activity_count": 0,
+                },
+                {
+                    **usage,
+                    "day": W1,
+                    "github_login": "bob",
+                    "member_id": BOB,
+                    "user_initiated_interaction_count": 3,
+                    "code_generation_activity_count": 0,
+                    "code_acceptance_activity_count": 0,
+                },
+            ]
+            if before(moment, row["day"])
         ],
     )
     issue = {
@@ -279,32 +318,36 @@ def load_rollup_fixture(conn: Connection) -> None:
         conn,
         "analytics.jira_issues",
         [
-            {
-                **issue,
-                "issue_id": 1,
-                "issue_key": "API-1",
-                "assignee_member_id": ALICE,
-                "story_points": 5,
-                "status_category": "done",
-                "done_at": at(W1 + dt.timedelta(days=2)),
-            },
-            {
-                **issue,
-                "issue_id": 2,
-                "issue_key": "API-2",
-                "assignee_member_id": BOB,
-                "story_points": 3,
-                "status_category": "done",
-                "done_at": at(W3, 5),
-            },
-            {
-                **issue,
-                "issue_id": 3,
-                "issue_key": "API-3",
-                "assignee_member_id": ALICE,
-                "story_points": 8,
-                "status_category": "indeterminate",
-                "done_at": None,
-            },
+            row
+            for row in [
+                {
+                    **issue,
+                    "issue_id": 1,
+                    "issue_key": "API-1",
+                    "assignee_member_id": ALICE,
+                    "story_points": 5,
+                    "status_category": "done",
+                    "done_at": at(W1 + dt.timedelta(days=2)),
+                },
+                {
+                    **issue,
+                    "issue_id": 2,
+                    "issue_key": "API-2",
+                    "assignee_member_id": BOB,
+                    "story_points": 3,
+                    "status_category": "done",
+                    "done_at": at(W3, 5),
+                },
+                {
+                    **issue,
+                    "issue_id": 3,
+                    "issue_key": "API-3",
+                    "assignee_member_id": ALICE,
+                    "story_points": 8,
+                    "status_category": "indeterminate",
+                    "done_at": None,
+                },
+            ]
+            if before(moment, row["done_at"])
         ],
     )

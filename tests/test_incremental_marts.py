@@ -200,23 +200,10 @@ def _project_copy(tmp_path: Path) -> Path:
     return project
 
 
-def test_a_weekly_table_keyed_by_week_start_builds_week_by_week(
-    warehouse: WarehouseResource, tmp_path: Path
-) -> None:
-    """A weekly rollup (``week_start date``, Monday, UTC) as a weekly incremental model: each week's window
-    aggregates whole weeks, so the weeks together equal the full build."""
-    project = _project_copy(tmp_path)
-    model = project / "marts" / "jira_linkage_weekly.sql"
-    header = (
-        "{{ config(materialized='incremental', unique_key=['repository', 'week_start'], "
-        "event_time='week_start', partition_grain='week') }}\n"
-    )
-    body = model.read_text().replace(
-        "WHERE p.created_at IS NOT NULL AND NOT p.author_is_bot",
-        "WHERE p.created_at IS NOT NULL AND NOT p.author_is_bot\n"
-        "    {% if is_incremental() %} AND {{ in_window('p.created_at') }} {% endif %}",
-    )
-    model.write_text(header + body)
+def test_a_weekly_table_keyed_by_week_start_builds_week_by_week(warehouse: WarehouseResource) -> None:
+    """A weekly mart (``week_start date``, Monday, UTC) incremental by week: each week's window aggregates
+    whole weeks, so the weeks together equal the full build."""
+    assert model_config("jira_linkage_weekly").partition_grain == "week"
     # Sunday 23:30 UTC and Monday 00:30 UTC fall in two weeks; one before the first week, one far later
     opened = [
         dt.datetime(2026, 2, 20, 12, tzinfo=dt.UTC),
@@ -241,6 +228,6 @@ def test_a_weekly_table_keyed_by_week_start_builds_week_by_week(
         ]
         conn.execute(text("DELETE FROM analytics.jira_linkage_weekly"))
         for window in _windows(weekly):
-            materialize(conn, "jira_linkage_weekly", window, project)
+            materialize(conn, "jira_linkage_weekly", window)
         weeks = conn.execute(text("SELECT * FROM analytics.jira_linkage_weekly ORDER BY week_start")).all()
     assert weeks == full

@@ -1,7 +1,11 @@
 -- Per team and week (Monday, UTC): Copilot adoption (share of the team's seats active in the week, in
 -- tiers) beside the team's median cycle time and change failure rate, and the week's AI-assisted pull
 -- requests beside the others. Bots excluded; a person in two teams counts in each.
--- week_start is the partition key: a weekly-incremental build keeps the rows of its window only.
+-- Incremental by whole weeks (week_start): a run builds the weeks of its window and every week of
+-- weekly_team_rollup it does not hold yet (an empty week the rollup added before its window), each from all
+-- of that week's facts.
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key=['week_start', 'team_key'],
+          event_time='week_start', partition_grain='week') }}
 WITH members AS (
     SELECT g.group_key AS team_key, g.member_id
     FROM {{ ref('int_rollup_groups') }} AS g
@@ -10,6 +14,12 @@ WITH members AS (
 weeks AS (
     SELECT r.week_start, r.team_key, r.team_name, r.prs_merged, r.cycle_time_median_hours
     FROM {{ ref('weekly_team_rollup') }} AS r
+    {% if is_incremental() %}
+    WHERE {{ in_window('r.week_start') }}
+        OR NOT EXISTS (
+            SELECT 1 FROM {{ this }} AS built WHERE built.team_key = r.team_key AND built.week_start = r.week_start
+        )
+    {% endif %}
 ),
 seat_holders AS (
     -- each seat's team member: by GitHub id, else by login
@@ -31,7 +41,7 @@ seat_weeks AS (
 active_weeks AS (
     SELECT DISTINCT a.member_id, a.week_start
     FROM {{ ref('int_rollup_activity') }} AS a
-    WHERE a.kind = 'copilot'
+    WHERE a.kind = 'copilot' AND a.week_start IN (SELECT week_start FROM weeks)
 ),
 adoption AS (
     SELECT
@@ -55,6 +65,7 @@ merged AS (
         rv.is_reverted
     FROM members AS mb
     JOIN {{ ref('int_rollup_pull_requests') }} AS p ON p.member_id = mb.member_id
+    JOIN weeks AS w ON w.team_key = mb.team_key AND w.week_start = p.merged_week
     JOIN {{ ref('int_pr_reverted') }} AS rv ON rv.pr_id = p.pr_id
     WHERE p.merged_week IS NOT NULL AND p.effective_is_ai_assisted IS NOT NULL
 ),

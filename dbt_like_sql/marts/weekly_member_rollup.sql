@@ -1,5 +1,8 @@
 -- Per person (bots excluded) and week (Monday, UTC): the metrics of int_weekly_rollup (docs/metrics.md).
--- week_start is the partition key: a weekly-incremental build keeps the rows of its window only.
+-- Incremental by whole weeks (week_start): int_weekly_rollup returns a run's weeks and the empty weeks next
+-- to them (docs/data-model.md).
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key=['week_start', 'member_id'],
+          event_time='week_start', partition_grain='week') }}
 SELECT
     r.week_start,
     m.member_id,

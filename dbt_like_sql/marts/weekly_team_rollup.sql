@@ -1,6 +1,9 @@
 -- Per team and week (Monday, UTC): the metrics of int_weekly_rollup (docs/metrics.md) over the team's
 -- current members (bots excluded). A person in two teams counts in each.
--- week_start is the partition key: a weekly-incremental build keeps the rows of its window only.
+-- Incremental by whole weeks (week_start): int_weekly_rollup returns a run's weeks and the empty weeks next
+-- to them (docs/data-model.md).
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key=['week_start', 'team_key'],
+          event_time='week_start', partition_grain='week') }}
 WITH sizes AS (
     SELECT tm.team_key, count(*) AS members_count
     FROM {{ ref('team_memberships') }} AS tm

@@ -2,6 +2,11 @@
 -- place they are computed, so weekly_member_rollup and weekly_team_rollup cannot disagree. Team weeks run
 -- from the first to the last week with any activity; a person's from their first to their last active week.
 -- Weeks in between without activity are rows of zeros (medians NULL).
+-- In an incremental run (whole weeks) it returns the window's weeks, aggregated over the facts of those
+-- weeks only, and the empty weeks of each group's span that lead up to the window or follow it until the
+-- group's next active week: activity after a gap makes those weeks rows of zeros, and they may lie
+-- before the weeks a run refreshes. The spans come from every week's facts, so a week built alone is the
+-- week of the full build.
 {{ config(materialized='ephemeral') }}  -- inlined into the models that ref() it
 WITH groups AS (
     SELECT * FROM {{ ref('int_rollup_groups') }} AS g
@@ -12,6 +17,16 @@ prs AS (
 activity AS (
     SELECT * FROM {{ ref('int_rollup_activity') }} AS a
 ),
+-- the facts the run aggregates, set apart once (a filter on the CTEs above inside each join below would be
+-- evaluated again for every group)
+window_prs AS MATERIALIZED (
+    SELECT * FROM prs AS p
+    {% if is_incremental() %}WHERE {{ in_window('p.opened_week') }} OR {{ in_window('p.merged_week') }}{% endif %}
+),
+window_activity AS MATERIALIZED (
+    SELECT * FROM activity AS a
+    {% if is_incremental() %}WHERE {{ in_window('a.week_start') }}{% endif %}
+),
 fact_weeks AS (
     SELECT member_id, opened_week AS week_start FROM prs
     UNION
@@ -20,14 +35,28 @@ fact_weeks AS (
     SELECT member_id, week_start FROM activity WHERE week_start IS NOT NULL
 ),
 all_weeks AS (
-    SELECT min(week_start) AS first_week, max(week_start) AS last_week FROM fact_weeks
+    -- a team's span is every person's first to last active week; the last active weeks before and after
+    -- the run's window bound the empty weeks that lead to it and follow it
+    SELECT
+        min(week_start) AS first_week,
+        max(week_start) AS last_week,
+        max(week_start) FILTER (WHERE week_start < '{{ var("window_start") }}'::timestamptz) AS before_window,
+        min(week_start) FILTER (WHERE week_start >= '{{ var("window_end") }}'::timestamptz) AS after_window
+    FROM fact_weeks
 ),
 spans AS (
-    SELECT 'team' AS group_kind, t.team_key AS group_key, a.first_week, a.last_week
+    SELECT
+        'team' AS group_kind, t.team_key AS group_key, a.first_week, a.last_week, a.before_window, a.after_window
     FROM {{ ref('teams') }} AS t
     CROSS JOIN all_weeks AS a
     UNION ALL
-    SELECT g.group_kind, g.group_key, min(f.week_start), max(f.week_start)
+    SELECT
+        g.group_kind,
+        g.group_key,
+        min(f.week_start),
+        max(f.week_start),
+        max(f.week_start) FILTER (WHERE f.week_start < '{{ var("window_start") }}'::timestamptz),
+        min(f.week_start) FILTER (WHERE f.week_start >= '{{ var("window_end") }}'::timestamptz)
     FROM groups AS g
     JOIN fact_weeks AS f ON f.member_id = g.member_id
     WHERE g.group_kind = 'member'
@@ -37,6 +66,11 @@ grid AS (
     SELECT s.group_kind, s.group_key, week::date AS week_start
     FROM spans AS s
     CROSS JOIN LATERAL generate_series(s.first_week, s.last_week, interval '1 week') AS week
+    {% if is_incremental() %}
+    WHERE {{ in_window('week') }}
+        OR (week > s.before_window AND week < '{{ var("window_start") }}'::timestamptz)
+        OR (week >= '{{ var("window_end") }}'::timestamptz AND week < s.after_window)
+    {% endif %}
 ),
 opened AS (
     SELECT
@@ -46,7 +80,8 @@ opened AS (
         count(*) AS prs_opened,
         avg(CASE WHEN p.is_linked THEN 1 ELSE 0 END) AS linkage_rate
     FROM groups AS g
-    JOIN prs AS p ON p.member_id = g.member_id
+    JOIN window_prs AS p ON p.member_id = g.member_id
+    {% if is_incremental() %}WHERE {{ in_window('p.opened_week') }}{% endif %}
     GROUP BY g.group_kind, g.group_key, p.opened_week
 ),
 merged AS (
@@ -71,8 +106,8 @@ merged AS (
         avg(CASE WHEN p.effective_is_ai_assisted THEN 1 ELSE 0 END)
             FILTER (WHERE p.effective_is_ai_assisted IS NOT NULL) AS ai_assisted_share
     FROM groups AS g
-    JOIN prs AS p ON p.member_id = g.member_id
-    WHERE p.merged_week IS NOT NULL
+    JOIN window_prs AS p ON p.member_id = g.member_id
+    WHERE p.merged_week IS NOT NULL {% if is_incremental() %}AND {{ in_window('p.merged_week') }}{% endif %}
     GROUP BY g.group_kind, g.group_key, p.merged_week
 ),
 other AS (
@@ -86,7 +121,7 @@ other AS (
         count(DISTINCT a.issue_id) AS jira_issues_completed,
         sum(a.story_points) AS story_points_completed
     FROM groups AS g
-    JOIN activity AS a ON a.member_id = g.member_id
+    JOIN window_activity AS a ON a.member_id = g.member_id
     WHERE a.week_start IS NOT NULL
     GROUP BY g.group_kind, g.group_key, a.week_start
 )

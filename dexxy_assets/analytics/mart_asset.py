@@ -11,9 +11,9 @@ import dagster as dg
 from sqlalchemy import Connection, text
 
 from dexxy_assets import asset_metadata
-from dexxy_assets.analytics.mart_partitions import mart_partitions, run_window
+from dexxy_assets.analytics.mart_partitions import asset_partitions, run_window
 from dexxy_assets.analytics.materializations import Window, materialize
-from dexxy_assets.automation import after_any_upstream, after_upstream_partitions
+from dexxy_assets.automation import after_any_upstream, after_upstream_partitions, recent_partitions
 from dexxy_assets.model_docs import column_schema
 from dexxy_assets.partitions import resolve_start_date
 from dexxy_assets.sql_models import MART_SCHEMA, model_config
@@ -57,14 +57,15 @@ class MartSpec:
 def build_mart_asset(
     spec: MartSpec, publishers: Mapping[str, dg.AssetKey], start: dt.date | None = None
 ) -> dg.AssetsDefinition:
-    """The mart's asset; an incremental model's is partitioned (by day or week from ``start``, by default
-    DEXXY_START_DATE) and each run replaces its partitions' window."""
+    """The mart's asset; an incremental model's is daily-partitioned (from ``start``, by default
+    DEXXY_START_DATE) and each run replaces its partitions' window, widened to whole weeks or months for a
+    model of that grain. A daily model follows its upstream partitions; a weekly or monthly one, whose
+    periods also change with what its unpartitioned upstream marts learn late (an incident after a
+    deployment's week), refreshes its recent periods only (``recent_partitions``)."""
     table = f"{MART_SCHEMA}.{spec.name}"
     settings = model_config(spec.name)
     partitions = (
-        mart_partitions(settings.partition_grain, start or resolve_start_date())
-        if settings.materialized == "incremental"
-        else None
+        asset_partitions(start or resolve_start_date()) if settings.materialized == "incremental" else None
     )
     documented = column_schema(spec.name)
 
@@ -82,10 +83,14 @@ def build_mart_asset(
         },
         partitions_def=partitions,
         backfill_policy=dg.BackfillPolicy.single_run() if partitions else None,
-        automation_condition=after_upstream_partitions() if partitions else after_any_upstream(),
+        automation_condition=_automation(settings.partition_grain if partitions else None),
     )
     def mart(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
-        window = run_window(partitions, context.partition_time_window) if partitions else None
+        window = (
+            run_window(partitions, context.partition_time_window, settings.partition_grain)
+            if partitions
+            else None
+        )
         with warehouse.begin() as conn:
             written = materialize(conn, spec.name, window)
             rows, sample, schema = _describe(conn, table)
@@ -102,3 +107,11 @@ def build_mart_asset(
         return dg.MaterializeResult(metadata=metadata)
 
     return mart
+
+
+def _automation(grain: str | None) -> dg.AutomationCondition:
+    if grain is None:
+        return after_any_upstream()
+    if grain == "day":
+        return after_upstream_partitions()
+    return recent_partitions(grain)
