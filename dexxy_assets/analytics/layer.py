@@ -11,7 +11,16 @@ from dexxy_assets.analytics.mart_asset import MartSpec
 from dexxy_assets.analytics.people_marts import PEOPLE_MARTS
 from dexxy_assets.analytics.team_marts import TEAM_MARTS
 
-ANALYTICS_MARTS: tuple[MartSpec, ...] = (*PEOPLE_MARTS, *TEAM_MARTS, *DORA_MARTS)
+INSIGHT_MARTS = (
+    MartSpec(
+        name="weekly_insights",
+        description="Per team and week: a short LLM-written narrative (headline, observations, one suggested "
+        "focus) of processing/weekly_insights, beside the weekly rollups.",
+        preview_columns=["week_start", "team_name", "headline"],
+    ),
+)
+
+ANALYTICS_MARTS: tuple[MartSpec, ...] = (*PEOPLE_MARTS, *TEAM_MARTS, *DORA_MARTS, *INSIGHT_MARTS)
 
 
 def build_analytics_checks() -> list[dg.AssetChecksDefinition]:
