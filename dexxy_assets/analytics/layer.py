@@ -10,6 +10,7 @@ from dexxy_assets.analytics.dora_marts import DORA_MARTS, build_dora_checks
 from dexxy_assets.analytics.mart_asset import MartSpec
 from dexxy_assets.analytics.people_marts import PEOPLE_MARTS
 from dexxy_assets.analytics.team_marts import TEAM_MARTS
+from dexxy_assets.analytics.weekly_charts import weekly_charts
 
 INSIGHT_MARTS = (
     MartSpec(
@@ -21,6 +22,11 @@ INSIGHT_MARTS = (
 )
 
 ANALYTICS_MARTS: tuple[MartSpec, ...] = (*PEOPLE_MARTS, *TEAM_MARTS, *DORA_MARTS, *INSIGHT_MARTS)
+
+
+def build_analytics_assets() -> list[dg.AssetsDefinition]:
+    """The analytics layer's Python assets (not SQL marts): the weekly charts."""
+    return [weekly_charts]
 
 
 def build_analytics_checks() -> list[dg.AssetChecksDefinition]:
