@@ -16,14 +16,14 @@ import pytest
 from click.testing import CliRunner
 from rich.console import Console
 
-from dexxy_assets.analytics.mart_asset import rebuild_mart
 from dexxy_assets.analytics.weekly_charts import latest_chart_paths, weekly_charts
 from dexxy_assets.cli.demo_summary import print_chart_paths
 from dexxy_assets.cli.main import cli
 from resources.environment import dexxy_home
 from resources.warehouse import WarehouseResource
 from tests.browser import headless_chromium
-from tests.rollup_fixtures import API, W1, W3, insert, load_rollup_fixture
+from tests.insight_fixtures import load_rolled_up_weeks
+from tests.rollup_fixtures import W3, insert
 
 CHARTS = ("ai_assisted_share", "cycle_time_breakdown", "dora_monthly")
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -38,9 +38,7 @@ def png_size(png: bytes) -> tuple[int, int]:
 def rolled_up(warehouse: WarehouseResource) -> WarehouseResource:
     """The rollup fixture's rollups, DORA months for the organisation and a DORA week for api."""
     with warehouse.begin() as conn:
-        load_rollup_fixture(conn)
-        rebuild_mart(conn, "weekly_member_rollup")
-        rebuild_mart(conn, "weekly_team_rollup")
+        load_rolled_up_weeks(conn)
         month = {"grain": "organisation", "grain_key": "acme", "deployment_days": 3, "changes_deployed": 3}
         insert(
             conn,
@@ -67,24 +65,6 @@ def rolled_up(warehouse: WarehouseResource) -> WarehouseResource:
                     "recovered_deployments": 0,
                     "deployment_frequency_band": "high",
                 },
-            ],
-        )
-        insert(
-            conn,
-            "analytics.dora_weekly",
-            [
-                {
-                    "week_start": W1,
-                    "grain": "team",
-                    "grain_key": API,
-                    "deployments": 4,
-                    "deployment_days": 3,
-                    "changes_deployed": 2,
-                    "failed_deployments": 1,
-                    "change_failure_rate": Decimal("0.25"),
-                    "recovered_deployments": 0,
-                    "deployment_frequency_band": "high",
-                }
             ],
         )
     return warehouse

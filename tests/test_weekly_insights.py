@@ -24,7 +24,8 @@ from dexxy_assets.processing.weekly_insights_asset import (
 from dexxy_assets.processing.weekly_insights_inputs import weekly_inputs
 from resources.groq_llm import GroqLLMResource
 from resources.warehouse import WarehouseResource
-from tests.rollup_fixtures import API, IDLE, W1, W2, W3, WEB, at, insert, load_rollup_fixture
+from tests.insight_fixtures import load_rolled_up_weeks
+from tests.rollup_fixtures import API, IDLE, W1, W2, W3, WEB, at, insert
 from tests.sandbox_fixtures import running_sandbox
 
 SPRINT = 7
@@ -44,9 +45,7 @@ def _llm(server, model: str = "sandbox") -> GroqLLMResource:  # type: ignore[no-
 def figures(warehouse: WarehouseResource) -> WarehouseResource:
     """The rollup fixture, its rollups, a DORA week for api and a sprint holding alice's issue API-1."""
     with warehouse.begin() as conn:
-        load_rollup_fixture(conn)
-        rebuild_mart(conn, "weekly_member_rollup")
-        rebuild_mart(conn, "weekly_team_rollup")
+        load_rolled_up_weeks(conn)
         conn.execute(text("UPDATE analytics.jira_issues SET sprint_ids = '{7}' WHERE issue_key = 'API-1'"))
         sprint = {"project_key": "API", "board_id": 1, "state": "closed", "removed_issues": 0}
         insert(
@@ -71,23 +70,6 @@ def figures(warehouse: WarehouseResource) -> WarehouseResource:
                     "carried_over_points": 8,
                     "completion_ratio": Decimal("0.625"),
                     "issue_completion_ratio": Decimal("0.5"),
-                }
-            ],
-        )
-        dora = {"grain": "team", "changes_deployed": 2, "recovered_deployments": 0, "failed_deployments": 1}
-        insert(
-            conn,
-            "analytics.dora_weekly",
-            [
-                {
-                    **dora,
-                    "week_start": W1,
-                    "grain_key": API,
-                    "deployments": 4,
-                    "deployment_days": 3,
-                    "lead_time_median_hours": Decimal("12.5"),
-                    "change_failure_rate": Decimal("0.25"),
-                    "deployment_frequency_band": "high",
                 }
             ],
         )

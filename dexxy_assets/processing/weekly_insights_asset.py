@@ -146,34 +146,27 @@ def build_weekly_insights_asset(partitions: dg.TimeWindowPartitionsDefinition) -
             conn.execute(_CLEAR, {"weeks": weeks})
             if rows:
                 upsert(conn, "processing.weekly_insights", list(rows[0]), rows, ["week_start", "team_key"])
-        malformed = sum(
-            1 for r in to_ask if r.custom_id in answers and custom_hashes[r.custom_id] not in cached
-        )
-        missing = sum(1 for r in to_ask if r.custom_id not in answers)
+        answered = [r for r in to_ask if r.custom_id in answers]
         problems = {
-            kind: count
-            for kind, count in (("llm.answer_malformed", malformed), ("llm.answer_missing", missing))
-            if count
+            "llm.answer_malformed": sum(1 for r in answered if custom_hashes[r.custom_id] not in cached),
+            "llm.answer_missing": len(to_ask) - len(answered),
         }
-        return dg.MaterializeResult(
-            metadata={
-                "dagster/row_count": len(rows),
-                "model": model,
-                "prompt_version": version,
-                "team_weeks": len(inputs),
-                "team_weeks_without_activity": len(inputs) - len(active),
-                "team_weeks_with_sprints": sum(1 for f in active.values() if f["sprints"]),
-                "cache_hits": len(active) - len(to_ask),
-                "llm_requests": usage.requests,
-                "llm_batches": usage.batches,
-                "prompt_tokens": usage.prompt_tokens,
-                "completion_tokens": usage.completion_tokens,
-                "estimated_cost_usd": usage.estimated_cost_usd(model),
-                "problems": sum(problems.values()),
-                "problems_by_kind": dg.MetadataValue.json(problems),
-                "headlines": dg.MetadataValue.md(_headlines(rows)),
-            }
-        )
+        problems = {kind: count for kind, count in problems.items() if count}
+        metadata: dict[str, Any] = {
+            "dagster/row_count": len(rows),
+            "model": model,
+            "prompt_version": version,
+            "weeks": [week.isoformat() for week in weeks],
+            "team_weeks": len(inputs),
+            "team_weeks_without_activity": len(inputs) - len(active),
+            "team_weeks_with_sprints": sum(1 for f in active.values() if f["sprints"]),
+            "cache_hits": len(active) - len(to_ask),
+            **usage.metadata(model),
+            "problems": sum(problems.values()),
+            "problems_by_kind": dg.MetadataValue.json(problems),
+            "headlines": dg.MetadataValue.md(_headlines(rows)),
+        }
+        return dg.MaterializeResult(metadata=metadata)
 
     return weekly_insights
 
