@@ -8,6 +8,7 @@ import io
 from collections.abc import Callable
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.dates import MO, DateFormatter, WeekdayLocator
 from matplotlib.figure import Figure
 
 from dexxy_assets.analytics.weekly_charts_data import ChartData
@@ -53,7 +54,8 @@ def cycle_time_breakdown(data: ChartData) -> bytes:
         axes.set_title(team.team_name, fontsize=10, loc="left")
         axes.set_ylabel("hours")
         axes.tick_params(axis="x", labelrotation=45, labelsize=8)
-    panels[0].legend(ncols=4, fontsize=8, loc="upper right")
+    handles, labels = panels[0].get_legend_handles_labels()
+    figure.legend(handles, labels, ncols=4, fontsize=8, loc="outside lower center")
     figure.suptitle("Cycle-time breakdown per week (median hours per phase, stacked)")
     return _png(figure)
 
@@ -73,6 +75,8 @@ def ai_assisted_share(data: ChartData) -> bytes:
         ]
         axes.plot([p[0] for p in points], [p[1] for p in points], marker="o", label=team.team_name)
     axes.set_ylim(0, 100)
+    axes.xaxis.set_major_locator(WeekdayLocator(byweekday=MO))
+    axes.xaxis.set_major_formatter(DateFormatter("%d %b"))
     axes.set_ylabel("% of merged pull requests")
     axes.legend(fontsize=8)
     axes.tick_params(axis="x", labelrotation=45, labelsize=8)
