@@ -164,3 +164,16 @@ def test_without_groq_the_asset_succeeds_and_says_why(figures: WarehouseResource
     assert metadata["dagster/row_count"] == 0
     assert _insights(figures) == []
     assert IDLE  # the idle team never gets a narrative either way
+
+
+def test_an_answer_without_the_schemas_shape_is_not_kept() -> None:
+    good = {"headline": " h ", "observations": ["a", "b", "", 3, "c", "d", "e"], "suggested_focus": "f"}
+    assert prompt.valid_answer(good) == {
+        "headline": "h",
+        "observations": ["a", "b", "c", "d"],  # blanks and non-strings dropped, at most four
+        "suggested_focus": "f",
+    }
+    assert prompt.valid_answer({**good, "observations": ["only one"]}) is None
+    assert prompt.valid_answer({**good, "headline": ""}) is None
+    assert prompt.valid_answer({"answer": "free text"}) is None
+    assert prompt.valid_answer(None) is None

@@ -28,7 +28,9 @@ INSIGHT_SCHEMA: dict[str, Any] = {
     "required": ["headline", "observations", "suggested_focus"],
     "properties": {
         "headline": {"type": "string"},
-        "observations": {"type": "array", "items": {"type": "string"}, "minItems": 2, "maxItems": 4},
+        # 2-4 items is asked in the prompt and checked in valid_answer: minItems / maxItems are not in every
+        # provider's strict-mode subset of JSON Schema, and a refused schema would fail every request
+        "observations": {"type": "array", "items": {"type": "string"}},
         "suggested_focus": {"type": "string"},
     },
 }
