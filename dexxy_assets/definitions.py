@@ -9,7 +9,7 @@ from typing import Any
 
 import dagster as dg
 
-from dexxy_assets.analytics.layer import ANALYTICS_MARTS, build_analytics_checks
+from dexxy_assets.analytics.layer import ANALYTICS_MARTS, build_analytics_assets, build_analytics_checks
 from dexxy_assets.analytics.mart_asset import build_mart_asset
 from dexxy_assets.checks.sql_checks import build_sql_check, ingest_problems_check
 from dexxy_assets.jobs import build_jobs
@@ -52,7 +52,7 @@ def build_definitions(sources: Iterable[Source]) -> dg.Definitions:
     ]
     versioned = [a for a in assets if a.partitions_def and any(a.code_versions_by_key.values())]
     shared = dg.Definitions(
-        assets=marts,
+        assets=[*marts, *build_analytics_assets()],
         asset_checks=[
             *(build_sql_check(ingest_problems_check(key)) for key in ingested),
             *build_analytics_checks(),

@@ -71,6 +71,19 @@ class LlmUsage:
         price_in, price_out = PRICES_PER_MILLION.get(model, (0.0, 0.0))
         return round((self.prompt_tokens * price_in + self.completion_tokens * price_out) / 1_000_000, 4)
 
+    def metadata(self, model: str) -> dict[str, int | float]:
+        """What a run of an LLM asset reports about its Groq use (requests, batches, tokens, cost)."""
+        return {
+            "llm_requests": self.requests,
+            "llm_batches": self.batches,
+            "llm_batches_resumed": self.batches_resumed,
+            "llm_batches_pending": self.batches_pending,
+            "llm_rate_limit_waits": self.budget_waits,
+            "prompt_tokens": self.prompt_tokens,
+            "completion_tokens": self.completion_tokens,
+            "estimated_cost_usd": self.estimated_cost_usd(model),
+        }
+
 
 @dataclass(frozen=True)
 class SubmittedBatch:

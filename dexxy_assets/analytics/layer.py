@@ -10,8 +10,23 @@ from dexxy_assets.analytics.dora_marts import DORA_MARTS, build_dora_checks
 from dexxy_assets.analytics.mart_asset import MartSpec
 from dexxy_assets.analytics.people_marts import PEOPLE_MARTS
 from dexxy_assets.analytics.team_marts import TEAM_MARTS
+from dexxy_assets.analytics.weekly_charts import weekly_charts
 
-ANALYTICS_MARTS: tuple[MartSpec, ...] = (*PEOPLE_MARTS, *TEAM_MARTS, *DORA_MARTS)
+INSIGHT_MARTS = (
+    MartSpec(
+        name="weekly_insights",
+        description="Per team and week: a short LLM-written narrative (headline, observations, one suggested "
+        "focus) of processing/weekly_insights, beside the weekly rollups.",
+        preview_columns=["week_start", "team_name", "headline"],
+    ),
+)
+
+ANALYTICS_MARTS: tuple[MartSpec, ...] = (*PEOPLE_MARTS, *TEAM_MARTS, *DORA_MARTS, *INSIGHT_MARTS)
+
+
+def build_analytics_assets() -> list[dg.AssetsDefinition]:
+    """The analytics layer's Python assets (not SQL marts): the weekly charts."""
+    return [weekly_charts]
 
 
 def build_analytics_checks() -> list[dg.AssetChecksDefinition]:

@@ -10,7 +10,8 @@ import time
 import click
 from rich.console import Console
 
-from dexxy_assets.cli.demo_summary import load_summary, print_summary
+from dexxy_assets.analytics.weekly_charts import latest_chart_paths
+from dexxy_assets.cli.demo_summary import load_summary, print_chart_paths, print_summary
 from dexxy_assets.cli.run_command import execute_range
 from resources.warehouse import resolve_database_url, warehouse_engine
 
@@ -54,6 +55,7 @@ def demo(days: int, seed: int) -> None:
         sys.exit(1)
     counts, weekly = load_summary(warehouse_engine(url))
     print_summary(console, counts, weekly)
+    print_chart_paths(console, latest_chart_paths())
     console.print(
         f"Done in {time.monotonic() - started:.0f}s (run {outcome.run_id}). "
         "Open the Dagster UI on the same data with [bold]make dev[/bold] → http://127.0.0.1:3000"

@@ -1,7 +1,9 @@
-"""What `dexxy demo` prints at the end: what was loaded, the Jira figures and the median cycle time per
-week."""
+"""What `dexxy demo` prints at the end: what was loaded, the Jira figures, the median cycle time per week
+and where the weekly charts are."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
@@ -67,3 +69,13 @@ def print_summary(console: Console, counts: dict[str, int], weekly: list[tuple])
     for week, merged, *medians in weekly:
         table.add_row(str(week), str(merged), *(f"{m:.1f}" if m is not None else "-" for m in medians))
     console.print(table)
+
+
+def print_chart_paths(console: Console, paths: list[Path]) -> None:
+    """Where the weekly charts (analytics/weekly_charts) were drawn, to open them."""
+    if not paths:
+        console.print("No weekly charts were drawn (no weekly rollup yet).")
+        return
+    console.print("Weekly charts ([bold]dexxy report --week W[/bold] puts them in one HTML page):")
+    for path in paths:
+        console.print(f"  {path}")

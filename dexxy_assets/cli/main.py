@@ -11,6 +11,7 @@ from dotenv import load_dotenv
 from dexxy_assets.cli.bench import bench
 from dexxy_assets.cli.demo import demo
 from dexxy_assets.cli.dev import dev
+from dexxy_assets.cli.report_command import report
 from dexxy_assets.cli.run_command import run
 from dexxy_assets.cli.sync_commands import sync
 from dexxy_assets.cli.warehouse_commands import warehouse
@@ -50,6 +51,7 @@ def sandbox() -> None:
 cli.add_command(bench)
 cli.add_command(demo)
 cli.add_command(dev)
+cli.add_command(report)
 cli.add_command(run)
 cli.add_command(sync)
 cli.add_command(warehouse)

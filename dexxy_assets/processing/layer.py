@@ -9,6 +9,7 @@ import dagster as dg
 from dexxy_assets.analytics.dora_settings import build_dora_settings_asset
 from dexxy_assets.processing.ai_detection_asset import build_ai_detection_asset
 from dexxy_assets.processing.llm_summary_asset import build_llm_summary_asset
+from dexxy_assets.processing.weekly_insights_asset import build_weekly_insights_asset
 from resources.groq_llm import GroqLLMResource
 
 GROUP = "processing"
@@ -20,6 +21,7 @@ def build_processing_definitions(partitions: dg.TimeWindowPartitionsDefinition) 
             build_ai_detection_asset(partitions),
             build_llm_summary_asset(partitions),
             build_dora_settings_asset(),
+            build_weekly_insights_asset(partitions),
         ],
         resources={"llm": GroqLLMResource()},
     )

@@ -8,7 +8,7 @@ finished: a crash at any point leaves either a batch to collect or answers in th
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from sqlalchemy import text
@@ -72,14 +72,26 @@ def cache_answers(
     return len(rows)
 
 
-class WarehouseBatchLedger:
-    """The ``BatchLedger`` of ``processing/pr_llm_summaries``, for one model and prompt version."""
+CacheWriter = Callable[[Any, Mapping[str, dict[str, Any] | None], Mapping[str, str], str, str], int]
 
-    def __init__(self, warehouse: WarehouseResource, model: str, version: str, hashes: Mapping[str, str]):
+
+class WarehouseBatchLedger:
+    """The ``BatchLedger`` of an LLM asset, for one model and prompt version; ``cache`` stores a finished
+    batch's answers (``ops.llm_cache`` for the pull-request summaries, the default)."""
+
+    def __init__(
+        self,
+        warehouse: WarehouseResource,
+        model: str,
+        version: str,
+        hashes: Mapping[str, str],
+        cache: CacheWriter = cache_answers,
+    ):
         self.warehouse = warehouse
         self.model = model
         self.version = version
         self.hashes = hashes  # custom_id -> content hash of this run's requests
+        self.cache = cache
 
     def pending(self) -> list[SubmittedBatch]:
         with self.warehouse.connect() as conn:
@@ -104,7 +116,7 @@ class WarehouseBatchLedger:
     def finished(self, outcome: BatchOutcome) -> None:
         with self.warehouse.begin() as conn:
             recorded = conn.execute(_REQUESTS, {"batch_id": outcome.batch_id}).scalar_one_or_none() or {}
-            cache_answers(conn, outcome.answers, recorded, self.model, self.version)
+            self.cache(conn, outcome.answers, recorded, self.model, self.version)
             conn.execute(
                 _FINISH,
                 {"batch_id": outcome.batch_id, "status": outcome.status, "answered": len(outcome.answers)},

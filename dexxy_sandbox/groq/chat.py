@@ -6,8 +6,9 @@ properties filled by type (all properties when none are required), enums with th
 what the prompt suggests (else the first), numbers within their bounds. Values come from simple keyword
 heuristics on the prompt, so a PR-summary schema (summary, change_type, risk, ai_usage {verdict, evidence},
 tech_areas...) gets plausible answers: "Co-authored-by: Claude" means AI-assisted, "Bump x from" a dependency
-update, "Revert" a revert; anything else is derived from a hash of the prompt. Tokens are counted as about
-four characters each.
+update, "Revert" a revert; anything else is derived from a hash of the prompt. A weekly team note (figures
+as JSON, a schema asking for headline, observations and suggested_focus) is written from the figures
+(``weekly_note``). Tokens are counted as about four characters each.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
+
+from dexxy_sandbox.groq.weekly_note import note_answer
 
 Json = dict[str, Any]
 
@@ -322,9 +325,10 @@ def answer(body: Json) -> str:
     if kind == "json_schema":
         spec = response_format.get("json_schema") or {}
         schema = spec.get("schema") or {"type": "object"}
-        return json.dumps(SchemaFiller(facts, schema).fill(schema), ensure_ascii=False)
+        note = note_answer(text, schema)  # a weekly team note is written from its figures
+        return json.dumps(note or SchemaFiller(facts, schema).fill(schema), ensure_ascii=False)
     if kind == "json_object":
-        return json.dumps(json_object(facts), ensure_ascii=False)
+        return json.dumps(note_answer(text, None) or json_object(facts), ensure_ascii=False)
     return plain_text(facts)
 
 
