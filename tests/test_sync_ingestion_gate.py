@@ -8,11 +8,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-import dagster as dg
 import pytest
 from sqlalchemy import text
 
-from dexxy_assets.definitions import defs
 from dexxy_assets.sync import state
 from dexxy_assets.sync.admin_actions import schedule
 from dexxy_assets.sync.ingestion_hooks import AUTOMATION_TAG
@@ -24,30 +22,13 @@ from dexxy_assets.sync.scope_changes import (
     resume_source,
 )
 from dexxy_sandbox.server import SandboxServer
-from resources.github import GitHubResource
 from resources.warehouse import WarehouseResource
 from sensors.stale_code_version import RANGE_END_TAG, RANGE_START_TAG
-from tests.github_runs import github_resource, materialize_range
+from tests.github_runs import github_resource, materialize_range, materialize_selection
 from tests.sandbox_fixtures import running_sandbox
 from tests.test_github_assets import PULL_REQUEST_ASSETS
 
 DAYS = (dt.date(2026, 6, 25), dt.date(2026, 6, 29))
-
-
-def materialize_selection(
-    warehouse: WarehouseResource, github: GitHubResource, selection: str, tags: dict[str, str]
-) -> dg.ExecuteInProcessResult:
-    """The real definitions' ``selection`` with the run's ``tags`` (here: the automation's tag). Main has
-    the same helper in tests/github_runs.py since the alerts branch; this copy goes once both are merged."""
-    definitions = defs()
-    return dg.materialize(
-        assets=[*definitions.assets, *definitions.asset_checks],  # type: ignore[list-item]
-        selection=selection,
-        resources={**(definitions.resources or {}), "warehouse": warehouse, "github": github},
-        instance=dg.DagsterInstance.ephemeral(),
-        tags=tags,
-        raise_on_error=False,
-    )
 
 
 @pytest.fixture(scope="module")
