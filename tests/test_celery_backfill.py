@@ -146,11 +146,15 @@ def run_command(args: list[str], env: dict[str, str], log_dir: Path) -> None:
 
 @contextmanager
 def celery_workers(env: dict[str, str], log_dir: Path) -> Iterator[Callable[[], None]]:
-    """Start two `dagster-celery worker` processes (each in its own process group); yield a function that
-    waits until both consume from the broker; always stop them (and the `celery worker` each starts)."""
+    """Start the first `dagster-celery worker` (each in its own process group); yield a function that waits
+    until it consumes from the broker, then starts the second and waits for it; always stop them (and the
+    `celery worker` each starts).
+
+    One after the other: on a fresh broker database each worker creates kombu's and Celery's tables on
+    connect, and two doing it at once collide (`CREATE SEQUENCE queue_id_sequence`: duplicate key)."""
     with ExitStack() as stack:
-        workers = []
-        for name in WORKERS:
+
+        def start(name: str) -> subprocess.Popen[bytes]:
             log = stack.enter_context((log_dir / f"{name}.log").open("wb"))
             process = subprocess.Popen(
                 [
@@ -176,11 +180,15 @@ def celery_workers(env: dict[str, str], log_dir: Path) -> Iterator[Callable[[], 
                 start_new_session=True,
             )
             stack.callback(stop_worker, process)
-            workers.append(process)
+            return process
+
+        first, *others = WORKERS
+        started = [(first, start(first))]  # it starts while the in-process run runs
 
         def wait_until_ready() -> None:
-            for name, process in zip(WORKERS, workers, strict=True):
-                wait_for_worker(name, process, log_dir / f"{name}.log")
+            wait_for_worker(first, started[0][1], log_dir / f"{first}.log")
+            for name in others:
+                wait_for_worker(name, start(name), log_dir / f"{name}.log")
 
         yield wait_until_ready
 
