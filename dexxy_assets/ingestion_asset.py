@@ -57,6 +57,7 @@ class Landed:
     per_day_extra: Mapping[dt.date, Mapping[str, Any]] | None = None
     status: str = "success"  # ops.sync_log status
     detail: dict[str, Any] | None = None
+    note: str | None = None  # beside an active sync state (`dexxy sync status`): why it landed nothing
     check_results: Sequence[dg.AssetCheckResult] = ()
 
 
@@ -180,7 +181,9 @@ def build_ingestion_asset(spec: IngestionSpec) -> dg.AssetsDefinition:
                         scope=scope,
                     )
                     if gated:
-                        sync_hooks.succeeded(conn, source, scope, entity.key.to_user_string(), days)
+                        sync_hooks.succeeded(
+                            conn, source, scope, entity.key.to_user_string(), days, note=out.note
+                        )
                     schemas[entity.key] = asset_metadata.table_schema(conn, entity.table)
         except Exception as error:
             if gated:

@@ -82,6 +82,12 @@ def test_the_default_run_loads_github_when_the_org_has_no_copilot(warehouse: War
         (key, UNAVAILABLE_STATUS) for key in sorted(COPILOT_KEYS)
     ]
     assert all("404" in reason for _, _, reason in logged)
+    with warehouse.connect() as conn:  # `dexxy sync status` says why Copilot holds nothing
+        states = conn.execute(
+            text("SELECT entity, status, reason FROM ops.sync_state WHERE source = 'copilot' ORDER BY entity")
+        ).all()
+    assert [(entity, status) for entity, status, _ in states] == [(k, "active") for k in sorted(COPILOT_KEYS)]
+    assert all("404" in (reason or "") for _, _, reason in states)
     # a report 404 is confirmed once on the seats endpoint; the other days are not asked
     assert report_requests["/orgs/{org}/copilot/metrics/reports/organization-1-day"] == 1
 

@@ -70,6 +70,7 @@ def _load_seats(run: ingest.IngestionRun) -> ingest.LandingStep:
                 run_wide={"preview": asset_metadata.preview(rows, columns), **availability.metadata()},
                 status=availability.sync_status,
                 detail=availability.sync_detail(),
+                note=availability.reason() or None,
                 check_results=[availability.check_result()],
             )
         }
@@ -204,6 +205,7 @@ def _usage_report_load(report: UsageReport) -> Callable[[ingest.IngestionRun], i
                     },
                     status=availability.sync_status,
                     detail=availability.sync_detail(),
+                    note=availability.reason() or None,
                     check_results=[availability.check_result()],
                 )
             }

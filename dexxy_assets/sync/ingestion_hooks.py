@@ -92,8 +92,10 @@ def start(
         return Gate(None, state.added_scopes(conn, source), state.stopped_scopes(conn, source))
 
 
-def succeeded(conn: Connection, source: str, scope: str, entity: str, days: list[dt.date]) -> None:
-    state.record_success(conn, source, scope, entity, (min(days), max(days)) if days else None)
+def succeeded(
+    conn: Connection, source: str, scope: str, entity: str, days: list[dt.date], *, note: str | None = None
+) -> None:
+    state.record_success(conn, source, scope, entity, (min(days), max(days)) if days else None, note=note)
 
 
 def classified_code(error: BaseException) -> str:

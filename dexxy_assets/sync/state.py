@@ -59,12 +59,14 @@ _SET_STATUS = text(
 )
 _SUCCESS = text(
     "INSERT INTO ops.sync_state (source, scope, entity, status, last_success_at, window_start, window_end, "
-    "                            updated_at) "
-    "VALUES (:source, :scope, :entity, 'active', now(), :start, :end, now()) "
+    "                            reason, updated_at) "
+    "VALUES (:source, :scope, :entity, 'active', now(), :start, :end, :note, now()) "
     "ON CONFLICT (source, scope, entity) DO UPDATE SET last_success_at = now(), "
     "window_start = EXCLUDED.window_start, window_end = EXCLUDED.window_end, updated_at = now(), "
     "status = CASE WHEN ops.sync_state.status IN ('paused', 'disabled') THEN ops.sync_state.status "
-    "              ELSE 'active' END"
+    "              ELSE 'active' END, "
+    "reason = CASE WHEN ops.sync_state.status IN ('paused', 'disabled') THEN ops.sync_state.reason "
+    "              ELSE EXCLUDED.reason END"
 )
 _SOURCE_ACTIVE = text(
     "UPDATE ops.sync_state SET status = 'active', updated_at = now() "
@@ -118,13 +120,21 @@ def set_status(
 
 
 def record_success(
-    conn: Connection, source: str, scope: str, entity: str, window: tuple[dt.date, dt.date] | None
+    conn: Connection,
+    source: str,
+    scope: str,
+    entity: str,
+    window: tuple[dt.date, dt.date] | None,
+    *,
+    note: str | None = None,
 ) -> None:
     """A sync of ``entity`` succeeded over ``window`` (None: a snapshot). A paused row stays paused; the
     source's own row (created ``pending`` by a schedule or a trigger) turns active with it. A scope's row
-    is left to its onboarding (all of its runs decide)."""
+    is left to its onboarding (all of its runs decide). ``note`` (why the sync landed nothing, e.g. no
+    Copilot for the org) replaces the last note; a clean success clears it."""
     start, end = window or (None, None)
-    conn.execute(_SUCCESS, {"source": source, "scope": scope, "entity": entity, "start": start, "end": end})
+    params = {"source": source, "scope": scope, "entity": entity, "start": start, "end": end, "note": note}
+    conn.execute(_SUCCESS, params)
     conn.execute(_SOURCE_ACTIVE, {"source": source})
 
 

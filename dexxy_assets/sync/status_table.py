@@ -47,8 +47,9 @@ def last_error(row: SyncState) -> str:
 
 
 def note(row: SyncState, cadence: str) -> str:
-    """The reason of a pause or removal, else the scope's cadence."""
-    if row.status in ("paused", "disabled", "pending") and row.reason:
+    """The reason of a pause or removal, or the note of a sync that landed nothing (an org without Copilot),
+    else the scope's cadence."""
+    if row.status in ("paused", "disabled", "pending", "active") and row.reason:
         return row.reason
     return cadence if row.entity == WHOLE else ""
 
