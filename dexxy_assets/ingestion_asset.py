@@ -185,7 +185,7 @@ def build_ingestion_asset(spec: IngestionSpec) -> dg.AssetsDefinition:
                             conn, source, scope, entity.key.to_user_string(), days, note=out.note
                         )
                     schemas[entity.key] = asset_metadata.table_schema(conn, entity.table)
-        except Exception as error:
+        except BaseException as error:  # an interrupted run too: its entities must not stay "syncing"
             if gated:
                 sync_hooks.failed(warehouse, source, entity_names, tags, run_id, error)
             raise

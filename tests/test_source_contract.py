@@ -7,6 +7,7 @@ import datetime as dt
 from pathlib import Path
 
 import dagster as dg
+import pytest
 from sqlalchemy import Connection, text
 
 from dexxy_assets import ingestion_asset as ingest
@@ -131,3 +132,32 @@ def test_a_new_source_is_one_registration(warehouse: WarehouseResource) -> None:
     newest = result.asset_materializations_for_node("toy_events")[-1]
     assert newest.metadata["rows_in_run"].value == 4
     assert dt.date.fromisoformat(newest.partition or "") == dt.date(2026, 6, 2)
+
+
+def test_an_interrupted_step_does_not_stay_syncing(warehouse: WarehouseResource) -> None:
+    """Ctrl-C (or a terminated run) inside a step: its entity is `error` with code INTERRUPTED, not left
+    `syncing` for ever in `dexxy sync status`."""
+
+    def interrupted(run: ingest.IngestionRun) -> ingest.LandingStep:
+        raise KeyboardInterrupt
+
+    spec = ingest.IngestionSpec(
+        name="toy_events",
+        entities=(ingest.Entity(TOY_KEY, "Toy events of each day.", "raw.toy_events"),),
+        settings=TOY_SETTINGS,
+        load=interrupted,
+        api_resource="toy",
+        partitions=dg.DailyPartitionsDefinition(start_date="2026-06-01"),
+    )
+    with pytest.raises(KeyboardInterrupt):
+        dg.materialize(
+            assets=[ingest.build_ingestion_asset(spec)],
+            resources={"warehouse": warehouse, "toy": ToyApi()},
+            instance=dg.DagsterInstance.ephemeral(),
+            partition_key="2026-06-01",
+        )
+    with warehouse.connect() as conn:
+        state = conn.execute(
+            text("SELECT status, last_error_code FROM ops.sync_state WHERE entity = 'toy/events'")
+        ).one()
+    assert tuple(state) == ("error", "INTERRUPTED")

@@ -26,6 +26,7 @@ SCOPE_TAG = "dexxy/scope"  # a run narrowed to (or onboarding) one scope of its 
 # Dagster's tag on runs the automation condition sensor launched (value "true").
 AUTOMATION_TAG = "dagster/from_automation_condition"
 UNKNOWN = "UNKNOWN"
+INTERRUPTED = "INTERRUPTED"  # a run stopped by Ctrl-C or terminated, not a failure of the source
 HOLD_METADATA = "sync_hold"  # on a skipped materialization: why (paused, disabled, stored cadence)
 
 
@@ -100,7 +101,10 @@ def succeeded(
 
 def classified_code(error: BaseException) -> str:
     """The failure class of the shared HTTP client's hierarchy (``RATE_LIMIT``, ``AUTH_EXPIRED``, ...),
-    found on the error or on what caused it; ``UNKNOWN`` otherwise."""
+    found on the error or on what caused it; ``INTERRUPTED`` for a run stopped (Ctrl-C, a terminated run);
+    ``UNKNOWN`` otherwise."""
+    if not isinstance(error, Exception):
+        return INTERRUPTED
     seen: BaseException | None = error
     while seen is not None:
         if isinstance(seen, ServiceError):
