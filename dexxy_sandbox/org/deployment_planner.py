@@ -140,7 +140,9 @@ class _RepositoryDeployments:
             _deploy(rng, repo, first, baseline, branch, environment, DEPLOY_BOT, "baseline", "success", None)
             for environment in ("production", "staging")
         ]
-        for plan, following in zip(self.merges, [*self.merge_times[1:], None], strict=True):
+        # each merge with the next one's merge time (None after the last); a repository may have no merges
+        following_times = [*self.merge_times[1:], None] if self.merges else []
+        for plan, following in zip(self.merges, following_times, strict=True):
             ts = (plan.close_ts or 0) + rng.randint(4 * 60, 12 * 60)
             outcome = "failure" if rng.random() < 0.04 else "success"
             if following is not None and following < ts:
