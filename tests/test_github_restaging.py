@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import datetime as dt
 import re
+import shutil
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
@@ -17,6 +18,8 @@ from sqlalchemy import text
 from dexxy_assets.definitions import defs
 from dexxy_assets.github import file_categories, parser_version, pull_request_staged_asset
 from dexxy_assets.github.pull_request_staged_asset import PULL_REQUESTS_STAGED_KEY
+from dexxy_assets.github.release_staging import RELEASES_STAGING
+from dexxy_assets.github.workflow_run_staging import WORKFLOW_RUNS_STAGING
 from resources.warehouse import WarehouseResource
 from sensors.stale_code_version import RANGE_END_TAG, RANGE_START_TAG
 from tests.github_runs import github_resource, materialize_range, table_rows
@@ -149,3 +152,24 @@ def test_deployments_restage_from_raw_with_zero_github_calls(warehouse: Warehous
     assert materialize_range(warehouse, github, DAYS[0], DAYS[-1], selection=staged).success
     assert sandbox.request_log.total == requests_before
     assert {table: table_rows(warehouse, table, order) for table, order in tables.items()} == before
+
+
+def test_each_record_staging_step_hashes_its_own_parser(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Workflow runs and releases once shared the pull-request parsers' version: a change to their own row
+    parser did not mark them stale, and a pull-request parser change re-staged them for nothing."""
+    steps = {s.key: s for s in (RELEASES_STAGING, WORKFLOW_RUNS_STAGING)}
+    assets = {key: a for a in defs().assets if isinstance(a, dg.AssetsDefinition) for key in a.keys}
+    before = {key: assets[key].code_versions_by_key[key] for key in steps}
+    assert before == {key: step.code_version for key, step in steps.items()}
+    assert len({*before.values(), parser_version.GITHUB_PARSER_VERSION}) == 3
+
+    copy = tmp_path / "dexxy_assets"
+    shutil.copytree(Path(parser_version.__file__).resolve().parent.parent, copy)
+    (copy / RELEASES_STAGING.parser_file).write_text(
+        (copy / RELEASES_STAGING.parser_file).read_text() + "\n# a parser change\n"
+    )
+    monkeypatch.setattr(parser_version, "_PRODUCT", copy)
+    assert RELEASES_STAGING.code_version != before[RELEASES_STAGING.key]
+    assert WORKFLOW_RUNS_STAGING.code_version == before[WORKFLOW_RUNS_STAGING.key]

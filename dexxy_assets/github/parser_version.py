@@ -2,7 +2,8 @@
 
 Changing a parser or a derivation rule (Jira keys, file categories, bot accounts) changes this value; the
 staged partitions materialized under another value are stale, and the stale-code-version sensor re-stages
-them from raw with zero API calls (``github/pull_requests_staged`` uses it as its code_version).
+them from raw with zero API calls (``github/pull_requests_staged`` and ``github/deployments_staged`` use it
+as their code_version; the one-payload-per-row steps hash their own parser with ``parser_version``).
 """
 
 from __future__ import annotations
@@ -30,12 +31,13 @@ _PARSER_FILES = (
 )
 
 
-def _version() -> str:
+def parser_version(*names: str) -> str:
+    """A hash of the named files (paths relative to ``dexxy_assets/``): a staging step's code version."""
     digest = hashlib.sha256()
-    for name in _PARSER_FILES:
+    for name in names:
         digest.update(name.encode())
         digest.update((_PRODUCT / name).read_bytes())
     return digest.hexdigest()[:12]
 
 
-GITHUB_PARSER_VERSION = _version()
+GITHUB_PARSER_VERSION = parser_version(*_PARSER_FILES)

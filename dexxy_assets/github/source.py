@@ -15,12 +15,13 @@ from dexxy_assets.github.gx_suites import GITHUB_SUITES
 from dexxy_assets.github.marts import GITHUB_MARTS
 from dexxy_assets.github.pull_request_assets import build_pull_request_assets
 from dexxy_assets.github.pull_request_staged_asset import build_pull_request_staged_asset
+from dexxy_assets.github.record_staging import build_record_staged_asset
 from dexxy_assets.github.release_assets import build_release_assets
-from dexxy_assets.github.release_staged_asset import build_release_staged_asset
+from dexxy_assets.github.release_staging import RELEASES_STAGING
 from dexxy_assets.github.snapshot_assets import github_members, github_repositories
 from dexxy_assets.github.team_assets import github_teams
 from dexxy_assets.github.workflow_run_assets import build_workflow_run_assets
-from dexxy_assets.github.workflow_run_staged_asset import build_workflow_run_staged_asset
+from dexxy_assets.github.workflow_run_staging import WORKFLOW_RUNS_STAGING
 from dexxy_assets.source_contract import Source
 from resources.github import GitHubResource
 
@@ -49,9 +50,9 @@ def build(partitions: dg.TimeWindowPartitionsDefinition) -> dg.Definitions:
             build_deployment_assets(partitions),
             build_deployment_staged_asset(partitions),
             build_workflow_run_assets(partitions),
-            build_workflow_run_staged_asset(partitions),
+            build_record_staged_asset(WORKFLOW_RUNS_STAGING, partitions),
             build_release_assets(partitions),
-            build_release_staged_asset(partitions),
+            build_record_staged_asset(RELEASES_STAGING, partitions),
         ],
         asset_checks=[*build_github_checks(), *build_gx_checks(partitions, GITHUB_SUITES)],
     )

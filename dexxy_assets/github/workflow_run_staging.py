@@ -8,16 +8,11 @@ import datetime as dt
 from typing import Any
 
 import dagster as dg
-from sqlalchemy import Connection
 
-from dexxy_assets.github.asset_settings import SETTINGS
-from dexxy_assets.github.parser_version import GITHUB_PARSER_VERSION
-from dexxy_assets.github.record_staging import stage_records
+from dexxy_assets.github.record_staging import RecordStaging
 from dexxy_assets.github.workflow_run_assets import WORKFLOW_RUNS_KEY
-from dexxy_assets.ingestion_asset import Landed
 from dexxy_assets.payload_fields import FieldReader
 from dexxy_assets.problems import ProblemLog
-from dexxy_assets.staging_asset import build_staging_asset
 
 WORKFLOW_RUNS_STAGED_KEY = dg.AssetKey(["github", "workflow_runs_staged"])
 RUN_STATUSES = frozenset({"queued", "in_progress", "completed", "requested", "waiting", "pending"})
@@ -66,21 +61,14 @@ def workflow_run_row(
     }
 
 
-def stage_workflow_runs(conn: Connection, days: list[dt.date], _context: Any = None) -> Landed:
-    return stage_records(
-        conn, days, "raw.github_workflow_runs", "staging.github_workflow_runs", "run_id", workflow_run_row
-    )
-
-
-def build_workflow_run_staged_asset(partitions: dg.PartitionsDefinition) -> dg.AssetsDefinition:
-    return build_staging_asset(
-        SETTINGS,
-        partitions,
-        key=WORKFLOW_RUNS_STAGED_KEY,
-        tables=["staging.github_workflow_runs"],
-        deps=[WORKFLOW_RUNS_KEY],
-        description="GitHub Actions workflow runs parsed from raw into staging (newest version wins); the "
-        "deployments mart picks the deployment runs with processing.deployment_rules.",
-        parser_version=GITHUB_PARSER_VERSION,
-        stage=stage_workflow_runs,
-    )
+WORKFLOW_RUNS_STAGING = RecordStaging(
+    key=WORKFLOW_RUNS_STAGED_KEY,
+    raw_key=WORKFLOW_RUNS_KEY,
+    raw_table="raw.github_workflow_runs",
+    staging_table="staging.github_workflow_runs",
+    id_column="run_id",
+    parse=workflow_run_row,
+    parser_file="github/workflow_run_staging.py",
+    description="GitHub Actions workflow runs parsed from raw into staging (newest version wins); the "
+    "deployments mart picks the deployment runs with processing.deployment_rules.",
+)

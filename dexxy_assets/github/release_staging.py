@@ -7,16 +7,11 @@ import datetime as dt
 from typing import Any
 
 import dagster as dg
-from sqlalchemy import Connection
 
-from dexxy_assets.github.asset_settings import SETTINGS
-from dexxy_assets.github.parser_version import GITHUB_PARSER_VERSION
-from dexxy_assets.github.record_staging import stage_records
+from dexxy_assets.github.record_staging import RecordStaging
 from dexxy_assets.github.release_assets import RELEASES_KEY
-from dexxy_assets.ingestion_asset import Landed
 from dexxy_assets.payload_fields import FieldReader
 from dexxy_assets.problems import ProblemLog
-from dexxy_assets.staging_asset import build_staging_asset
 
 RELEASES_STAGED_KEY = dg.AssetKey(["github", "releases_staged"])
 
@@ -49,21 +44,14 @@ def release_row(
     }
 
 
-def stage_releases(conn: Connection, days: list[dt.date], _context: Any = None) -> Landed:
-    return stage_records(
-        conn, days, "raw.github_releases", "staging.github_releases", "release_id", release_row
-    )
-
-
-def build_release_staged_asset(partitions: dg.PartitionsDefinition) -> dg.AssetsDefinition:
-    return build_staging_asset(
-        SETTINGS,
-        partitions,
-        key=RELEASES_STAGED_KEY,
-        tables=["staging.github_releases"],
-        deps=[RELEASES_KEY],
-        description="Releases parsed from raw into staging (newest version wins); the deployments mart "
-        "picks the deployment releases with processing.deployment_rules.",
-        parser_version=GITHUB_PARSER_VERSION,
-        stage=stage_releases,
-    )
+RELEASES_STAGING = RecordStaging(
+    key=RELEASES_STAGED_KEY,
+    raw_key=RELEASES_KEY,
+    raw_table="raw.github_releases",
+    staging_table="staging.github_releases",
+    id_column="release_id",
+    parse=release_row,
+    parser_file="github/release_staging.py",
+    description="Releases parsed from raw into staging (newest version wins); the deployments mart "
+    "picks the deployment releases with processing.deployment_rules.",
+)
