@@ -12,7 +12,7 @@ from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
-from dexxy_assets.cli.dagster_home import write_instance_yaml
+from dexxy_assets.cli.dagster_home import CLI_INSTANCE_YAML, write_instance_yaml
 
 PASSWORD = "s3cr3t-pw"
 
@@ -35,11 +35,13 @@ def test_dagster_yaml_holds_no_password(
     monkeypatch.delenv("DAGSTER_PG_URL", raising=False)
     home = tmp_path / "dagster_home"
     yaml_path = write_instance_yaml(home, password_url)
-    text = yaml_path.read_text()
-    assert PASSWORD not in text
-    assert "DAGSTER_PG_URL" in text
-    assert stat.S_IMODE(yaml_path.stat().st_mode) == 0o600
-    assert [p.name for p in home.iterdir()] == ["dagster.yaml"]  # no temporary file left behind
+    cli_yaml = home / CLI_INSTANCE_YAML  # `dexxy run`'s view of the same instance
+    for written in (yaml_path, cli_yaml):
+        text = written.read_text()
+        assert PASSWORD not in text
+        assert "DAGSTER_PG_URL" in text
+        assert stat.S_IMODE(written.stat().st_mode) == 0o600
+    assert sorted(p.name for p in home.iterdir()) == ["cli.yaml", "dagster.yaml"]  # no temporary file left
     with dg.DagsterInstance.from_config(str(home)) as instance:
         assert instance.get_runs() == []  # the instance loads, reading the URL from the environment
         # `dexxy dev` hands this reference to the webserver, daemon and code servers on their command line.

@@ -56,6 +56,18 @@ telemetry:
 """
 
 
+# `dexxy run` executes in its own process and prints its own progress, so its instance captures no compute
+# logs: Dagster's capture redirects the process's stderr into a file mirrored back by `tail -F` children,
+# which a Ctrl-C (sent to the whole process group) killed with tracebacks and before dexxy's last line.
+# Same storage as dagster.yaml, so its runs show in the UI like any other.
+CLI_INSTANCE_YAML = "cli.yaml"
+_NO_COMPUTE_LOGS = """\
+compute_logs:
+  module: dagster._core.storage.noop_compute_log_manager
+  class: NoOpComputeLogManager
+"""
+
+
 def dagster_storage_url(warehouse_url: str) -> str:
     """A `dagster` database next to the warehouse database on the same server."""
     url = make_url(warehouse_url)
@@ -129,30 +141,40 @@ def prepare_dagster_home(warehouse_url: str) -> Path:
 
 
 def write_instance_yaml(home: Path, storage_url: str) -> Path:
-    """Write `home/dagster.yaml` (mode 0600) and export the storage URL it may reference."""
+    """Write `home/dagster.yaml` and `home/cli.yaml` (mode 0600) and export the storage URL they may
+    reference; returns the first."""
     home.mkdir(parents=True, exist_ok=True)
     config = instance_yaml(storage_url)
-    yaml_path = home / "dagster.yaml"
-    if not yaml_path.exists() or yaml_path.read_text() != config:
-        # Written to a private temporary file first: never readable by others, never half-written.
-        partial = home / f".dagster.yaml.{os.getpid()}"
-        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(descriptor, "w") as handle:
-            handle.write(config)
-        os.replace(partial, yaml_path)
-    yaml_path.chmod(0o600)
+    _write_private(home / CLI_INSTANCE_YAML, config + _NO_COMPUTE_LOGS)
+    yaml_path = _write_private(home / "dagster.yaml", config)
     os.environ[STORAGE_URL_VARIABLE] = storage_url
     return yaml_path
 
 
-def get_instance() -> dg.DagsterInstance:
+def _write_private(path: Path, config: str) -> Path:
+    if not path.exists() or path.read_text() != config:
+        # Written to a private temporary file first: never readable by others, never half-written.
+        partial = path.with_name(f".{path.name}.{os.getpid()}")
+        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(config)
+        os.replace(partial, path)
+    path.chmod(0o600)
+    return path
+
+
+def get_instance(cli: bool = False) -> dg.DagsterInstance:
     """The instance, after failing the runs whose process died and freeing the pool slots they held
-    (`dexxy run` has no daemon to do it)."""
+    (`dexxy run` has no daemon to do it). ``cli``: the same instance without compute-log capture, for a
+    command that executes runs in its own process (on dexxy's own DAGSTER_HOME; a user's is used as is)."""
     ours = dexxy_home() / "dagster_home"
     if Path(os.environ.get("DAGSTER_HOME", "")) == ours:
         # Two first commands on a fresh home would both create Dagster's tables (Dagster retries, noisily).
         with home_lock(dexxy_home()):
-            instance = dg.DagsterInstance.get()
+            if cli and (ours / CLI_INSTANCE_YAML).exists():
+                instance = dg.DagsterInstance.from_config(str(ours), CLI_INSTANCE_YAML)
+            else:
+                instance = dg.DagsterInstance.get()
     else:
         instance = dg.DagsterInstance.get()
     released = release_dead_runs(instance)

@@ -52,7 +52,7 @@ def execute_range(start: dt.date, end: dt.date, select: str | None, console: Con
     check_database(url)
     prepare_dagster_home(url)
     try:
-        instance = get_instance()
+        instance = get_instance(cli=True)
     except Exception as exc:
         raise click.ClickException(
             f"the Dagster instance in DAGSTER_HOME={os.environ.get('DAGSTER_HOME')} cannot be opened: "
