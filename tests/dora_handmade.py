@@ -24,9 +24,9 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-from dexxy_assets.analytics.dora_settings import DoraSettings, write_settings
 from dexxy_assets.analytics.mart_asset import rebuild_mart
 from dexxy_assets.github.deployment_rules import parse_rules
+from dexxy_assets.processing.dora_settings import DoraSettings, write_settings
 from resources.bulk_load import copy_rows
 
 FETCHED = dt.datetime(2026, 4, 1, tzinfo=dt.UTC)

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from dexxy_assets.analytics.dora_settings import DoraSettingsError, configured_settings
 from dexxy_assets.github.deployment_rules import (
     RELEASE,
     WORKFLOW_RUN,
@@ -18,6 +17,7 @@ from dexxy_assets.github.deployment_rules import (
     parse_rules,
     rules_for,
 )
+from dexxy_assets.processing.dora_settings import DoraSettingsError, configured_settings
 from resources.warehouse import WarehouseResource
 
 

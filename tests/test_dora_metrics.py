@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from dexxy_assets.analytics.dora_settings import write_settings
 from dexxy_assets.analytics.mart_asset import rebuild_mart
+from dexxy_assets.processing.dora_settings import write_settings
 from resources.warehouse import WarehouseResource
 from tests import dora_handmade
 from tests.dora_handmade import at

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import dagster as dg
 
-from dexxy_assets.analytics.dora_settings import build_dora_settings_asset
 from dexxy_assets.processing.ai_detection_asset import build_ai_detection_asset
+from dexxy_assets.processing.dora_settings import build_dora_settings_asset
 from dexxy_assets.processing.llm_summary_asset import build_llm_summary_asset
 from dexxy_assets.processing.weekly_insights_asset import build_weekly_insights_asset
 from resources.groq_llm import GroqLLMResource
