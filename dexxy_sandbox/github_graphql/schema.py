@@ -216,7 +216,9 @@ type Query {
   nodes(ids: [ID!]!): [Node]!
   organization(login: String!): Organization
   rateLimit(dryRun: Boolean = false): RateLimit
+  relay: Query!
   repository(followRenames: Boolean = true, name: String!, owner: String!): Repository
+  repositoryOwner(login: String!): RepositoryOwner
   search(
     after: String
     before: String
@@ -225,6 +227,7 @@ type Query {
     query: String!
     type: SearchType!
   ): SearchResultItemConnection!
+  user(login: String!): User
   viewer: User!
 }
 
@@ -302,6 +305,7 @@ type User implements Actor & Node & RepositoryOwner & UniformResourceLocatable {
   databaseId: Int
   email: String!
   id: ID!
+  isSiteAdmin: Boolean!
   location: String
   login: String!
   name: String
@@ -393,6 +397,8 @@ type Ref implements Node {
   id: ID!
   name: String!
   prefix: String!
+  repository: Repository!
+  target: GitObject
 }
 
 type RepositoryConnection {
@@ -427,6 +433,7 @@ type Issue implements Node & UniformResourceLocatable {
 type PullRequest implements Node & UniformResourceLocatable {
   additions: Int!
   author: Actor
+  baseRepository: Repository
   authorAssociation: CommentAuthorAssociation!
   baseRefName: String!
   baseRefOid: GitObjectID!
@@ -443,6 +450,7 @@ type PullRequest implements Node & UniformResourceLocatable {
   fullDatabaseId: BigInt
   headRefName: String!
   headRefOid: GitObjectID!
+  headRepository: Repository
   id: ID!
   isCrossRepository: Boolean!
   isDraft: Boolean!
@@ -539,6 +547,7 @@ type PullRequestReview implements Node {
   id: ID!
   publishedAt: DateTime
   pullRequest: PullRequest!
+  repository: Repository!
   resourcePath: URI!
   state: PullRequestReviewState!
   submittedAt: DateTime
@@ -704,6 +713,7 @@ type IssueComment implements Node {
   fullDatabaseId: BigInt
   id: ID!
   pullRequest: PullRequest
+  repository: Repository!
   resourcePath: URI!
   updatedAt: DateTime!
   url: URI!
@@ -736,6 +746,7 @@ type PullRequestReviewThread implements Node {
   originalLine: Int
   path: String!
   pullRequest: PullRequest!
+  repository: Repository!
 }
 
 type PullRequestReviewThreadConnection {
@@ -768,6 +779,7 @@ type PullRequestReviewComment implements Node {
   pullRequest: PullRequest!
   pullRequestReview: PullRequestReview
   replyTo: PullRequestReviewComment
+  repository: Repository!
   resourcePath: URI!
   updatedAt: DateTime!
   url: URI!
