@@ -1,4 +1,4 @@
-"""GitHub's whole schema served: the sandbox's resolvers where it models a field, type-correct defaults elsewhere.
+"""GitHub's whole schema served: the sandbox's resolvers where it models a field, typed defaults elsewhere.
 
 A third-party client asks for fields Dexxy never reads (airbyte-source-github selects `User.isSiteAdmin`,
 tap-github `Repository.stargazers`); on GitHub they exist, so here they must validate and answer. `serve_all`

@@ -23,7 +23,7 @@ from pathlib import Path
 from graphql import GraphQLSchema, build_ast_schema, parse
 
 SCHEMA_ENV = "DEXXY_SANDBOX_GITHUB_SCHEMA"
-BESIDE_REPOSITORY = Path(__file__).resolve().parents[2].parent / "shared" / "specs" / "github" / "schema.graphql"
+BESIDE_REPOSITORY = Path(__file__).resolve().parents[3] / "shared" / "specs" / "github" / "schema.graphql"
 
 _BLOCK_DESCRIPTION = re.compile(r'"""(?:[^"]|"(?!""))*"""')  # GitHub's descriptions are all block strings
 
@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 
 
 def official_schema_path() -> Path | None:
-    """Where GitHub's schema is: `$DEXXY_SANDBOX_GITHUB_SCHEMA`, else beside the repository; None if absent."""
+    """Where GitHub's schema is: `$DEXXY_SANDBOX_GITHUB_SCHEMA`, else beside the repository (None: absent)."""
     configured = os.environ.get(SCHEMA_ENV)
     path = Path(configured) if configured else BESIDE_REPOSITORY
     return path if path.is_file() else None
