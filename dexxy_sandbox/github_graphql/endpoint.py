@@ -5,7 +5,8 @@ headers and logs it, then hands the body to `GitHubGraphQLApi.serve`, which does
 does between those steps:
 
 1. parse the JSON body (`query`, `variables`, `operationName`): a broken body is a 400;
-2. parse and validate the document against the schema (`schema`);
+2. parse and validate the document against GitHub's whole schema (`official_schema`; the fields the org does
+   not model answer type-correct defaults, `defaults`);
 3. check pagination and the node limit and compute the point cost from the query (`cost`);
 4. spend the cost from the token's `graphql` budget, a resource of the shared `RateLimiter` separate from
    REST's `core` (`rateLimit(dryRun: true)` only reports the cost, spends nothing and runs nothing else);

@@ -1,4 +1,7 @@
-"""The GitHub GraphQL schema the sandbox serves: a subset of GitHub's own, in its names and types.
+"""The modelled part of GitHub's GraphQL schema: what the synthetic org answers, in GitHub's names and types.
+
+The endpoint serves GitHub's whole schema (`official_schema`); these fields get the resolvers, all others
+type-correct defaults (`defaults`). Where GitHub's SDL cannot be found, this subset is served alone.
 
 Every type, field, argument and enum value here exists in GitHub's public schema (`schema.graphql`, the
 "public schema" download) with the same type; `tests/test_sandbox_graphql_schema.py` checks that against
