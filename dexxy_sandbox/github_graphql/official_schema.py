@@ -7,8 +7,8 @@ beside the repository. Where neither exists the sandbox serves its hand-written 
 
 The file is 1.2 MB, two thirds of it descriptions: they are cut before parsing (the schema keeps every type,
 field, argument, default and directive), which makes the build about three times faster. Building still takes
-a second or two, so `prefetch()` starts it in a background thread when a server starts; the first GraphQL
-request waits for it if it is not done yet.
+a second or two (and holds about 23 MiB), so `prefetch()` starts it in a background thread when a server
+starts; the first GraphQL request waits for it if it is not done yet.
 """
 
 from __future__ import annotations
@@ -54,6 +54,12 @@ class SharedSchema:
         self._schema: GraphQLSchema | None = None
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
+        os.register_at_fork(after_in_child=self._after_fork)
+
+    def _after_fork(self) -> None:
+        """A forked child has no builder thread: a lock it held at the fork would never be released."""
+        self._lock = threading.Lock()
+        self._thread = None
 
     def get(self) -> GraphQLSchema:
         if self._schema is not None:
