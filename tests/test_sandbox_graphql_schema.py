@@ -251,8 +251,18 @@ def test_pagination_limits() -> None:
         "Requesting 101 records on the `pullRequests` connection exceeds the `first` limit of 100 records."
     )
     with pytest.raises(QueryLimitError) as missing:
-        cost_of(schema, '{ repository(owner: "o", name: "r") { pullRequests { totalCount } } }')
+        cost_of(schema, '{ repository(owner: "o", name: "r") { pullRequests { nodes { number } } } }')
     assert missing.value.errors[0]["type"] == "MISSING_PAGINATION_BOUNDARIES"
+    # a count needs no page, as on GitHub (`followers { totalCount }`; airbyte-source-github asks so)
+    counted = cost_of(schema, '{ repository(owner: "o", name: "r") { pullRequests { totalCount } } }')
+    assert (counted.requests, counted.node_count, counted.cost) == (1, 0, 1)
+    with pytest.raises(QueryLimitError) as through_fragment:
+        cost_of(
+            schema,
+            '{ repository(owner: "o", name: "r") { pullRequests { totalCount ...Page } } }'
+            " fragment Page on PullRequestConnection { edges { cursor } }",
+        )
+    assert through_fragment.value.errors[0]["type"] == "MISSING_PAGINATION_BOUNDARIES"
     with pytest.raises(QueryLimitError) as zero:
         cost_of(schema, '{ repository(owner: "o", name: "r") { pullRequests(last: 0) { totalCount } } }')
     assert zero.value.errors[0]["type"] == "INVALID_PAGINATION"  # the docs: first and last within 1-100

@@ -2,15 +2,17 @@
 
 From GitHub's "Rate limits and node limits for the GraphQL API":
 
-- every connection needs a `first` or `last` argument, within 1-100;
+- every connection needs a `first` or `last` argument, within 1-100, when its `nodes` or `edges` are asked
+  for (GitHub answers `followers { totalCount }` without one, as airbyte-source-github's queries rely on);
 - a call may request at most 500,000 nodes: a connection contributes its limit times the limits of all the
   connections it is nested in (`repositories(first: 50) { issues(first: 10) }` is 50 + 50 x 10 = 550 nodes);
 - the point cost adds up the requests needed to fulfil each unique connection, assuming every connection
   reaches its `first`/`last` limit (a connection nested in `repositories(first: 100)` needs 100 requests),
   divides by 100 and rounds to the nearest whole number, with a minimum of 1.
 
-A connection is a field whose type is named `...Connection` and that takes `first`; fields reached twice
-under the same response name (through fragments) are merged, so they count once, as in execution.
+A connection is a field whose type is named `...Connection` and that takes `first` (one asked only for its
+`totalCount` or `pageInfo` is a request of no nodes); fields reached twice under the same response name
+(through fragments) are merged, so they count once, as in execution.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from graphql.execution.values import get_directive_values
 from graphql.pyutils import Undefined
 
 MAX_PAGE_SIZE = 100
+PAGED_FIELDS = frozenset({"nodes", "edges"})
 MAX_NODES = 500_000
 
 
@@ -146,8 +149,10 @@ class _Analyser:
             child_type = get_named_type(field.type)
             child_path = [*path, key]
             child_multiplier = multiplier
+            children = [n.selection_set for _, n in entries if n.selection_set is not None]
             if child_type.name.endswith("Connection") and "first" in field.args:
-                limit = self._connection_limit(field, node, child_path)
+                pages = self._selects_pages(child_type, children)
+                limit = self._connection_limit(field, node, child_path, pages)
                 if limit is None:
                     continue
                 self.requests += multiplier
@@ -161,7 +166,6 @@ class _Analyser:
                     self._error("MAX_NODE_LIMIT_EXCEEDED", node, child_path, message)
                     raise QueryLimitError(self.errors)
                 child_multiplier = multiplier * limit
-            children = [n.selection_set for _, n in entries if n.selection_set is not None]
             if children and child_multiplier > 0:
                 self.walk(child_type, children, child_path, child_multiplier)
 
@@ -170,10 +174,22 @@ class _Analyser:
             {"type": kind, "path": [self.root_label, *path], "locations": _location(node), "message": message}
         )
 
-    def _connection_limit(self, field: GraphQLField, node: FieldNode, path: list[str]) -> int | None:
+    def _selects_pages(self, connection: GraphQLNamedType, selection_sets: list[SelectionSetNode]) -> bool:
+        """True if the connection's `nodes` or `edges` are asked for (else `totalCount` needs no page)."""
+        grouped: dict[str, list[tuple[GraphQLNamedType, FieldNode]]] = {}
+        for selection_set in selection_sets:
+            self._collect(connection, selection_set, grouped, set())
+        return any(node.name.value in PAGED_FIELDS for entries in grouped.values() for _, node in entries)
+
+    def _connection_limit(
+        self, field: GraphQLField, node: FieldNode, path: list[str], pages: bool
+    ) -> int | None:
+        """The page size; 0 for a connection asked only for its count; None (and an error) if invalid."""
         name = node.name.value
         first = self._argument(field, node, "first")
         last = self._argument(field, node, "last")
+        if first is None and last is None and not pages:
+            return 0  # `followers { totalCount }`: GitHub answers it without `first` (one request, no nodes)
         if first is None and last is None:
             message = (
                 f"You must provide a `first` or `last` value to properly paginate the `{name}` connection."

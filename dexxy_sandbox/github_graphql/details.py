@@ -222,6 +222,7 @@ def _comment_fields(type_name: str) -> dict[str, Resolver]:
         "fullDatabaseId": lambda v, info: v.record.id,
         "id": lambda v, info: legacy_node_id(type_name, v.record.id),
         "pullRequest": lambda v, info: v.pr,
+        "repository": lambda v, info: _data(info).org.repository(v.pr.repo),
         "resourcePath": lambda v, info: _comment_path(_data(info), v),
         "updatedAt": lambda v, info: v.record.updated_at,
         "url": lambda v, info: _data(info).web_root + _comment_path(_data(info), v),
@@ -293,6 +294,7 @@ REVIEW_THREAD: dict[str, Resolver] = {
     "originalLine": lambda t, info: getattr(t.comments[0], "original_line", t.comments[0].line),
     "path": lambda t, info: t.comments[0].path,
     "pullRequest": lambda t, info: t.pr,
+    "repository": lambda t, info: _data(info).org.repository(t.pr.repo),
 }
 
 

@@ -5,7 +5,8 @@ headers and logs it, then hands the body to `GitHubGraphQLApi.serve`, which does
 does between those steps:
 
 1. parse the JSON body (`query`, `variables`, `operationName`): a broken body is a 400;
-2. parse and validate the document against the schema (`schema`);
+2. parse and validate the document against GitHub's whole schema (`official_schema`; the fields the org does
+   not model answer type-correct defaults, `defaults`);
 3. check pagination and the node limit and compute the point cost from the query (`cost`);
 4. spend the cost from the token's `graphql` budget, a resource of the shared `RateLimiter` separate from
    REST's `core` (`rateLimit(dryRun: true)` only reports the cost, spends nothing and runs nothing else);
@@ -27,6 +28,7 @@ from graphql import (
     FieldNode,
     FragmentDefinitionNode,
     GraphQLError,
+    GraphQLSchema,
     OperationDefinitionNode,
     OperationType,
     SelectionSetNode,
@@ -38,7 +40,7 @@ from graphql import (
 from graphql.execution.values import get_argument_values, get_variable_values
 
 from dexxy_sandbox.github_graphql.cost import QueryCost, QueryLimitError, analyse_query
-from dexxy_sandbox.github_graphql.resolvers import executable_schema
+from dexxy_sandbox.github_graphql.resolvers import executable_schema, prefetch_schema
 from dexxy_sandbox.github_graphql.views import GitHubGraphQLError, GraphData, RequestContext
 from dexxy_sandbox.org.model import SyntheticOrg
 from dexxy_sandbox.rate_limit import RateLimiter, RateWindow
@@ -133,11 +135,16 @@ class GitHubGraphQLApi:
         self.limiter = limiter
         self.rate_limited_status = rate_limited_status
         self._describe_owner = describe_owner
-        self.schema = executable_schema()
+        prefetch_schema()  # GitHub's schema takes a second or two to build: not on the start-up path
         self.data = GraphData(org, api_root, web_root)
         if vanished is not None:
             self.data.vanished = vanished
         self._documents: dict[str, Any] = {}  # parsed and validated query texts (clients repeat theirs)
+
+    @property
+    def schema(self) -> GraphQLSchema:
+        """GitHub's schema with the sandbox's resolvers (`resolvers.executable_schema`, one per process)."""
+        return executable_schema()
 
     # ----- replies -----
     def _reply(self, status: int, payload: object, window: RateWindow) -> Reply:
@@ -242,10 +249,12 @@ class GitHubGraphQLApi:
         window: RateWindow,
     ) -> Reply:
         executed = type(document)(definitions=(operation, *fragments.values()))
+        request = RequestContext(self.data, cost, window)
         result = execute(
             self.schema,
             executed,
-            context_value=RequestContext(self.data, cost, window),
+            root_value=request,  # a non-null root: `Query.relay` answers it again
+            context_value=request,
             variable_values=variables,
         )
         payload: Json = {"data": result.data}

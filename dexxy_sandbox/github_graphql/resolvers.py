@@ -32,6 +32,7 @@ from graphql import (
     GraphQLType,
 )
 
+from dexxy_sandbox.github_graphql.defaults import serve_all
 from dexxy_sandbox.github_graphql.deployments import bind_deployment_resolvers
 from dexxy_sandbox.github_graphql.details import (
     DETAIL_BINDINGS,
@@ -42,6 +43,7 @@ from dexxy_sandbox.github_graphql.details import (
     pr_timeline_items,
     review_comments_of,
 )
+from dexxy_sandbox.github_graphql.official_schema import SharedSchema
 from dexxy_sandbox.github_graphql.schema import build_github_schema
 from dexxy_sandbox.github_graphql.search import search_pulls
 from dexxy_sandbox.github_graphql.teams import bind_team_resolvers
@@ -93,6 +95,22 @@ def _organization(root: Any, info: GraphQLResolveInfo, login: str) -> SyntheticO
     return data.org
 
 
+def _user(root: Any, info: GraphQLResolveInfo, login: str) -> Account:
+    account = _data(info).org.account(login)
+    if account is None or account.deleted or account.type != "User":
+        raise GitHubGraphQLError("NOT_FOUND", f"Could not resolve to a User with the login of '{login}'.")
+    return account
+
+
+def _repository_owner(root: Any, info: GraphQLResolveInfo, login: str) -> Account | SyntheticOrg | None:
+    """The org or a user by login; null (no error, as on GitHub) for anyone else."""
+    data = _data(info)
+    if login.lower() == data.org.login.lower():
+        return data.org
+    account = data.org.account(login)
+    return account if account is not None and not account.deleted and account.type == "User" else None
+
+
 def _node(root: Any, info: GraphQLResolveInfo, id: str) -> Any:
     found = _data(info).node_index().get(id)
     if found is None:
@@ -140,8 +158,11 @@ QUERY: dict[str, Resolver] = {
     "nodes": _nodes,
     "organization": _organization,
     "rateLimit": _rate_limit,
+    "relay": lambda root, info: root,  # GitHub's workaround for Relay Classic: the query root again
     "repository": _repository,
+    "repositoryOwner": _repository_owner,
     "search": _search,
+    "user": _user,
     "viewer": lambda root, info: _data(info).viewer,
 }
 
@@ -162,6 +183,7 @@ ACCOUNT: dict[str, Resolver] = {
     "databaseId": lambda a, info: a.id,
     "email": lambda a, info: a.public_email or "",
     "id": lambda a, info: a.node_id,
+    "isSiteAdmin": lambda a, info: False,  # nobody in the synthetic org is staff at GitHub
     "location": lambda a, info: a.location,
     "login": lambda a, info: _login(a),
     "name": lambda a, info: a.name,
@@ -289,6 +311,8 @@ REF: dict[str, Resolver] = {
     "id": lambda ref, info: legacy_node_id("Ref", f"{ref.repo.id}:refs/heads/{ref.name}"),
     "name": lambda ref, info: ref.name,
     "prefix": lambda ref, info: "refs/heads/",
+    "repository": lambda ref, info: ref.repo,
+    "target": lambda ref, info: _object(ref.repo, info, expression=ref.name),
 }
 
 
@@ -332,6 +356,7 @@ PULL_REQUEST: dict[str, Resolver] = {
     "authorAssociation": lambda pr, info: _data(info).association(pr.author),
     "baseRefName": lambda pr, info: pr.base_ref,
     "baseRefOid": lambda pr, info: pr.base_sha,
+    "baseRepository": lambda pr, info: _data(info).org.repository(pr.repo),
     "body": lambda pr, info: pr.body or "",
     "changedFiles": lambda pr, info: pr.changed_files,
     "closed": lambda pr, info: pr.closed_at is not None,
@@ -345,6 +370,7 @@ PULL_REQUEST: dict[str, Resolver] = {
     "fullDatabaseId": lambda pr, info: pr.id,
     "headRefName": lambda pr, info: pr.head_ref,
     "headRefOid": lambda pr, info: pr.head_sha,
+    "headRepository": lambda pr, info: _data(info).org.repository(pr.repo),  # no forks in the org
     "id": lambda pr, info: pr.node_id,
     "isCrossRepository": lambda pr, info: False,
     "isDraft": lambda pr, info: pr.draft,
@@ -398,6 +424,7 @@ REVIEW: dict[str, Resolver] = {
     "id": lambda v, info: v.review.node_id,
     "publishedAt": lambda v, info: v.review.submitted_at,
     "pullRequest": lambda v, info: v.pr,
+    "repository": lambda v, info: _data(info).org.repository(v.pr.repo),
     "resourcePath": lambda v, info: _review_path(_data(info), v),
     "state": lambda v, info: v.review.state,
     "submittedAt": lambda v, info: v.review.submitted_at,
@@ -527,8 +554,16 @@ def _widen_ints(schema: GraphQLSchema) -> None:
     schema.type_map["Int"] = WIDE_INT
 
 
-def executable_schema() -> GraphQLSchema:
-    """The sandbox schema with its resolvers bound (a new instance per call)."""
+def _adapt_scalars(schema: GraphQLSchema) -> None:
+    """DateTime and GitTimestamp serialise datetimes as GitHub does, BigInt as a string, Int up to 64 bits."""
+    for name in ("DateTime", "GitTimestamp"):
+        schema.type_map[name].serialize = _serialize_datetime  # type: ignore[attr-defined]
+    schema.type_map["BigInt"].serialize = str  # type: ignore[attr-defined]
+    _widen_ints(schema)
+
+
+def executable_subset() -> GraphQLSchema:
+    """The sandbox's hand-written subset with its resolvers bound (a new instance per call)."""
     schema = build_github_schema()
     bind_deployment_resolvers(schema)  # Repository.deployments and its types (deployments.py)
     bind_team_resolvers(schema)  # Organization.teams and its types (teams.py)
@@ -552,8 +587,30 @@ def executable_schema() -> GraphQLSchema:
     abstract = ("Node", "Actor", "UniformResourceLocatable", "RepositoryOwner", "GitObject")
     for name in (*abstract, "SearchResultItem", "PullRequestTimelineItems", "RequestedReviewer", "Assignee"):
         schema.type_map[name].resolve_type = type_of  # type: ignore[attr-defined]
-    for name in ("DateTime", "GitTimestamp"):
-        schema.type_map[name].serialize = _serialize_datetime  # type: ignore[attr-defined]
-    schema.type_map["BigInt"].serialize = str  # type: ignore[attr-defined]
-    _widen_ints(schema)
+    _adapt_scalars(schema)
     return schema
+
+
+def _executable(official: GraphQLSchema | None) -> GraphQLSchema:
+    """GitHub's schema answering the subset's fields from the org and the rest with defaults (`defaults`)."""
+    if official is None:
+        return executable_subset()
+    serve_all(official, executable_subset(), type_of)
+    _adapt_scalars(official)
+    return official
+
+
+_SHARED = SharedSchema(_executable)
+
+
+def executable_schema() -> GraphQLSchema:
+    """The schema the endpoint serves: GitHub's whole schema, or the subset where it cannot be found.
+
+    Built once per process (resolvers read everything per request from the context) and shared.
+    """
+    return _SHARED.get()
+
+
+def prefetch_schema() -> None:
+    """Start building `executable_schema()` in the background (server start-up does not wait for it)."""
+    _SHARED.prefetch()

@@ -1,4 +1,7 @@
-"""The GitHub GraphQL schema the sandbox serves: a subset of GitHub's own, in its names and types.
+"""The modelled part of GitHub's GraphQL schema: what the synthetic org answers, in GitHub's names and types.
+
+The endpoint serves GitHub's whole schema (`official_schema`); these fields get the resolvers, all others
+type-correct defaults (`defaults`). Where GitHub's SDL cannot be found, this subset is served alone.
 
 Every type, field, argument and enum value here exists in GitHub's public schema (`schema.graphql`, the
 "public schema" download) with the same type; `tests/test_sandbox_graphql_schema.py` checks that against
@@ -216,7 +219,9 @@ type Query {
   nodes(ids: [ID!]!): [Node]!
   organization(login: String!): Organization
   rateLimit(dryRun: Boolean = false): RateLimit
+  relay: Query!
   repository(followRenames: Boolean = true, name: String!, owner: String!): Repository
+  repositoryOwner(login: String!): RepositoryOwner
   search(
     after: String
     before: String
@@ -225,6 +230,7 @@ type Query {
     query: String!
     type: SearchType!
   ): SearchResultItemConnection!
+  user(login: String!): User
   viewer: User!
 }
 
@@ -302,6 +308,7 @@ type User implements Actor & Node & RepositoryOwner & UniformResourceLocatable {
   databaseId: Int
   email: String!
   id: ID!
+  isSiteAdmin: Boolean!
   location: String
   login: String!
   name: String
@@ -393,6 +400,8 @@ type Ref implements Node {
   id: ID!
   name: String!
   prefix: String!
+  repository: Repository!
+  target: GitObject
 }
 
 type RepositoryConnection {
@@ -427,6 +436,7 @@ type Issue implements Node & UniformResourceLocatable {
 type PullRequest implements Node & UniformResourceLocatable {
   additions: Int!
   author: Actor
+  baseRepository: Repository
   authorAssociation: CommentAuthorAssociation!
   baseRefName: String!
   baseRefOid: GitObjectID!
@@ -443,6 +453,7 @@ type PullRequest implements Node & UniformResourceLocatable {
   fullDatabaseId: BigInt
   headRefName: String!
   headRefOid: GitObjectID!
+  headRepository: Repository
   id: ID!
   isCrossRepository: Boolean!
   isDraft: Boolean!
@@ -539,6 +550,7 @@ type PullRequestReview implements Node {
   id: ID!
   publishedAt: DateTime
   pullRequest: PullRequest!
+  repository: Repository!
   resourcePath: URI!
   state: PullRequestReviewState!
   submittedAt: DateTime
@@ -704,6 +716,7 @@ type IssueComment implements Node {
   fullDatabaseId: BigInt
   id: ID!
   pullRequest: PullRequest
+  repository: Repository!
   resourcePath: URI!
   updatedAt: DateTime!
   url: URI!
@@ -736,6 +749,7 @@ type PullRequestReviewThread implements Node {
   originalLine: Int
   path: String!
   pullRequest: PullRequest!
+  repository: Repository!
 }
 
 type PullRequestReviewThreadConnection {
@@ -768,6 +782,7 @@ type PullRequestReviewComment implements Node {
   pullRequest: PullRequest!
   pullRequestReview: PullRequestReview
   replyTo: PullRequestReviewComment
+  repository: Repository!
   resourcePath: URI!
   updatedAt: DateTime!
   url: URI!
