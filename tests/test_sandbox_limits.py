@@ -4,20 +4,25 @@ each request's cost, and Dexxy's client getting through them."""
 
 from __future__ import annotations
 
+import datetime as dt
 import email.utils
 import json
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy import text
 
 from dexxy_sandbox.faults import FaultConfig
 from dexxy_sandbox.secondary_limits import GRAPHQL_DOCS, REST_DOCS, SecondaryLimitConfig, SecondaryLimits
 from dexxy_sandbox.server import SandboxServer
 from resources.github_client import GitHubClient
-from tests.github_runs import SANDBOX_TOKEN
+from resources.sql_template import render_sql
+from resources.warehouse import WarehouseResource
+from tests.github_runs import SANDBOX_TOKEN, github_resource, materialize_range
 from tests.sandbox_fixtures import SANDBOX_UNTIL
 
 QUERY = "query { rateLimit { cost } viewer { login } }"
@@ -186,7 +191,7 @@ def test_request_log_file_has_one_line_per_request_with_its_cost(tmp_path: Path,
         etag = http.get(url).headers["etag"]
         http.get(url, headers={"If-None-Match": etag})
         answer = http.post(f"{server.github_api_url}/graphql", json={"query": QUERY}).json()
-        big = "query { search(type: ISSUE, query: \"is:pr\", first: 100) { nodes { __typename } } }"
+        big = 'query { search(type: ISSUE, query: "is:pr", first: 100) { nodes { __typename } } }'
         http.post(f"{server.github_api_url}/graphql", json={"query": big})
         httpx.get(url)  # unauthenticated
         in_memory = (server.request_log.rest_points, server.request_log.graphql_points)
@@ -203,9 +208,7 @@ def test_request_log_file_has_one_line_per_request_with_its_cost(tmp_path: Path,
     assert graphql_points[2] == answer["data"]["rateLimit"]["cost"] == 1
     assert graphql_points[3] >= 1 and sum(graphql_points) == graphql_points[2] + graphql_points[3]
     assert lines[0]["template"] == "/repos/{owner}/{repo}" and lines[2]["template"] == "/graphql"
-    assert all(
-        {"path", "fault", "ms", "secondary_points"} <= set(line) and line["ms"] >= 0 for line in lines
-    )
+    assert all({"path", "fault", "ms", "secondary_points"} <= set(line) and line["ms"] >= 0 for line in lines)
     assert lines[0]["owner"].startswith("user ID ") and lines[4]["owner"] == ""
     assert SANDBOX_TOKEN not in log_file.read_text()
     assert in_memory == (1, sum(graphql_points))
@@ -227,3 +230,82 @@ def test_dexxys_client_waits_out_secondary_limits_and_gets_everything() -> None:
     assert len(items) == len(server.org.pulls_by_repo[repo])
     assert refused >= 1 and usage.statuses[403] == refused
     assert usage.throttled_waits == refused and usage.throttled_seconds >= refused  # Retry-After: 1
+
+
+def test_while_one_thread_waits_out_a_secondary_limit_the_others_hold_off() -> None:
+    """GitHub may ban an integration that keeps sending while limited: once one request is told to wait,
+    a request from another thread waits for the same moment instead of being refused too."""
+    config = SecondaryLimitConfig(rest_points_per_minute=1)
+    with _server(secondary_limits=config, time_scale=30) as server:  # two-second windows
+        url = f"repos/{server.org.login}/{server.org.repositories[0].name}"
+        others: list[object] = []
+        waits: list[float] = []
+
+        def sleep(seconds: float) -> None:  # the first wait: another thread asks meanwhile
+            waits.append(seconds)
+            if len(waits) == 1:
+                other = threading.Thread(target=lambda: others.append(client.get(url)))
+                other.start()
+                other.join()
+            time.sleep(seconds)
+
+        with GitHubClient(server.github_api_url, SANDBOX_TOKEN, sleep=sleep) as client:
+            client.get(url)  # spends the window's point
+            assert client.get(url)["name"] == server.org.repositories[0].name  # refused, waited, answered
+            usage = client.usage
+        assert len(others) == 1 and isinstance(others[0], dict)
+        assert server.request_log.forbidden == 1  # the other thread never sent into the limit
+        assert usage.throttled_waits == 2
+
+
+# ----- a whole sync under the limits -----
+
+SYNCED = " or ".join(
+    f"key:github/{name}"
+    for name in (
+        *("pull_requests", "reviews", "commits", "files", "check_runs", "comments"),
+        "pull_requests_staged",
+    )
+)
+SYNC_LIMITS = SecondaryLimitConfig(rest_points_per_minute=40, graphql_points_per_minute=1)
+VOLATILE_COLUMNS = ("fetched_at", "staged_at", "loaded_at")  # when a row was written, not what it holds
+
+
+def _staged_rows(warehouse: WarehouseResource, server_url: str) -> dict[str, list[str]]:
+    """Every staged GitHub table's rows (without write times, links without the server's port), as sorted
+    JSON texts."""
+    with warehouse.connect() as conn:
+        tables = conn.execute(
+            text(
+                "SELECT table_name FROM information_schema.tables "
+                "WHERE table_schema = 'staging' AND table_name LIKE 'github%' ORDER BY table_name"
+            )
+        ).scalars()
+        rows = {}
+        for table in list(tables):
+            sql = render_sql("SELECT to_jsonb(t) FROM staging.{{ t | ident }} t", t=table)
+            rows[table] = sorted(
+                json.dumps(
+                    {k: v for k, v in row.items() if k not in VOLATILE_COLUMNS}, sort_keys=True
+                ).replace(server_url, "SERVER")
+                for row in conn.execute(text(sql)).scalars()
+            )
+    return rows
+
+
+@pytest.mark.parametrize("mode", ["rest", "graphql"])
+def test_a_sync_under_secondary_limits_loads_what_an_unlimited_one_does(mode: str, make_database) -> None:  # type: ignore[no-untyped-def]
+    start = SANDBOX_UNTIL - dt.timedelta(days=6)
+    staged, refused = {}, {}
+    for limited in (False, True):
+        limits: dict[str, object] = {"secondary_limits": SYNC_LIMITS, "time_scale": 60} if limited else {}
+        with _server(**limits) as server:  # a minute lasts a second: Retry-After is 1 s
+            warehouse = WarehouseResource(database_url=make_database())
+            github = github_resource(server, fetch_mode=mode)
+            result = materialize_range(warehouse, github, start, SANDBOX_UNTIL, selection=SYNCED)
+            assert result.success, (mode, limited)
+            staged[limited] = _staged_rows(warehouse, server.url)
+            refused[limited] = server.request_log.forbidden
+    assert staged[True]["github_pull_requests"], "the window holds pull requests"
+    assert staged[True] == staged[False]
+    assert refused[False] == 0 and refused[True] >= 1  # the limits were met, and waited out
