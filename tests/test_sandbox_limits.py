@@ -7,6 +7,10 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import json
+import os
+import signal
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -212,6 +216,29 @@ def test_request_log_file_has_one_line_per_request_with_its_cost(tmp_path: Path,
     assert lines[0]["owner"].startswith("user ID ") and lines[4]["owner"] == ""
     assert SANDBOX_TOKEN not in log_file.read_text()
     assert in_memory == (1, sum(graphql_points))
+
+
+def test_serve_writes_the_request_log_and_enforces_secondary_limits_by_default(tmp_path: Path) -> None:
+    log_file = tmp_path / "serve.jsonl"
+    command = [sys.executable, "-m", "dexxy_sandbox.cli", "--port", "0", "--days", "14", "--engineers", "4"]
+    command += ["--request-log", str(log_file), "--time-scale", "60"]
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        assert process.stdout is not None
+        settings = dict(process.stdout.readline().strip().split("=", 1) for _ in range(4))
+        api, token = settings["GITHUB_API_URL"], settings["GITHUB_TOKEN"]
+        headers = {"Authorization": f"token {token}"}
+        assert httpx.get(f"{api}/orgs/{settings['GITHUB_ORGS']}", headers=headers).status_code == 200
+        process.send_signal(signal.SIGINT)
+        _, banner = process.communicate(timeout=15)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert "secondary limits: on; time scale: 60" in banner
+    [line] = [json.loads(text) for text in log_file.read_text().splitlines()]
+    assert line["template"] == "/orgs/{org}" and line["rest_points"] == 1 and line["secondary_points"] == 1
 
 
 # ----- Dexxy's client under the limits -----
