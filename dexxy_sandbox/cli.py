@@ -69,6 +69,29 @@ def _parse_faults(ctx: click.Context, param: click.Parameter, value: str | None)
     show_default=True,
     help="Fail the first N GitHub App installation-token requests (dropped, 502, secondary rate limit, ...).",
 )
+@click.option(
+    "--secondary-limits/--no-secondary-limits",
+    default=True,
+    show_default=True,
+    help="Enforce GitHub's secondary rate limits: 100 concurrent requests per token, 900 REST points and "
+    "2,000 GraphQL points a minute (403 with Retry-After when exceeded).",
+)
+@click.option(
+    "--time-scale",
+    type=click.FloatRange(min=0, min_open=True),
+    default=1.0,
+    show_default=True,
+    help="Run the rate limits' clock this many times faster: every window and Retry-After is divided by it "
+    "(Retry-After at least 1 s), so a benchmark meets GitHub's limits without waiting real minutes.",
+)
+@click.option(
+    "--request-log",
+    "request_log",
+    type=click.Path(dir_okay=False, writable=True),
+    default=None,
+    help="Append one JSON line per request to FILE: method, path, template, status, fault, rest_points, "
+    "graphql_points, secondary_points, ms and the budget's owner (never the token).",
+)
 def serve(
     seed: int,
     engineers: int,
@@ -83,6 +106,9 @@ def serve(
     app_key_file: str | None,
     copilot: str,
     app_token_failures: int,
+    secondary_limits: bool,
+    time_scale: float,
+    request_log: str | None,
 ) -> None:
     """Serve a synthetic GitHub organisation until Ctrl-C; the env lines go to stdout, the rest to stderr."""
     server = SandboxServer(
@@ -98,6 +124,9 @@ def serve(
         port=port,
         copilot_unavailable_status=None if copilot == "on" else int(copilot),
         app_token_failures=app_token_failures,
+        secondary_limits=secondary_limits,
+        time_scale=time_scale,
+        request_log_path=request_log,
     )
     org = server.org
     pulls = sum(len(org.pulls(repo.name)) for repo in org.repositories)
@@ -107,7 +136,8 @@ def serve(
             f"# Dexxy sandbox: org {org.login}, {len(org.engineers)} engineers, "
             f"{len(org.repositories)} repos, {pulls} pull requests "
             f"from {org.start} to {org.as_of:%Y-%m-%d %H:%M} UTC; "
-            f"faults: {faults.describe()}; copilot: {copilot}",
+            f"faults: {faults.describe()}; copilot: {copilot}; "
+            f"secondary limits: {'on' if secondary_limits else 'off'}; time scale: {time_scale:g}",
             err=True,
         )
         click.echo("# Paste these into .env (Ctrl-C stops the sandbox):", err=True)

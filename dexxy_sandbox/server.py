@@ -35,6 +35,7 @@ from dexxy_sandbox.org.generator import generate_org
 from dexxy_sandbox.org.model import SyntheticOrg
 from dexxy_sandbox.rate_limit import RateLimiter
 from dexxy_sandbox.request_log import RequestLog
+from dexxy_sandbox.secondary_limits import SecondaryLimitConfig, SecondaryLimits
 
 COPILOT_UNAVAILABLE_STATUSES = (None, *sorted(COPILOT_UNAVAILABLE))
 GITHUB_PREFIX = "/github"
@@ -99,10 +100,16 @@ class SandboxServer:
         groq: GroqConfig | None = None,
         copilot_unavailable_status: int | None = None,
         app_token_failures: int = 0,
+        secondary_limits: bool | SecondaryLimitConfig = False,
+        time_scale: float = 1.0,
+        request_log_path: str | os.PathLike[str] | None = None,
     ) -> None:
         """`clock` (epoch seconds) is what JWTs and installation tokens are checked against; tests that fake
         time for a client pass the same clock here. `copilot_unavailable_status` (404, 403 or 422) makes an
-        org without Copilot; `app_token_failures` fails that many installation-token requests first."""
+        org without Copilot; `app_token_failures` fails that many installation-token requests first.
+        `secondary_limits` enforces GitHub's secondary rate limits (True: its documented budgets, or a
+        `SecondaryLimitConfig`); `time_scale` makes time run that many times faster for the rate limits (every
+        window and Retry-After divided by it); `request_log_path` appends one JSON line per request there."""
         if not tokens:
             raise ValueError("at least one token is needed")
         self.seed = seed
@@ -118,8 +125,16 @@ class SandboxServer:
         self._extra_mounts: dict[str, AsgiApp] = {}
         self.host = host
         self.org = org or generate_org(seed=seed, engineers=engineers, repos=repos, days=days, until=until)
-        self.rate_limiter = RateLimiter(rate_limit_per_hour, rate_limit_window_seconds, clock=clock)
-        self.request_log = RequestLog()
+        if time_scale <= 0:
+            raise ValueError("time_scale must be > 0")
+        self.time_scale = time_scale
+        window = rate_limit_window_seconds / time_scale
+        self.rate_limiter = RateLimiter(rate_limit_per_hour, window, clock=clock)
+        self.request_log = RequestLog(path=request_log_path)
+        self.secondary_limits: SecondaryLimits | None = None
+        if secondary_limits:
+            config = secondary_limits if isinstance(secondary_limits, SecondaryLimitConfig) else None
+            self.secondary_limits = SecondaryLimits(config, time_scale=time_scale, clock=clock)
         self._fault_config = faults or FaultConfig()
         self._requested_port = port
         self._port: int | None = None
@@ -311,6 +326,7 @@ class SandboxServer:
             seed=self.seed,
             graphql=graphql,
             copilot=self.copilot,
+            secondary=self.secondary_limits,
         )
         emulators: dict[str, AsgiApp] = {
             GITHUB_PREFIX: self._github,
@@ -352,6 +368,7 @@ class SandboxServer:
         if self._socket is not None:
             self._socket.close()
         self._server = self._thread = self._socket = None
+        self.request_log.close()
 
     def __enter__(self) -> SandboxServer:
         return self.start()

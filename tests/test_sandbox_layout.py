@@ -19,6 +19,7 @@ SHARED_MODULES = {
     "faults.py",
     "rate_limit.py",
     "request_log.py",
+    "secondary_limits.py",
     "openapi_validation.py",
 }
 

@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import email.utils
 import hashlib
 import json
 import re
+import time
 from collections.abc import Awaitable, Callable, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -49,6 +51,7 @@ from dexxy_sandbox.github_rest.teams import TeamHandlers
 from dexxy_sandbox.org.model import PullRequest, Repository, SyntheticOrg
 from dexxy_sandbox.rate_limit import RateLimiter, RateWindow, rate_limit_overview
 from dexxy_sandbox.request_log import DROPPED, RequestLog
+from dexxy_sandbox.secondary_limits import Refusal, SecondaryLimits, secondary_limit_message, secondary_points
 
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
@@ -62,6 +65,11 @@ SECONDARY_DOCS = (
 )
 DEFAULT_API_VERSION = "2022-11-28"
 _JSON_CONTENT_TYPE = b"application/json; charset=utf-8"
+# what api.github.com sends with an authenticated GET (a private cache may keep it a minute), and its Vary
+CACHE_CONTROL = (b"cache-control", b"private, max-age=60, s-maxage=60")
+VARY = b"Accept, Authorization, Cookie, X-GitHub-OTP,Accept-Encoding, Accept, X-Requested-With"
+_STARTED = "dexxy.started"  # scope keys set by `GitHubRestApi.__call__` for the pipeline
+_OVER_CONCURRENCY = "dexxy.over_concurrency"
 
 
 __all__ = ["ApiError", "GitHubRestApi", "Listing", "RestRequest"]
@@ -118,6 +126,41 @@ def _bearer_token(authorization: str | None) -> str | None:
     return value.strip() or None
 
 
+def _newest_update(payload: object) -> str | None:
+    """The `updated_at` of an object, or the newest of a page's items (a list or an envelope's one list)."""
+    if isinstance(payload, dict):
+        if isinstance(payload.get("updated_at"), str):
+            return payload["updated_at"]
+        lists = [value for value in payload.values() if isinstance(value, list)]
+        payload = lists[0] if len(lists) == 1 else None
+    if not isinstance(payload, list):
+        return None
+    stamps = [item.get("updated_at") for item in payload if isinstance(item, dict)]
+    return max((stamp for stamp in stamps if isinstance(stamp, str)), default=None)
+
+
+def _http_date(stamp: str | None) -> str | None:
+    """An ISO 8601 `updated_at` as an HTTP date (`Last-Modified`); None when unreadable."""
+    if stamp is None:
+        return None
+    try:
+        when = dt.datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return email.utils.format_datetime(when.astimezone(dt.UTC), usegmt=True)
+
+
+def _not_modified_since(last_modified: str, if_modified_since: str) -> bool:
+    """Whether `If-Modified-Since` is at or after `Last-Modified` (an unreadable date never matches)."""
+    try:
+        since = email.utils.parsedate_to_datetime(if_modified_since)
+    except (TypeError, ValueError):
+        return False
+    if since.tzinfo is None:
+        since = since.replace(tzinfo=dt.UTC)
+    return email.utils.parsedate_to_datetime(last_modified) <= since
+
+
 def _etag_matches(if_none_match: str, etag: str) -> bool:
     tag = etag.removeprefix("W/")
     candidates = (c.strip().removeprefix("W/") for c in if_none_match.split(","))
@@ -141,6 +184,7 @@ class GitHubRestApi:
         credentials: Credentials | None = None,
         graphql: GraphQLEndpoint | None = None,
         copilot: CopilotUsage | None = None,  # copilot: seats and usage reports (copilot/rest.py)
+        secondary: SecondaryLimits | None = None,  # GitHub's secondary rate limits (None: not enforced)
     ) -> None:
         self.org = org
         self.api_root = api_root.rstrip("/")
@@ -149,6 +193,7 @@ class GitHubRestApi:
         self.credentials = credentials or Credentials(tokens, GitHubApp())
         self.graphql = graphql
         self.limiter = limiter
+        self.secondary = secondary
         self.faults = faults
         self.log = log
         self._seed = seed
@@ -376,17 +421,19 @@ class GitHubRestApi:
 
     def _render(
         self, result: Json | Listing, request: RestRequest
-    ) -> tuple[bytes, list[tuple[bytes, bytes]]]:
+    ) -> tuple[bytes, list[tuple[bytes, bytes]], str | None]:
+        """The body, its paging headers and its `Last-Modified` (the object's or the newest item's)."""
         if not isinstance(result, Listing):
-            return encode(result), []
+            return encode(result), [], _http_date(_newest_update(result))
         page = PageRequest.from_query(request.query)
         items = page.slice(result.items)
         if result.envelope is not None:
-            body = encode(result.envelope(items, len(result.items)))
+            payload: object = result.envelope(items, len(result.items))
         else:
-            body = encode([result.render(item) for item in items])
+            payload = [result.render(item) for item in items]
         link = link_header(result.paging_url, request.query_string, page, len(result.items))
-        return body, [(b"link", link.encode())] if link else []
+        paging = [(b"link", link.encode())] if link else []
+        return encode(payload), paging, _http_date(_newest_update(payload))
 
     def _serve(
         self, route: Route | None, request: RestRequest, headers: dict[str, str], request_id: str
@@ -399,25 +446,33 @@ class GitHubRestApi:
                 return self._primary_limited(window, request_id, token)
             return Reply(404, encode(NOT_FOUND.body()), window.headers())
         free = route.template == "/rate_limit"  # as on GitHub, checking the budget costs nothing
-        if_none_match = headers.get("if-none-match") if route.method == "GET" else None
+        get = route.method == "GET"
+        if_none_match = headers.get("if-none-match") if get else None
+        if_modified_since = headers.get("if-modified-since") if get else None
         window = self.limiter.state(token)
-        if not free and window.remaining == 0 and not if_none_match:
+        if not free and window.remaining == 0 and not (if_none_match or if_modified_since):
             return self._primary_limited(window, request_id, token)
         try:
-            status, (body, extra) = route.status, self._render(route.handler(request), request)
+            status, (body, extra, last_modified) = route.status, self._render(route.handler(request), request)
         except ApiError as error:
-            status, body, extra = error.status, encode(error.body()), []
+            status, body, extra, last_modified = error.status, encode(error.body()), [], None
         etag = f'W/"{hashlib.blake2b(body, digest_size=32).hexdigest()}"'
-        if status == 200 and if_none_match and _etag_matches(if_none_match, etag):
-            return Reply(304, b"", [(b"etag", etag.encode()), *window.headers()])  # a 304 is free
+        validators = [CACHE_CONTROL, (b"etag", etag.encode())] if status == 200 and get else []
+        if last_modified and validators:
+            validators.append((b"last-modified", last_modified.encode()))
+        if if_none_match:  # If-None-Match wins over If-Modified-Since (RFC 9110)
+            unchanged = _etag_matches(if_none_match, etag)
+        else:
+            unchanged = bool(if_modified_since and last_modified) and _not_modified_since(
+                str(last_modified), str(if_modified_since)
+            )
+        if validators and unchanged:
+            return Reply(304, b"", [*validators, *window.headers()])  # a 304 is free
         if not free:
             allowed, window = self.limiter.consume(token)
             if not allowed:
                 return self._primary_limited(window, request_id, token)
-        reply_headers = [*window.headers(), *extra]
-        if status == 200 and route.method == "GET":
-            reply_headers.append((b"etag", etag.encode()))
-        return Reply(status, body, reply_headers)
+        return Reply(status, body, [*window.headers(), *extra, *validators])
 
     def _authenticate(self, route: Route | None, token: str | None) -> tuple[Reply | None, str]:
         """A 401 reply, or None and the key the request is budgeted under."""
@@ -436,9 +491,60 @@ class GitHubRestApi:
             return Reply(401, encode(ApiError(401, "Bad credentials").body()), []), ""
         return None, token
 
+    def _secondary_charge(
+        self, scope: Scope, route: Route | None, method: str, body: bytes, budget_key: str
+    ) -> tuple[Refusal | None, int]:
+        """Spend the request's secondary points: (a refusal, 0) when over a limit, else (None, points)."""
+        if self.secondary is None:
+            return None, 0
+        if scope.get(_OVER_CONCURRENCY):
+            return self.secondary.refuse_concurrency(), 0
+        graphql = route is not None and route.template == GRAPHQL_TEMPLATE
+        kind, points = secondary_points(method, body if graphql else None)
+        refusal = self.secondary.charge(budget_key, kind, points)
+        return refusal, 0 if refusal else points
+
+    def _secondary_limited(self, refusal: Refusal, token: str, request_id: str) -> Reply:
+        """GitHub's secondary-limit answer: 403 or 429, `Retry-After`, the primary budget's headers."""
+        message = secondary_limit_message(request_id)
+        status = str(refusal.status)
+        body = {"message": message, "documentation_url": refusal.documentation_url, "status": status}
+        headers = [(b"retry-after", str(refusal.retry_after).encode()), *self.limiter.state(token).headers()]
+        return Reply(refusal.status, encode(body), headers)
+
+    def _points_spent(self, token: str, before: tuple[RateWindow, RateWindow]) -> tuple[int, int]:
+        """Primary (REST, GraphQL) points `token` spent since `before` (its windows then)."""
+        spent = []
+        for earlier, resource in zip(before, ("core", "graphql"), strict=True):
+            now = self.limiter.state(token, resource)
+            spent.append(now.used - earlier.used if now.reset == earlier.reset else now.used)
+        return spent[0], spent[1]
+
+    def _owner(self, budget_key: str) -> str:
+        """Whose budget a request spent, for the request log (never the token itself)."""
+        if not budget_key:
+            return ""
+        if budget_key.startswith("app:"):
+            return f"app ID {budget_key.removeprefix('app:')}"
+        return self.credentials.owner_description(budget_key, self._token_owner_id)
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Time the request and count it in flight for its token (GitHub's concurrency limit), then answer."""
         if scope["type"] != "http":
             return
+        scope[_STARTED] = time.perf_counter()
+        if self.secondary is None:
+            await self._respond(scope, receive, send)
+            return
+        bearer = "in-flight:" + (_bearer_token(_header(scope, b"authorization")) or "")
+        self.secondary.enter(bearer)
+        scope[_OVER_CONCURRENCY] = self.secondary.over_concurrency(bearer)
+        try:
+            await self._respond(scope, receive, send)
+        finally:
+            self.secondary.leave(bearer)
+
+    async def _respond(self, scope: Scope, receive: Receive, send: Send) -> None:
         method = scope["method"]
         path = scope["path"]
         query_string = scope["query_string"].decode("latin-1")
@@ -458,8 +564,14 @@ class GitHubRestApi:
             return
         request_id = self._request_id()
         denied, budget_key = self._authenticate(route, _bearer_token(headers.get("authorization")))
+        spent_before = (self.limiter.state(budget_key), self.limiter.state(budget_key, "graphql"))
+        refusal, secondary_spent = (
+            (None, 0) if denied else self._secondary_charge(scope, route, method, body, budget_key)
+        )
         if denied is not None:
             reply = denied
+        elif refusal is not None:
+            reply = self._secondary_limited(refusal, budget_key, request_id)
         elif decision.fault in (Fault.SERVER_ERROR, Fault.SECONDARY_RATE_LIMIT):
             reply = self._fault_reply(decision, budget_key, request_id)
         elif route is not None and route.template == GRAPHQL_TEMPLATE and self.graphql is not None:
@@ -480,13 +592,26 @@ class GitHubRestApi:
             (b"x-github-request-id", request_id.encode()),
             (b"x-github-media-type", b"github.v3; format=json"),
             (b"x-github-api-version-selected", (version or DEFAULT_API_VERSION).encode()),
-            (b"vary", b"Accept, Authorization, Cookie, X-GitHub-OTP, Accept-Encoding"),
+            (b"vary", VARY),
         ]
         if version:
             common.append((b"x-github-api-version", version.encode()))
         if reply.status != 304:
             common.append((b"content-type", _JSON_CONTENT_TYPE))
-        self.log.record(method, path, query_string, template, reply.status, decision.fault.value)
+        rest_points, graphql_points = self._points_spent(budget_key, spent_before)
+        self.log.record(
+            method,
+            path,
+            query_string,
+            template,
+            reply.status,
+            decision.fault.value,
+            rest_points=rest_points,
+            graphql_points=graphql_points,
+            secondary_points=secondary_spent,
+            ms=(time.perf_counter() - scope[_STARTED]) * 1000,
+            owner=self._owner(budget_key),
+        )
         content = b"" if method == "HEAD" or reply.status == 304 else reply.body
         await send(
             {
@@ -496,6 +621,13 @@ class GitHubRestApi:
             }
         )
         await send({"type": "http.response.body", "body": content})
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope["headers"]:
+        if key == name:
+            return str(value.decode("latin-1"))
+    return None
 
 
 async def _read_body(receive: Receive, limit: int = 1 << 20) -> bytes:

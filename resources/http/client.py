@@ -188,7 +188,9 @@ class HttpClient:
                         ErrorCategory.RATE_LIMIT,
                         f"{adapter.name} kept rate-limiting {label} ({limit_pauses - 1} waits): re-run later",
                     )
-                self.pause(self._throttle_wait(response, limit_pauses - 1), label)
+                wait = self._throttle_wait(response, limit_pauses - 1)
+                self._budget.hold(time.time() + wait)  # the client's other threads wait it out too
+                self.pause(wait, label)
                 continue
             if adapter.is_retryable(response):
                 failures = self._retry_or_raise(failures, f"{status} from {label}")

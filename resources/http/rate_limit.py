@@ -25,24 +25,38 @@ class RateLimitReading:
 
 class RateLimitBudget:
     """The latest reading, shared by a client's threads, so a spent budget is waited out before the next
-    request instead of being refused."""
+    request instead of being refused; and a hold: when one thread is told to wait (a secondary limit's
+    ``Retry-After``), the others wait too instead of sending into the limit (GitHub may ban an integration
+    that keeps sending while limited)."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._reading: RateLimitReading | None = None
+        self._held_until = 0.0
+        self._holder: int | None = None  # the thread that was told to wait: it pauses by itself
 
     def note(self, reading: RateLimitReading | None) -> None:
         if reading is not None and reading.remaining is not None:
             with self._lock:
                 self._reading = reading
 
-    def wait_before_next(self, now: float) -> float:
-        """Seconds to wait before sending, when the last answer said the budget is spent."""
+    def hold(self, until: float) -> None:
+        """The calling thread was told to wait until ``until`` (epoch seconds) and pauses itself: the other
+        threads send nothing before then either."""
         with self._lock:
-            reading = self._reading
+            if until > self._held_until:
+                self._held_until, self._holder = until, threading.get_ident()
+
+    def wait_before_next(self, now: float) -> float:
+        """Seconds to wait before sending: another thread's hold not yet over, or a budget the last answer
+        said is spent."""
+        with self._lock:
+            reading, held = self._reading, self._held_until - now
+            if self._holder == threading.get_ident():
+                held = 0.0
         if reading is None or reading.remaining != 0 or reading.reset_at is None:
-            return 0.0
-        return reading.reset_at - now + 1.0
+            return max(held, 0.0)
+        return max(held, reading.reset_at - now + 1.0)
 
     def forget_spent(self) -> None:
         """After waiting out a spent budget, send again (the next answer brings a fresh reading)."""
