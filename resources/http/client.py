@@ -277,6 +277,11 @@ class HttpClient:
         self._sleep(delay)
         return failures + 1
 
+    def retry_or_raise(self, failures: int, cause: str) -> int:
+        """For an answer that failed in its body (a GraphQL error in a 200): back off as for a 5xx and return
+        the new failure count, or raise the service's "unavailable" error once the retries are spent."""
+        return self._retry_or_raise(failures, cause)
+
     def _retry_or_raise(self, failures: int, cause: str, *, network: bool = False) -> int:
         if failures >= self.retry.max_retries:
             category = ErrorCategory.NETWORK if network else ErrorCategory.UPSTREAM_5XX
