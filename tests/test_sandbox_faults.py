@@ -409,6 +409,29 @@ def test_an_installation_token_expiring_mid_run_is_minted_again(
     assert sum(e.method == "POST" and e.status == 201 for e in entries) >= 2  # minted again
 
 
+def test_an_installation_token_expiring_under_several_threads_is_minted_once_per_expiry(
+    faults: SandboxServer, fault_free: dict[str, list[str]]
+) -> None:
+    """The product's four threads all meet the expired token: one of them mints the next (the others' 401s
+    were about the old token), and a request whose new token ran out before its turn mints again."""
+    uses = 20
+    faults.faults = f"token_expires_after_requests={uses}"
+    app = AppCredentials(str(faults.app_id), faults.app_private_key_pem, str(faults.installation_id))
+    tokens = InstallationTokens(app, faults.github_api_url, retry=FAST, sleep=lambda _: None)
+    scope = GitHubScope(orgs=(faults.org.login,), repos=())
+    with GitHubClient(faults.github_api_url, tokens, retry=FAST) as client:
+        listings = [
+            item
+            for name in rest_fetch.repository_names(client, scope)
+            for item in rest_fetch.list_updated_pull_requests(client, name, START, END)
+        ]
+        fetched = rest_fetch.fetch_pull_request_details(client, listings, concurrency=4)
+    assert sorted(_row(pr) for pr in fetched) == fault_free["rest"]
+    answered = faults.request_log.count(200)
+    assert tokens.tokens_issued == faults.request_log.count(201)
+    assert tokens.tokens_issued <= answered / uses + 4, "about one new token per expiry, not one per thread"
+
+
 def test_the_groq_resource_retries_429_and_5xx(faults: SandboxServer) -> None:
     faults.faults = "groq_429_rate=0.25,groq_error_rate=0.2"
     messages = llm_prompt.build_messages("Add refunds", "", "feat/refunds", [], ["add refunds"])
