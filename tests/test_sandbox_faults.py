@@ -116,6 +116,8 @@ def test_the_cli_help_documents_every_setting() -> None:
     for f in dataclasses.fields(FaultConfig):
         name = "error_rate@" if f.name == "endpoint_error_rates" else f.name
         assert name in help_text, f"--help does not document {name}"
+    refused = CliRunner().invoke(serve, ["--faults", "storm_every=3,storm_length=3"])
+    assert refused.exit_code == 2 and "storm_every > storm_length" in refused.output
 
 
 # ----- each fault over HTTP -----
