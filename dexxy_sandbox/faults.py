@@ -167,6 +167,7 @@ class Fault(enum.Enum):
     TRUNCATED = "truncated"
     MALFORMED = "malformed"
     GRAPHQL_PARTIAL = "graphql_partial"  # applied to a GraphQL 200 only; otherwise the answer is normal
+    SLOW = "slow"  # answered normally, `slow_ms` late (a slow request with another fault is named by that)
 
 
 @dataclass(frozen=True)
@@ -218,6 +219,8 @@ class FaultInjector:
             return FaultDecision(Fault.MALFORMED, 200, delay, detail=pick)
         if partial < config.graphql_partial_rate:
             return FaultDecision(Fault.GRAPHQL_PARTIAL, 200, delay, detail=pick)
+        if slow < config.slow_rate and config.slow_ms:
+            return FaultDecision(Fault.SLOW, 200, delay)
         return FaultDecision(Fault.NONE, 200, delay) if delay else NO_FAULT
 
     def vanished(self, repo: str, number: int) -> bool:

@@ -165,6 +165,7 @@ def test_slow_responses_are_the_drawn_ones(faults: SandboxServer) -> None:
         if faults.request_log.total >= 10:
             break
         time.sleep(0.01)
+    assert faults.request_log.by_fault["slow"] == sum(expected)  # the log names them
 
 
 def _raw_get(server: SandboxServer, path: str) -> tuple[bytes, bytes]:
