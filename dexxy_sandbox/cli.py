@@ -36,8 +36,9 @@ FAULTS_HELP = (
     "stray byte); token_expires_after_requests=N (then 401 for that token; GitHub App tokens too: a new one "
     "gets N more); vanish_rate (pull requests deleted between list and detail); bad_unicode_rate; "
     "graphql_partial_rate, graphql_partial_error=KIND (a GraphQL 200 with errors and partial data; KIND: "
-    "mixed, NOT_FOUND or SERVICE_UNAVAILABLE); copilot=404|403|422 (an org without Copilot); groq_error_rate (Groq "
-    "500/502/503); groq_429_rate (Groq 429 with retry-after). 'none' or empty: no faults."
+    "mixed, NOT_FOUND or SERVICE_UNAVAILABLE); copilot=404|403|422 (an org without Copilot); "
+    "groq_error_rate (Groq 500/502/503); groq_429_rate (Groq 429 with retry-after). "
+    "'none' or empty: no faults."
 )
 
 
