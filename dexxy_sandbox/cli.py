@@ -20,6 +20,28 @@ def _parse_faults(ctx: click.Context, param: click.Parameter, value: str | None)
         raise click.BadParameter(str(error), ctx=ctx, param=param) from error
 
 
+FAULTS_HELP = (
+    "Seeded, replayable fault injection (same --seed and request order, same failures): comma-separated "
+    "name=value settings, e.g. 'error_rate=0.05,error_rate@pulls=0.5,storm_every=200,storm_length=5'. "
+    "Rates are per-request shares in [0, 1]. "
+    "error_rate (500/502/503 on every endpoint); error_rate@SUBSTRING (that rate on routes whose template "
+    "holds SUBSTRING, e.g. @pulls, @graphql; the longest match wins); "
+    "secondary_rate_limit_rate, secondary_rate_limit_status=403|429 (single limited answers, "
+    "Retry-After: 1); "
+    "storm_every=N, storm_length=L, storm_status=429|403, storm_retry_after=S (from request N on, every N "
+    "requests, L limited answers in a row); "
+    "latency_ms (every request); slow_rate, slow_ms (a share of requests that much slower); "
+    "drop_rate (connection closed before any answer); drop_mid_body_rate (status, headers and part of the "
+    "body, then closed); truncated_rate (a 200 cut off half-way); malformed_rate (a complete 200 with one "
+    "stray byte); token_expires_after_requests=N (then 401 for that token; GitHub App tokens too: a new one "
+    "gets N more); vanish_rate (pull requests deleted between list and detail); bad_unicode_rate; "
+    "graphql_partial_rate, graphql_partial_error=KIND (a GraphQL 200 with errors and partial data; KIND: "
+    "mixed, NOT_FOUND or SERVICE_UNAVAILABLE); copilot=404|403|422 (an org without Copilot); "
+    "groq_error_rate (Groq 500/502/503); groq_429_rate (Groq 429 with retry-after). "
+    "'none' or empty: no faults."
+)
+
+
 @click.command("serve")
 @click.option("--seed", type=int, default=7, show_default=True, help="Generator seed (same seed, same org).")
 @click.option("--engineers", type=click.IntRange(min=1), default=12, show_default=True)
@@ -39,8 +61,7 @@ def _parse_faults(ctx: click.Context, param: click.Parameter, value: str | None)
     "--faults",
     default="",
     callback=_parse_faults,
-    help="Fault injection, e.g. 'error_rate=0.05,latency_ms=50,drop_rate=0.01,"
-    "token_expires_after_requests=500'.",
+    help=FAULTS_HELP,
 )
 @click.option(
     "--rate-limit", type=click.IntRange(min=0), default=5000, show_default=True, help="Requests per hour."
@@ -136,7 +157,7 @@ def serve(
             f"# Dexxy sandbox: org {org.login}, {len(org.engineers)} engineers, "
             f"{len(org.repositories)} repos, {pulls} pull requests "
             f"from {org.start} to {org.as_of:%Y-%m-%d %H:%M} UTC; "
-            f"faults: {faults.describe()}; copilot: {copilot}; "
+            f"faults: {faults.describe()}; copilot: {server.copilot_unavailable_status or 'on'}; "
             f"secondary limits: {'on' if secondary_limits else 'off'}; time scale: {time_scale:g}",
             err=True,
         )

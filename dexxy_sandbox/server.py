@@ -87,7 +87,7 @@ class SandboxServer:
         tokens: Sequence[str] = ("sandbox-token",),
         rate_limit_per_hour: int = 5000,
         rate_limit_window_seconds: float = 3600,
-        faults: FaultConfig | None = None,
+        faults: FaultConfig | str | None = None,
         host: str = "127.0.0.1",
         port: int = 0,
         *,
@@ -135,7 +135,7 @@ class SandboxServer:
         if secondary_limits:
             config = secondary_limits if isinstance(secondary_limits, SecondaryLimitConfig) else None
             self.secondary_limits = SecondaryLimits(config, time_scale=time_scale, clock=clock)
-        self._fault_config = faults or FaultConfig()
+        self._fault_config = FaultConfig.parse(faults) if isinstance(faults, str) else faults or FaultConfig()
         self._requested_port = port
         self._port: int | None = None
         self._socket: socket.socket | None = None
@@ -144,9 +144,12 @@ class SandboxServer:
         self._github: GitHubRestApi | None = None
         # --- copilot and groq ---
         self.copilot = CopilotUsage(self.org)  # seats and daily usage behind the Copilot endpoints
+        self._copilot_status: int | None = None  # as set; the `copilot=` fault overrides it while on
         self.copilot_unavailable_status = copilot_unavailable_status
         self.groq_api_key = groq_api_key
-        self.groq = GroqApi((groq_api_key,), groq, seed=seed, clock=clock, log=self.request_log)
+        self.groq = GroqApi(
+            (groq_api_key,), groq, seed=seed, clock=clock, log=self.request_log, faults=lambda: self.faults
+        )
         # --- end copilot and groq ---
         # the Jira site is generated on its first request (`jira.site`); switching `faults` reaches it too
         self.jira = JiraApi(
@@ -224,10 +227,12 @@ class SandboxServer:
 
     @copilot_unavailable_status.setter
     def copilot_unavailable_status(self, status: int | None) -> None:
-        """None: Copilot on. 404 / 403 / 422: every Copilot endpoint answers that (also while running)."""
+        """None: Copilot on. 404 / 403 / 422: every Copilot endpoint answers that (also while running). A
+        `copilot=` fault (`FaultConfig.copilot`) takes precedence while it is set."""
         if status not in COPILOT_UNAVAILABLE_STATUSES:
             raise ValueError(f"copilot_unavailable_status must be one of {COPILOT_UNAVAILABLE_STATUSES}")
-        self.copilot.unavailable_status = status
+        self._copilot_status = status
+        self.copilot.unavailable_status = self.faults.copilot or status
 
     # ----- GitHub App -----
     @property
@@ -281,9 +286,11 @@ class SandboxServer:
         return self._fault_config
 
     @faults.setter
-    def faults(self, config: FaultConfig | None) -> None:
-        """Switch faults on a running server; the fault sequence restarts from the seed."""
-        self._fault_config = config or FaultConfig()
+    def faults(self, config: FaultConfig | str | None) -> None:
+        """Switch faults on a running server (GitHub, GraphQL, Copilot, Groq and Jira); the fault sequences
+        restart from the seed. A `str` is parsed as `--faults` is."""
+        self._fault_config = FaultConfig.parse(config) if isinstance(config, str) else config or FaultConfig()
+        self.copilot.unavailable_status = self._fault_config.copilot or self._copilot_status
         if self._github is not None:
             self._github.faults = FaultInjector(self._fault_config, self.seed)
 

@@ -100,6 +100,7 @@ class InstallationTokens:
         self._lock = threading.Lock()
         self._token: str | None = None
         self._expires_at = 0.0
+        self._handed = threading.local()  # the token each thread was given last: the one its 401 is about
         self.tokens_issued = 0
 
     def token(self) -> str:
@@ -107,11 +108,16 @@ class InstallationTokens:
             if self._token is None or self._expires_at - self._clock() < REFRESH_MARGIN_SECONDS:
                 self._token, self._expires_at = self._fetch()
                 self.tokens_issued += 1
+            self._handed.token = self._token
             return self._token
 
     def invalidate(self) -> None:
+        """Drop the token this thread was refused with, unless another thread already replaced it: when a
+        token expires under several threads, one new token is minted, not one per thread (and a token just
+        minted is not thrown away by a 401 that was about the old one)."""
         with self._lock:
-            self._token = None
+            if getattr(self._handed, "token", None) in (None, self._token):
+                self._token = None
 
     def _fetch(self) -> tuple[str, float]:
         jwt_source = _AppJwt(self.credentials, self._clock)

@@ -30,7 +30,8 @@ from dexxy_sandbox.copilot.rest import CopilotHandlers
 from dexxy_sandbox.copilot.usage import CopilotUsage
 
 # --- end copilot ---
-from dexxy_sandbox.faults import Fault, FaultDecision, FaultInjector
+from dexxy_sandbox.faults import NO_FAULT, Fault, FaultDecision, FaultInjector, malform, truncate
+from dexxy_sandbox.github_graphql.partial_errors import make_partial
 from dexxy_sandbox.github_rest.actions import ActionsHandlers
 from dexxy_sandbox.github_rest.activity import ActivityHandlers
 from dexxy_sandbox.github_rest.activity_payloads import GitHubActivityPayloads
@@ -70,6 +71,7 @@ CACHE_CONTROL = (b"cache-control", b"private, max-age=60, s-maxage=60")
 VARY = b"Accept, Authorization, Cookie, X-GitHub-OTP,Accept-Encoding, Accept, X-Requested-With"
 _STARTED = "dexxy.started"  # scope keys set by `GitHubRestApi.__call__` for the pipeline
 _OVER_CONCURRENCY = "dexxy.over_concurrency"
+_SERVER_ERRORS = {500: "Server Error", 502: "Bad Gateway", 503: "Service Unavailable"}
 
 
 __all__ = ["ApiError", "GitHubRestApi", "Listing", "RestRequest"]
@@ -407,9 +409,10 @@ class GitHubRestApi:
         return Reply(403, encode(body), window.headers())
 
     def _fault_reply(self, decision: FaultDecision, token: str, request_id: str) -> Reply:
+        """The answer of a server-error, secondary-limit or storm fault, in GitHub's words."""
         window = self.limiter.state(token)
         if decision.fault is Fault.SERVER_ERROR:
-            message = "Server Error" if decision.status == 500 else "Bad Gateway"
+            message = _SERVER_ERRORS.get(decision.status, "Server Error")
             body = {"message": message, "documentation_url": DOCS, "status": str(decision.status)}
             return Reply(decision.status, encode(body), [])
         message = (
@@ -417,7 +420,26 @@ class GitHubRestApi:
             f"If you reach out to GitHub Support for help, please include the request ID {request_id}."
         )
         body = {"message": message, "documentation_url": SECONDARY_DOCS, "status": str(decision.status)}
-        return Reply(decision.status, encode(body), [(b"retry-after", b"1"), *window.headers()])
+        retry_after = str(decision.retry_after).encode()
+        return Reply(decision.status, encode(body), [(b"retry-after", retry_after), *window.headers()])
+
+    @staticmethod
+    def _spoil(decision: FaultDecision, reply: Reply) -> Reply:
+        """A 200's body truncated or malformed, as `decision` says; a spoilt body loses its ETag (its hash
+        would name the intact body)."""
+        if reply.status != 200 or decision.fault not in (Fault.TRUNCATED, Fault.MALFORMED):
+            return reply
+        body = truncate(reply.body) if decision.fault is Fault.TRUNCATED else malform(reply.body)
+        return Reply(200, body, [h for h in reply.headers if h[0] != b"etag"])
+
+    def _partial(self, decision: FaultDecision, reply: Reply, request_id: str) -> tuple[Reply, bool]:
+        """A GraphQL 200 made partial (`graphql_partial_rate`), and whether it was (an answer with nothing
+        that may be null stays whole)."""
+        if decision.fault is not Fault.GRAPHQL_PARTIAL or reply.status != 200:
+            return reply, False
+        kind = self.faults.config.graphql_partial_error
+        partial = make_partial(reply.body, kind, decision.detail, request_id)
+        return (reply, False) if partial is None else (Reply(200, partial, reply.headers), True)
 
     def _render(
         self, result: Json | Listing, request: RestRequest
@@ -553,9 +575,9 @@ class GitHubRestApi:
         body = await _read_body(receive) if method in ("POST", "PUT", "PATCH") else b""
         template = route.template if route else ""
         config = self.faults.config
-        if config.latency_ms:
-            await asyncio.sleep(config.latency_ms / 1000)
-        decision = self.faults.draw()
+        decision = self.faults.draw(template)
+        if decision.delay_ms:  # latency_ms, plus slow_ms for a slow request
+            await asyncio.sleep(decision.delay_ms / 1000)
         if route is not None and route.app_jwt:  # the token endpoint's own fault switch (app_auth.py)
             decision = self.credentials.app.token_request_fault() or decision
         if decision.fault is Fault.DROP:
@@ -572,18 +594,16 @@ class GitHubRestApi:
             reply = denied
         elif refusal is not None:
             reply = self._secondary_limited(refusal, budget_key, request_id)
-        elif decision.fault in (Fault.SERVER_ERROR, Fault.SECONDARY_RATE_LIMIT):
+        elif decision.fault in (Fault.SERVER_ERROR, Fault.SECONDARY_RATE_LIMIT, Fault.STORM):
             reply = self._fault_reply(decision, budget_key, request_id)
         elif route is not None and route.template == GRAPHQL_TEMPLATE and self.graphql is not None:
-            reply = Reply(*self.graphql.serve(body, budget_key))
-            if decision.fault is Fault.MALFORMED and reply.status == 200:  # GraphQL bodies get cut too
-                reply = Reply(200, reply.body[: max(1, len(reply.body) // 2)], reply.headers)
+            reply = self._spoil(decision, Reply(*self.graphql.serve(body, budget_key)))
+            reply, partial = self._partial(decision, reply, request_id)
+            decision = decision if partial or decision.fault is not Fault.GRAPHQL_PARTIAL else NO_FAULT
         else:
             request = RestRequest(params, dict(parse_qsl(query_string)), query_string, budget_key, body)
-            reply = self._serve(route, request, headers, request_id)
-            if decision.fault is Fault.MALFORMED and reply.status == 200:
-                cut = [h for h in reply.headers if h[0] != b"etag"]
-                reply = Reply(200, reply.body[: max(1, len(reply.body) // 2)], cut)
+            reply = self._spoil(decision, self._serve(route, request, headers, request_id))
+            decision = NO_FAULT if decision.fault is Fault.GRAPHQL_PARTIAL else decision  # GraphQL's only
         if config.bad_unicode_rate and reply.status == 200:
             broken = self._bad_unicode_for(config.bad_unicode_rate).corrupt(reply.body)
             reply = Reply(200, broken, reply.headers)
@@ -598,6 +618,7 @@ class GitHubRestApi:
             common.append((b"x-github-api-version", version.encode()))
         if reply.status != 304:
             common.append((b"content-type", _JSON_CONTENT_TYPE))
+        fault = decision.fault if _applied(decision, reply) else Fault.NONE
         rest_points, graphql_points = self._points_spent(budget_key, spent_before)
         self.log.record(
             method,
@@ -605,7 +626,7 @@ class GitHubRestApi:
             query_string,
             template,
             reply.status,
-            decision.fault.value,
+            fault.value,
             rest_points=rest_points,
             graphql_points=graphql_points,
             secondary_points=secondary_spent,
@@ -620,6 +641,9 @@ class GitHubRestApi:
                 "headers": [*common, *reply.headers, (b"content-length", str(len(content)).encode())],
             }
         )
+        if fault is Fault.DROP_MID_BODY and len(content) > 1:
+            await _drop_mid_body(send, content, decision.detail)
+            return
         await send({"type": "http.response.body", "body": content})
 
 
@@ -645,6 +669,37 @@ async def _read_body(receive: Receive, limit: int = 1 << 20) -> bytes:
         if not message.get("more_body", False):
             break
     return b"".join(chunks)
+
+
+def _applied(decision: FaultDecision, reply: Reply) -> bool:
+    """Whether the drawn fault shaped this answer (a body fault needs a 200 to spoil; a request refused
+    before it, say a 401, carries none)."""
+    if decision.fault in (Fault.SERVER_ERROR, Fault.SECONDARY_RATE_LIMIT, Fault.STORM):
+        return reply.status == decision.status
+    if decision.fault in (Fault.TRUNCATED, Fault.MALFORMED, Fault.GRAPHQL_PARTIAL, Fault.DROP_MID_BODY):
+        return reply.status == 200
+    return decision.fault is not Fault.NONE
+
+
+async def _drop_mid_body(send: Send, content: bytes, pick: int) -> None:
+    """Send part of the body (a seeded share between a quarter and three quarters), then close the
+    connection: the client has the status and headers, and a body shorter than its Content-Length.
+
+    Uvicorn's `send` is a bound method of its request cycle, which holds the transport: `close()` flushes
+    what was written and ends the connection, so the part sent does reach the client. Other servers get an
+    exception after the part, which ends the response there too.
+    """
+    cut = max(1, min(len(content) - 1, len(content) * (1 + pick % 3) // 4))
+    await send({"type": "http.response.body", "body": content[:cut], "more_body": True})
+    cycle = getattr(send, "__self__", None)
+    transport = getattr(cycle, "transport", None)
+    if transport is None:
+        raise ConnectionAbortedError("sandbox fault: connection dropped mid-body")
+    transport.close()
+    for _ in range(100):  # until the server sees the connection gone (else it logs an unfinished answer)
+        if getattr(cycle, "disconnected", True):
+            return
+        await asyncio.sleep(0.001)
 
 
 async def _drop_connection(send: Send) -> None:

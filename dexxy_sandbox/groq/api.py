@@ -26,6 +26,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from dexxy_sandbox.faults import FaultConfig, GroqFaults
 from dexxy_sandbox.groq import chat
 from dexxy_sandbox.groq.batches import GroqBatches, GroqError
 from dexxy_sandbox.request_log import RequestLog
@@ -34,6 +35,7 @@ Json = dict[str, Any]
 DEFAULT_GROQ_MODEL = "llama-3.3-70b-versatile"
 SANDBOX_MODEL = "sandbox"
 MAX_BODY = 32 << 20
+_SERVER_ERRORS = {500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable"}
 
 
 @dataclass(frozen=True)
@@ -96,8 +98,12 @@ class GroqApi:
         seed: int = 7,
         clock: Callable[[], float] = time.time,
         log: RequestLog | None = None,
+        faults: Callable[[], FaultConfig] | None = None,
     ) -> None:
+        """`faults`: where the server's current `FaultConfig` is read (its `groq_*` rates apply here)."""
         self.api_keys = tuple(api_keys)
+        self._fault_source = faults or FaultConfig
+        self._groq_faults = GroqFaults(FaultConfig(), seed)
         self.seed = seed
         self.clock = clock
         self.log = log
@@ -223,6 +229,25 @@ class GroqApi:
             (b"x-ratelimit-reset-tokens", _duration(self._tokens.reset_in(now)).encode()),
         ]
 
+    def _injected(self) -> tuple[GroqError, float] | None:
+        """The `groq_429_rate` / `groq_error_rate` fault of this request (switching the server's faults
+        restarts the seeded sequence), with its retry-after."""
+        config = self._fault_source()
+        if config is not self._groq_faults.config:
+            self._groq_faults = GroqFaults(config, self.seed)
+        status = self._groq_faults.draw()
+        if status == 429:
+            message = (
+                f"Rate limit reached for model `{DEFAULT_GROQ_MODEL}` in organization `org_sandbox` service "
+                "tier `on_demand` on requests per minute (RPM): Limit 30, Used 30, Requested 1. Please try "
+                "again in 1s. Need more tokens? Visit https://groq.com/self-serve-support/."
+            )
+            return GroqError(429, message, "requests", "rate_limit_exceeded"), 1.0
+        if status is not None:
+            message = _SERVER_ERRORS[status]
+            return GroqError(status, message, "internal_server_error", "internal_server_error"), 0.0
+        return None
+
     def _rate_limited(self, path: str, body: bytes) -> tuple[GroqError, float] | None:
         """Count the request against the budgets; a 429 and its retry-after when it may not run."""
         now = self.clock()
@@ -267,6 +292,7 @@ class GroqApi:
         if self.config.latency_ms:
             await asyncio.sleep(self.config.latency_ms / 1000)
         extra: list[tuple[bytes, bytes]] = []
+        fault = "none"
         scheme, _, key = headers.get("authorization", "").partition(" ")
         with self._lock:
             now = self.clock()
@@ -275,10 +301,13 @@ class GroqApi:
                     raise GroqError(401, "Invalid API Key", "invalid_request_error", "invalid_api_key")
                 if refused is not None:
                     raise refused
-                limited = self._rate_limited(path, body)
+                injected = self._injected()
+                fault = "groq_fault" if injected is not None else "none"
+                limited = injected or self._rate_limited(path, body)
                 if limited is not None:
                     error, wait = limited
-                    extra.append((b"retry-after", str(max(1, math.ceil(wait))).encode()))
+                    if error.status == 429:
+                        extra.append((b"retry-after", str(max(1, math.ceil(wait))).encode()))
                     raise error
                 status, payload = self._route(method, path, body, headers)
             except GroqError as error:
@@ -291,7 +320,7 @@ class GroqApi:
             content, content_type = json.dumps(payload, ensure_ascii=False).encode(), b"application/json"
         request_id = self.batches.new_id("req")
         if self.log is not None:
-            self.log.record(method, "/groq" + path, "", "/groq" + _template(path), status, "none")
+            self.log.record(method, "/groq" + path, "", "/groq" + _template(path), status, fault)
         response_headers = [
             (b"content-type", content_type),
             (b"content-length", str(len(content)).encode()),

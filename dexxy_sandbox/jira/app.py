@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, parse_qsl, urlencode
 
-from dexxy_sandbox.faults import Fault, FaultConfig, FaultInjector
+from dexxy_sandbox.faults import Fault, FaultConfig, FaultInjector, malform, truncate
 from dexxy_sandbox.jira.jql import JqlError, Query, parse_jql
 from dexxy_sandbox.jira.model import Issue, JiraSite
 from dexxy_sandbox.jira.oauth import JiraOAuth
@@ -329,11 +329,11 @@ class JiraApi:
             route, known = None, False
         template = ("/ex/jira/{cloudId}" if prefix else "") + (route.template if route else "")
         injector = self._faults()
-        if injector.config.latency_ms:
-            await asyncio.sleep(injector.config.latency_ms / 1000)
-        decision = injector.draw()
+        decision = injector.draw("/jira" + template)
+        if decision.delay_ms:
+            await asyncio.sleep(decision.delay_ms / 1000)
         log_path, log_template = "/jira" + prefix + path, ("/jira" + template) if route else ""
-        if decision.fault is Fault.DROP:
+        if decision.fault in (Fault.DROP, Fault.DROP_MID_BODY):  # Jira's drops all come before the answer
             self.log.record(method, log_path, query_string, log_template, DROPPED, decision.fault.value)
             await _abort(send)
             return
@@ -341,6 +341,8 @@ class JiraApi:
             reply = _Reply(decision.status, json.dumps({"errorMessages": ["Internal server error"]}).encode())
         elif decision.fault is Fault.SECONDARY_RATE_LIMIT:
             reply = self._too_many(1 + self.seed % 3, "jira-burst-based")
+        elif decision.fault is Fault.STORM:
+            reply = self._too_many(decision.retry_after, "jira-burst-based")
         else:
             body = _parse_body(raw_body, headers.get("content-type", ""))
             host = headers.get("host", "localhost")
@@ -354,8 +356,9 @@ class JiraApi:
                 )
             else:
                 reply = self._serve(route, known, request, headers)
-            if decision.fault is Fault.MALFORMED and reply.status == 200:
-                reply = _Reply(200, reply.body[: max(1, len(reply.body) // 2)], reply.headers)
+            if decision.fault in (Fault.TRUNCATED, Fault.MALFORMED) and reply.status == 200:
+                spoil = truncate if decision.fault is Fault.TRUNCATED else malform
+                reply = _Reply(200, spoil(reply.body), reply.headers)
         self.log.record(method, log_path, query_string, log_template, reply.status, decision.fault.value)
         content_headers = [
             (b"content-type", b"application/json;charset=UTF-8"),

@@ -28,6 +28,7 @@ from resources.http.usage import ApiUsage
 log = logging.getLogger(__name__)
 
 _CONNECT_ERRORS = (httpx.ConnectError, httpx.ConnectTimeout)  # no connection made: no server there
+MAX_RENEWALS = 3  # new short-lived tokens one request may ask for after 401s
 
 
 @dataclass(frozen=True)
@@ -137,7 +138,7 @@ class HttpClient:
         url = self.url_for(path, params)
         label = _path_of(url)
         failures = connect_failures = limit_pauses = 0
-        renewed = False
+        renewals, refused = 0, ""  # refused: the Authorization a 401 answered last (kept in memory only)
         while True:
             self._wait_for_budget()
             cached = self.etag_cache.get(url) if method == "GET" else None
@@ -178,9 +179,14 @@ class HttpClient:
                 if method == "GET" and etag and not needs_repair:
                     self.etag_cache.put(url, CachedResponse(etag, data, next_url))
                 return ApiResponse(data, next_url, from_cache=False)
-            if status == 401 and not renewed and adapter.renew_credentials():
-                renewed = True  # a short-lived token revoked or expired early: get a new one, once
-                continue
+            credential = headers.get("Authorization", "")
+            if status == 401 and credential != refused and renewals < MAX_RENEWALS:
+                # a short-lived token revoked or expired early: get a new one; again if the new one is
+                # refused too (under several threads it can expire before this request's turn), never
+                # for the same token twice
+                refused, renewals = credential, renewals + 1
+                if adapter.renew_credentials():
+                    continue
             if adapter.is_rate_limited(response):
                 limit_pauses += 1
                 if limit_pauses > self.retry.max_rate_limit_pauses:
@@ -278,6 +284,11 @@ class HttpClient:
         log.info("retrying in %.2fs: %s did not accept a connection", delay, _origin(url))
         self._sleep(delay)
         return failures + 1
+
+    def retry_or_raise(self, failures: int, cause: str) -> int:
+        """For an answer that failed in its body (a GraphQL error in a 200): back off as for a 5xx and return
+        the new failure count, or raise the service's "unavailable" error once the retries are spent."""
+        return self._retry_or_raise(failures, cause)
 
     def _retry_or_raise(self, failures: int, cause: str, *, network: bool = False) -> int:
         if failures >= self.retry.max_retries:
