@@ -156,7 +156,7 @@ def bench_sandbox(
                 if "=" in line and not line.startswith("#"):
                     key, value = line.strip().split("=", 1)
                     env[key] = value
-            shown = tuple(o for o in options if o != str(log_path))
+            shown = tuple(o for o in options if o not in ("--request-log", str(log_path)))
             yield BenchSandbox(process, env, log_path, shown)
         finally:
             process.terminate()
