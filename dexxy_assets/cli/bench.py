@@ -223,7 +223,8 @@ def bench(
     start = today - dt.timedelta(days=days)
     sections: list[Section] = []
     if sync:
-        with bench_sandbox(engineers, repos, days + 5, seed, time_scale) as sandbox:
+        # the org's history is exactly the synced range, so every tool sees the same pull requests
+        with bench_sandbox(engineers, repos, days + 1, seed, time_scale) as sandbox:
             console.print(
                 f"bench: {engineers} engineers, {repos} repos, {days} days + 1 incremental day; sandbox "
                 f"limits: {' '.join(sandbox.options) or 'primary only (no secondary-limit options)'}"

@@ -17,7 +17,7 @@ from resources.warehouse import resolve_database_url
 
 BENCH_DATABASE = "dexxy_bench"
 BULK_SAMPLE_ROWS = 50_000  # per raw table, read once and COPYed back into a temporary copy of the table
-BULK_MIN_ROWS = 20_000  # a small org's rows are repeated up to this many, so the rate is not start-up noise
+BULK_MIN_ROWS = 5_000  # a small org's rows are repeated up to this many, so the rate is not start-up noise
 
 _BACKENDS = text("SELECT pid FROM pg_stat_activity WHERE datname = :d AND pid <> pg_backend_pid()")
 _RAW_TABLES = text(
