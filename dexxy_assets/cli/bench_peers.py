@@ -198,21 +198,28 @@ def _airbyte_catalog(discovered: Path, wanted: set[str]) -> dict[str, Any]:
     return {"streams": streams}
 
 
+_ENTITY_OF_STREAM = {
+    "pull_requests": "pull_requests",
+    "reviews": "reviews",
+    "pull_request_commits": "commits",
+}
+
+
+def _keyed(stream: str, repository: str, record: dict[str, Any]) -> tuple[str, str, str] | None:
+    """(entity, repository, key) of one record of the streams compared, None for any other stream."""
+    entity = _ENTITY_OF_STREAM.get(stream)
+    if entity is None:
+        return None
+    key = f"{record.get('pull_number')}/{record.get('sha')}" if entity == "commits" else str(record.get("id"))
+    return entity, repository, key
+
+
 def _airbyte_record(message: dict[str, Any]) -> tuple[str, str, str] | None:
     """(entity, repository, key) of an Airbyte RECORD message."""
     if message.get("type") != "RECORD":
         return None
     record = message["record"]
-    data = record["data"]
-    repository = str(data.get("repository") or "")
-    stream = record["stream"]
-    if stream == "pull_requests":
-        return "pull_requests", repository, str(data.get("id"))
-    if stream == "reviews":
-        return "reviews", repository, str(data.get("id"))
-    if stream == "pull_request_commits":
-        return "commits", repository, f"{data.get('pull_number')}/{data.get('sha')}"
-    return None
+    return _keyed(record["stream"], str(record["data"].get("repository") or ""), record["data"])
 
 
 def run_tap_github(installed: Installed, api_url: str, org: str, start: str, workdir: Path) -> PeerRun:
@@ -250,15 +257,7 @@ def _singer_record(message: dict[str, Any]) -> tuple[str, str, str] | None:
     if message.get("type") != "RECORD":
         return None
     record = message["record"]
-    repository = f"{record.get('org')}/{record.get('repo')}"
-    stream = message["stream"]
-    if stream == "pull_requests":
-        return "pull_requests", repository, str(record.get("id"))
-    if stream == "reviews":
-        return "reviews", repository, str(record.get("id"))
-    if stream == "pull_request_commits":
-        return "commits", repository, f"{record.get('pull_number')}/{record.get('sha')}"
-    return None
+    return _keyed(message["stream"], f"{record.get('org')}/{record.get('repo')}", record)
 
 
 def _count(
