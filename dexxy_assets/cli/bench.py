@@ -76,9 +76,16 @@ class DexxyPass:
 
 
 def run_dexxy_pass(
-    sandbox: BenchSandbox, mode: str, kind: str, database_url: str, start: dt.date, end: dt.date
+    sandbox: BenchSandbox,
+    mode: str,
+    kind: str,
+    database_url: str,
+    first_day: dt.date,
+    start: dt.date,
+    end: dt.date,
 ) -> DexxyPass:
-    """One pass in a child process: its peak RSS is its own, the backends' is sampled beside it."""
+    """One pass (partitions start..end) in a child process: its peak RSS is its own, the backends' is sampled
+    beside it. The daily partitions begin at `first_day` (DEXXY_START_DATE), the bench's first synced day."""
     token = f"dexxy-{mode}"
     settings = {
         "api_url": sandbox.api_url,
@@ -90,6 +97,7 @@ def run_dexxy_pass(
     }
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "GROQ_", "JIRA_"))}
     env[TOKEN_VARIABLE] = token
+    env["DEXXY_START_DATE"] = first_day.isoformat()
     mark = sandbox.mark()
     backends = PostgresBackends(database_url)
     with tempfile.TemporaryDirectory(prefix="dexxy-bench-pass-") as scratch:
@@ -268,9 +276,9 @@ def measure_mode(
     """The full sync up to yesterday, then today's partition into the same warehouse, then the COPY rate."""
     database_url = fresh_bench_database(mode)
     console.print(f"bench: {mode}: full sync {start} .. {today - dt.timedelta(days=1)} ...")
-    full = run_dexxy_pass(sandbox, mode, "full", database_url, start, today - dt.timedelta(days=1))
+    full = run_dexxy_pass(sandbox, mode, "full", database_url, start, start, today - dt.timedelta(days=1))
     console.print(f"bench: {mode}: incremental day {today} ...")
-    incremental = run_dexxy_pass(sandbox, mode, "incremental", database_url, today, today)
+    incremental = run_dexxy_pass(sandbox, mode, "incremental", database_url, start, today, today)
     bulk_rows, bulk_seconds = bulk_load_rate(database_url)
     return ModeResult([full, incremental], bulk_rows, bulk_seconds, landed_counts(database_url))
 
