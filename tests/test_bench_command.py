@@ -88,9 +88,12 @@ def test_bench_appends_a_dated_section_with_every_measure(database_url: str, tmp
         assert 0 < _number(row["in steps s"]) <= _number(row["run s"]), label
         assert _number(row["overhead s / partition"]) >= 0, label
 
-    bulk = next(v for k, v in tables.items() if k.startswith("Warehouse bulk load"))
-    assert {row["mode"] for row in bulk} == {"graphql", "rest"}
-    assert all(_number(row["rows"]) > 0 and _number(row["rows / s"]) > 0 for row in bulk)
+    bulk = {
+        row["mode: table"]: row
+        for row in next(v for k, v in tables.items() if k.startswith("Warehouse bulk"))
+    }
+    assert {"graphql: all", "rest: all", "graphql: raw.github_pull_requests"} <= set(bulk)
+    assert all(_number(row["rows"]) > 0 and _number(row["rows / s"]) > 0 for row in bulk.values())
     assert "appended to" in result.stderr
 
 

@@ -102,12 +102,12 @@ def _sample(conn: Connection, table: str) -> tuple[list[str], list[dict[str, Any
     return names, rows
 
 
-def bulk_load_rate(database_url: str) -> tuple[int, float]:
-    """(rows, seconds) of Dexxy's COPY path alone: the landed raw rows, read back (repeated up to
-    BULK_MIN_ROWS per table), written again into temporary copies of their tables (the time covers encoding
-    and COPY, not the read)."""
+def bulk_load_rate(database_url: str) -> dict[str, tuple[int, float]]:
+    """Per raw table, (rows, seconds) of Dexxy's COPY path alone: the landed raw rows, read back
+    (repeated up to BULK_MIN_ROWS per table), written again into temporary copies of their tables (the
+    time covers encoding and COPY, not the read)."""
     engine = create_engine(database_url, poolclass=NullPool)
-    total_rows, total_seconds = 0, 0.0
+    measured: dict[str, tuple[int, float]] = {}
     with engine.connect() as conn:
         for table in conn.execute(_RAW_TABLES).scalars().all():
             names, rows = _sample(conn, table)
@@ -121,8 +121,8 @@ def bulk_load_rate(database_url: str) -> tuple[int, float]:
             )
             repeated = rows * max(1, -(-BULK_MIN_ROWS // len(rows)))
             started = time.perf_counter()
-            total_rows += copy_rows(conn, temp, names, repeated)
-            total_seconds += time.perf_counter() - started
+            written = copy_rows(conn, temp, names, repeated)
+            measured[table] = (written, time.perf_counter() - started)
         conn.rollback()
     engine.dispose()
-    return total_rows, total_seconds
+    return measured
