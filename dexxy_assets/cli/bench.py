@@ -27,7 +27,7 @@ import click
 from rich.console import Console
 
 from dexxy_assets.cli.bench_memory import PeakSampler, process_tree
-from dexxy_assets.cli.bench_pass import TOKEN_VARIABLE
+from dexxy_assets.cli.bench_pass import DATABASE_VARIABLE, TOKEN_VARIABLE
 from dexxy_assets.cli.bench_peers import ENTITIES, PEERS, PeerRun, install, run_airbyte, run_tap_github
 from dexxy_assets.cli.bench_report import Section, append, document
 from dexxy_assets.cli.bench_sandbox import BenchSandbox, Spent, bench_sandbox
@@ -91,12 +91,12 @@ def run_dexxy_pass(
         "api_url": sandbox.api_url,
         "org": sandbox.org,
         "mode": mode,
-        "database_url": database_url,
         "start": start.isoformat(),
         "end": end.isoformat(),
     }
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "GROQ_", "JIRA_"))}
     env[TOKEN_VARIABLE] = token
+    env[DATABASE_VARIABLE] = database_url
     env["DEXXY_START_DATE"] = first_day.isoformat()
     mark = sandbox.mark()
     backends = PostgresBackends(database_url)

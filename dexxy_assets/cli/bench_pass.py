@@ -1,10 +1,11 @@
 """One sync pass of `dexxy bench`, in a child process of its own so that its peak RSS is Dexxy's alone.
 
 `python -m dexxy_assets.cli.bench_pass SETTINGS.json RESULT.json`: the settings (sandbox URL, org, fetch
-mode, warehouse URL, partition range) come in a file and the token in DEXXY_BENCH_GITHUB_TOKEN, never on
-the command line. The result holds the run's own figures: pull requests and rows landed, the wall time of
-`materialize`, and the time spent inside the steps (asset bodies), read from the run's event log, so the
-bench can tell Dagster's own overhead per partition.
+mode, partition range) come in a file, the token and the warehouse URL in DEXXY_BENCH_GITHUB_TOKEN and
+DEXXY_BENCH_DATABASE_URL, never in the file or on the command line. The result holds the run's own
+figures: pull requests and rows landed, the wall time of `materialize`, and the time spent inside the
+steps (asset bodies), read from the run's event log, so the bench can tell Dagster's own overhead per
+partition.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ PULL_REQUEST_ASSETS = " or ".join(
     )
 )
 TOKEN_VARIABLE = "DEXXY_BENCH_GITHUB_TOKEN"
+DATABASE_VARIABLE = "DEXXY_BENCH_DATABASE_URL"  # may hold a password: the environment, never the file
 
 
 def step_seconds(instance: dg.DagsterInstance, run_id: str) -> float:
@@ -61,7 +63,7 @@ def run_pass(settings: dict[str, Any]) -> dict[str, Any]:
         orgs=[settings["org"]],
         fetch_mode=settings["mode"],
     )
-    warehouse = WarehouseResource(database_url=settings["database_url"])
+    warehouse = WarehouseResource(database_url=os.environ[DATABASE_VARIABLE])
     definitions = defs()
     instance = dg.DagsterInstance.ephemeral()
     started = time.perf_counter()
