@@ -28,7 +28,8 @@ lint: install
 	$(BIN)/ruff check --no-cache .
 	$(BIN)/ruff format --check .
 
-# `make bench BENCH_ARGS="--engineers 2 --repos 1 --days 2"` sizes it down; see `dexxy bench --help`.
+# `make bench BENCH_ARGS="--engineers 2 --repos 1 --days 2"` sizes it down, `--peers` adds airbyte-source-github and
+# tap-github; see docs/benchmarks.md. Each run appends a dated section to BENCHMARKS.md.
 BENCH_ARGS ?=
 bench: install
 	$(BIN)/dexxy bench $(BENCH_ARGS)
