@@ -373,8 +373,8 @@ def test_the_fetch_comes_through_each_fault_whole(
     assert faulted, "the fault was produced"
     if "storm" in faults_text or "secondary" in faults_text:
         assert usage.throttled_waits >= 1
-        # each wait is an answer's Retry-After (at least 1 s), or what is left of one another thread is waiting
-        # out (the client holds all its threads while one waits: resources/http/rate_limit.py)
+        # each wait is an answer's Retry-After (at least 1 s), or what is left of one that another thread is
+        # waiting out (the client holds all its threads while one waits: resources/http/rate_limit.py)
         assert waits and max(waits) >= 1 and all(0 < w <= max(waits) for w in waits), waits
     else:
         assert usage.retries >= 1
