@@ -9,6 +9,7 @@ client corrupts the sandbox's real answers on their way back (the brief's one al
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable, Iterator
 from typing import ClassVar
 
@@ -194,3 +195,46 @@ def test_unusable_copilot_report_lines_are_kept_counted_and_the_rest_loads(sandb
     assert _without_raw(warehouse_digests(broken), "copilot") == _without_raw(
         warehouse_digests(clean), "copilot"
     )
+
+
+# ----- Jira: an issue whose `updated` is missing -----
+def _drop_updated(request: httpx.Request, body: bytes) -> bytes | None:
+    """The first issue of every JQL search page loses fields.updated."""
+    if not request.url.path.endswith("/search/jql"):
+        return None
+    page = json.loads(body)
+    issues = page.get("issues") or []
+    if not issues or "updated" not in (issues[0].get("fields") or {}):
+        return None
+    del issues[0]["fields"]["updated"]
+    return json.dumps(page).encode()
+
+
+def test_a_jira_issue_without_updated_is_kept_counted_and_the_rest_loads(sandbox, make_database) -> None:  # type: ignore[no-untyped-def]
+    clean = WarehouseResource(database_url=make_database())
+    clean_run = _run(clean, sandbox_github(sandbox, "rest"), sandbox_jira(sandbox), "group:jira")
+    assert clean_run.success, step_failures(clean_run)
+    known = _problems(clean.engine(), "jira/")  # the sandbox's site has odd fields and ADF on purpose
+    assert not any(key.startswith("jira/issues ") for key in known)
+
+    transport = CorruptedJira.transport = CorruptingTransport(_drop_updated)
+    jira = CorruptedJira(**sandbox_jira(sandbox).model_dump(exclude_none=True))
+    broken = WarehouseResource(database_url=make_database())
+    try:
+        result = _run(broken, sandbox_github(sandbox, "rest"), jira, "group:jira")
+    finally:
+        CorruptedJira.transport = None
+
+    assert result.success, step_failures(result)
+    assert transport.corrupted >= 1
+    with broken.connect() as conn, clean.connect() as before:
+        count = "SELECT count(*) FROM raw.jira_issues"
+        assert conn.execute(text(count)).scalar_one() == before.execute(text(count)).scalar_one()
+        missing = conn.execute(
+            text("SELECT count(*) FROM raw.jira_issues WHERE NOT (payload -> 'fields') ? 'updated'")
+        ).scalar_one()
+    assert missing == transport.corrupted  # kept in raw
+    problems = _problems(broken.engine(), "jira/")
+    assert problems.get("jira/issues jira_issue.updated_missing") == transport.corrupted, problems
+    assert _problems_in_metadata(result, "jira/issues") >= transport.corrupted
+    assert "jira/issues" in _failed_checks(result)
