@@ -112,8 +112,11 @@ def step_failures(result: dg.ExecuteInProcessResult) -> list[str]:
     ]
 
 
-def warehouse_digests(warehouse: WarehouseResource, schemas: tuple[str, ...] = LAYERS) -> dict[str, tuple]:
-    """Per table of ``schemas``: (row count, md5 over its rows' sorted md5s), without VOLATILE_COLUMNS."""
+def warehouse_digests(
+    warehouse: WarehouseResource, schemas: tuple[str, ...] = LAYERS, *, exact: bool = False
+) -> dict[str, tuple]:
+    """Per table of ``schemas``: (row count, md5 over its rows' sorted md5s), without VOLATILE_COLUMNS and
+    DERIVED_FROM_FETCH unless ``exact`` (the very rows a given run wrote, fetch times included)."""
     with warehouse.connect() as conn:
         columns: dict[str, list[str]] = {}
         for schema, table, column in conn.execute(
@@ -127,7 +130,7 @@ def warehouse_digests(warehouse: WarehouseResource, schemas: tuple[str, ...] = L
         ):
             kept = columns.setdefault(f"{schema}.{table}", [])
             derived = DERIVED_FROM_FETCH.get(f"{schema}.{table}", set())
-            if column not in VOLATILE_COLUMNS and column not in derived:
+            if exact or (column not in VOLATILE_COLUMNS and column not in derived):
                 kept.append(column)
         digests = {}
         for table, kept in columns.items():
