@@ -2,14 +2,16 @@
 kept in raw, counted (ops.ingest_problems, metadata, the ``no_ingest_problems`` check), and the rest loads
 exactly as without them.
 
-The sandbox serves only well-formed Copilot reports and Jira issues, so a transport under the product's own
-client corrupts the sandbox's real answers on their way back (the brief's one allowed use of a mock).
+The sandbox serves only well-formed Copilot reports and Jira issues (no fault switch makes them otherwise),
+so an httpx transport under the product's own client corrupts the sandbox's real answers on their way back:
+the house rule's one allowed mock, HTTP below the client for a fault the sandbox cannot produce.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
 from collections.abc import Callable, Iterator
 from typing import ClassVar
 
@@ -43,6 +45,7 @@ class CorruptingTransport(httpx.BaseTransport):
     def __init__(self, corrupt: Corrupt) -> None:
         self._inner = httpx.HTTPTransport()
         self._corrupt = corrupt
+        self._lock = threading.Lock()  # the product fetches on a few threads with one client
         self.corrupted = 0
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
@@ -53,7 +56,8 @@ class CorruptingTransport(httpx.BaseTransport):
         changed = self._corrupt(request, body)
         if changed is None:
             return response
-        self.corrupted += 1
+        with self._lock:
+            self.corrupted += 1
         headers = [(k, v) for k, v in response.headers.items() if k.lower() not in ("content-length", "etag")]
         return httpx.Response(200, headers=headers, content=changed, request=request)
 
