@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from typing import ClassVar
 
 import dagster as dg
+import httpx
 from sqlalchemy import text
 
 from dexxy_assets.definitions import defs
@@ -50,6 +52,8 @@ class FastRetryGitHub(GitHubResource):
     """The product's GitHub resource with millisecond backoffs (see FAST_RETRY) and rate-limit waits a
     hundred times shorter than asked (a secondary limit's Retry-After is a second)."""
 
+    transport: ClassVar[httpx.BaseTransport | None] = None  # a test's own transport under the client
+
     def retry_policy(self) -> RetryPolicy:
         return FAST_RETRY
 
@@ -61,6 +65,7 @@ class FastRetryGitHub(GitHubResource):
             retry=self.retry_policy(),
             etag_cache=etag_cache,
             sleep=lambda seconds: time.sleep(seconds / 100),
+            transport=self.transport,
         )
 
 

@@ -21,7 +21,6 @@ import pytest
 from sqlalchemy import Engine, text
 
 from dexxy_assets.definitions import defs
-from resources.github_client import GitHubClient
 from resources.jira_client import JiraClient
 from resources.warehouse import WarehouseResource
 from tests.github_runs import SANDBOX_TOKEN
@@ -65,18 +64,7 @@ class CorruptingTransport(httpx.BaseTransport):
 class CorruptedGitHub(FastRetryGitHub):
     """The product's GitHub resource whose clients talk through ``transport`` (set by the test)."""
 
-    transport: ClassVar[CorruptingTransport | None] = None
-
-    def client(self, etag_cache=None) -> GitHubClient:  # type: ignore[no-untyped-def]
-        made = super().client(etag_cache)
-        return GitHubClient(
-            made.api_url,
-            self.credentials(),
-            timeout_seconds=self.timeout_seconds,
-            retry=self.retry_policy(),
-            etag_cache=etag_cache,
-            transport=self.transport,
-        )
+    transport: ClassVar[httpx.BaseTransport | None] = None
 
 
 class CorruptedJira(FastRetryJira):
