@@ -47,17 +47,19 @@ def _run_in_process() -> None:
     assert result.exit_code == 0, result.output
 
 
-def _landing_backend(warehouse: WarehouseResource) -> int | None:
-    """The pid of a backend inside a write transaction, waiting for LOCKED in its DELETE."""
+def _landing_backend(warehouse: WarehouseResource) -> tuple[int, bool] | None:
+    """The pid of the backend waiting for LOCKED in its DELETE, and whether its transaction has written
+    (has a transaction id) before."""
     with warehouse.connect() as conn:
-        return conn.execute(
+        row = conn.execute(
             text(
-                "SELECT a.pid FROM pg_stat_activity a JOIN pg_locks l ON l.pid = a.pid "
-                "WHERE NOT l.granted AND l.relation = CAST(:t AS regclass) "
-                "AND a.query ~* '^\\s*DELETE' AND a.backend_xid IS NOT NULL"
+                "SELECT a.pid, a.backend_xid IS NOT NULL FROM pg_stat_activity a "
+                "JOIN pg_locks l ON l.pid = a.pid WHERE NOT l.granted AND l.relation = CAST(:t AS regclass) "
+                "AND a.query ~* '^\\s*DELETE'"
             ),
             {"t": LOCKED},
-        ).scalar()
+        ).first()
+        return (row[0], row[1]) if row else None
 
 
 def _backend_gone(warehouse: WarehouseResource, pid: int) -> bool:
@@ -92,7 +94,7 @@ def test_a_run_killed_inside_its_landing_transaction_leaves_the_partition_whole(
             start_new_session=True,  # its own process group: every process of the run dies at once
         )
         try:
-            backend = wait_for(
+            backend, had_written = wait_for(
                 lambda: _landing_backend(warehouse), 120, "the run's landing to reach the lock"
             )
             os.killpg(killed.pid, signal.SIGKILL)
@@ -105,6 +107,7 @@ def test_a_run_killed_inside_its_landing_transaction_leaves_the_partition_whole(
 
     # pull requests, reviews, commits, files, check runs: the very rows the first run left (fetch times too)
     assert warehouse_digests(warehouse, ("raw", "staging"), exact=True) == before
+    assert had_written  # killed mid-transaction: pull requests, reviews, ... already replaced, uncommitted
 
     with dg.DagsterInstance.get() as instance:
         killed_run = next(
