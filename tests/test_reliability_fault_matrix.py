@@ -29,15 +29,19 @@ from tests.sandbox_fixtures import SANDBOX_UNTIL, running_sandbox
 START = SANDBOX_UNTIL - dt.timedelta(days=29)
 
 # The one place the fault mix is built: every kind the sandbox can inject per request, about 10 % in all
-# (the draws are sequential: 1 - 0.98 * 0.96 * 0.98 * 0.99 ≈ 8.7 % of requests fail at least once, and
-# retries meet faults again). Secondary limits are rarer: each one honours a real Retry-After of 1 s.
+# (about 8.6 % of requests draw a per-request fault, storms take 1.5 % more, GraphQL answers 2 % partial
+# errors on top, and retries meet faults again). Secondary limits are rarer: each honours a Retry-After.
 FAULT_MIX = FaultConfig.parse(
     ",".join(
         (
-            "drop_rate=0.02",  # connection closed without an answer
-            "error_rate=0.04",  # 500 / 502 with GitHub's error body
-            "malformed_rate=0.02",  # 200 with truncated JSON
+            "drop_rate=0.01",  # connection closed without an answer
+            "drop_mid_body_rate=0.01",  # headers and part of the body, then closed
+            "error_rate=0.03",  # 500 / 502 / 503 with GitHub's error body
+            "truncated_rate=0.01",  # 200 with JSON cut off half-way
+            "malformed_rate=0.01",  # 200 with complete but invalid JSON
             "secondary_rate_limit_rate=0.01",  # 403 "secondary rate limit" + Retry-After
+            "graphql_partial_rate=0.02",  # GraphQL 200 with `errors` and partial `data`
+            "storm_every=200,storm_length=3",  # a burst of secondary-limit answers now and then
         )
     )
 )
