@@ -1,5 +1,6 @@
-"""Landing fetched pull requests: their raw partitions replaced, in one transaction. Staging is derived from
-raw afterwards (``pull_request_staging``), so a parser change never needs the API.
+"""Landing fetched pull requests: spooled as they arrive, then their raw partitions replaced in one
+transaction. Staging is derived from raw afterwards (``pull_request_staging``), so a parser change never
+needs the API.
 
 Every child entity is described once in ``pull_request_entities.CHILDREN``; raw rows are keyed by partition
 and carry their pull request's keys (repository, number, id, fetch time), which is how staging finds a
@@ -11,17 +12,18 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection
 
 from dexxy_assets.github.fetched import FetchedPullRequest
-from dexxy_assets.github.pull_request_entities import CHILDREN, ENTITY_NAMES, Row, pull_request_id
+from dexxy_assets.github.pull_request_entities import CHILDREN, ENTITY_NAMES, pull_request_id
 from dexxy_assets.github.pull_request_staging import stage_pull_requests
-from dexxy_assets.landing import land_partitions
 from dexxy_assets.payload_repair import repair_payload
 from dexxy_assets.problems import ProblemLog
+from dexxy_assets.raw_spool import LAND_BATCH_ROWS, RawSpool
 from resources.bulk_load import Jsonb
 
 _SHARED_RAW_COLUMNS = [
@@ -82,14 +84,23 @@ def repaired(pr: FetchedPullRequest, problems: dict[str, ProblemLog]) -> Fetched
     return dataclasses.replace(pr, **changes) if changes else pr
 
 
-def land_pull_requests(
-    conn: Connection, fetched: list[FetchedPullRequest], partitions: list[dt.date], fetched_at: dt.datetime
-) -> PullRequestLoad:
-    """Replace ``partitions`` in raw with ``fetched``. Counts repairs and vanished pull requests (what only
-    the fetch knows); parsing problems are staging's."""
-    load = PullRequestLoad()
-    raw: dict[str, list[Row]] = {name: [] for name in ENTITY_NAMES}
-    for pr in fetched:
+class PullRequestSpool:
+    """Fetched pull requests turned into raw rows one at a time, as they arrive, and spooled to disk
+    (``RawSpool``): a window of any size is never held in memory. ``land`` replaces the partitions in one
+    transaction. Counts repairs and vanished pull requests (what only the fetch knows); parsing problems are
+    staging's."""
+
+    def __init__(self, fetched_at: dt.datetime) -> None:
+        self.fetched_at = fetched_at
+        self.load = PullRequestLoad()
+        self.pull_requests = 0
+        self._spools = {"pull_requests": RawSpool("raw.github_pull_requests", _PULL_REQUEST_COLUMNS)}
+        for child in CHILDREN:
+            columns = [*_SHARED_RAW_COLUMNS, *child.raw_key_columns, "payload"]
+            self._spools[child.name] = RawSpool(child.raw_table, columns)
+
+    def add(self, pr: FetchedPullRequest) -> None:
+        load = self.load
         if pr.may_hold_bad_text:
             pr = repaired(pr, load.problems)
         day = pr.partition_date
@@ -101,9 +112,9 @@ def land_pull_requests(
             "pr_id": pull_request_id(pr.detail, pr.payload_format),
             "pr_number": pr.number,
             "payload_format": pr.payload_format,
-            "fetched_at": fetched_at,
+            "fetched_at": self.fetched_at,
         }
-        raw["pull_requests"].append(
+        self._spools["pull_requests"].add(
             {
                 **keys,
                 "payload": Jsonb(pr.detail),
@@ -112,25 +123,45 @@ def land_pull_requests(
                 "vanished": pr.vanished,
             }
         )
+        self.pull_requests += 1
         load.counts["pull_requests"].per_partition[day] += 1
         for child in CHILDREN:
+            spool = self._spools[child.name]
             for child_keys, payload in child.items(pr):
-                raw[child.name].append({**keys, **child_keys, "payload": Jsonb(payload)})
+                spool.add({**keys, **child_keys, "payload": Jsonb(payload)})
                 load.counts[child.name].per_partition[day] += 1
                 if pr.vanished is not None:  # a child of a vanished pull request stays in raw only
                     load.problems[child.name].add(f"{child.name}.parent_vanished", day)
-    load.counts["pull_requests"].raw_rows = land_partitions(
-        conn, "raw.github_pull_requests", partitions, _PULL_REQUEST_COLUMNS, raw["pull_requests"]
-    )
-    for child in CHILDREN:
-        load.counts[child.name].raw_rows = land_partitions(
-            conn,
-            child.raw_table,
-            partitions,
-            [*_SHARED_RAW_COLUMNS, *child.raw_key_columns, "payload"],
-            raw[child.name],
-        )
-    return load
+
+    def land(
+        self, conn: Connection, partitions: list[dt.date], batch_rows: int = LAND_BATCH_ROWS
+    ) -> PullRequestLoad:
+        """Replace ``partitions`` in raw with what was added, ``batch_rows`` rows per COPY chunk, in the
+        caller's transaction."""
+        for name, spool in self._spools.items():
+            self.load.counts[name].raw_rows = spool.land(conn, partitions, batch_rows)
+        return self.load
+
+    def close(self) -> None:
+        for spool in self._spools.values():
+            spool.close()
+
+
+def land_pull_requests(
+    conn: Connection,
+    fetched: Iterable[FetchedPullRequest],
+    partitions: list[dt.date],
+    fetched_at: dt.datetime,
+    batch_rows: int = LAND_BATCH_ROWS,
+) -> PullRequestLoad:
+    """Replace ``partitions`` in raw with ``fetched`` (``PullRequestSpool``)."""
+    spool = PullRequestSpool(fetched_at)
+    try:
+        for pr in fetched:
+            spool.add(pr)
+        return spool.land(conn, partitions, batch_rows)
+    finally:
+        spool.close()
 
 
 def load_pull_requests(
