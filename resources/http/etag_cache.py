@@ -97,9 +97,10 @@ class EtagCache:
         return found
 
     def _load_batch(self, conn: Connection, urls: list[str]) -> int:
-        result = conn.execution_options(stream_results=True, max_row_buffer=500).execute(
+        result = conn.execute(
             text("SELECT url, etag, body::text, next_url FROM ops.http_cache WHERE url = ANY(:urls)"),
             {"urls": urls},
+            execution_options={"stream_results": True, "max_row_buffer": 500},
         )
         found = 0
         for rows in result.partitions(500):
