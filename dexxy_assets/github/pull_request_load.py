@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from dexxy_assets.github.fetched import FetchedPullRequest
+from dexxy_assets.github.graphql_fetch import listed_head_commit
 from dexxy_assets.github.pull_request_entities import CHILDREN, ENTITY_NAMES, pull_request_id
 from dexxy_assets.github.pull_request_staging import stage_pull_requests
 from dexxy_assets.payload_repair import repair_payload
@@ -84,6 +85,53 @@ def repaired(pr: FetchedPullRequest, problems: dict[str, ProblemLog]) -> Fetched
     return dataclasses.replace(pr, **changes) if changes else pr
 
 
+# a GraphQL node's connections whose nodes are landed in a child table (or the draft-events column)
+_CHILD_CONNECTIONS = ("reviews", "commits", "files", "comments", "timelineItems")
+
+
+def without_child_lists(pr: FetchedPullRequest) -> Any:
+    """The pull request's payload for raw. A GraphQL node carries its children's connections, 82 % of its
+    bytes, which the child raw tables (and ``draft_events``) already hold: they are dropped, keeping each
+    connection's ``totalCount`` (staging reads it) and each review thread's comment count. The head commit's
+    check suites go too when they are the head's (then ``raw.github_check_runs`` holds them). A REST detail
+    holds no child lists and is kept as sent."""
+    node = pr.detail
+    if pr.payload_format != "graphql" or not isinstance(node, dict):
+        return node
+    kept = dict(node)
+    for name in _CHILD_CONNECTIONS:
+        connection = node.get(name)
+        if isinstance(connection, dict) and "nodes" in connection:
+            kept[name] = {key: value for key, value in connection.items() if key != "nodes"}
+    threads = node.get("reviewThreads")
+    if isinstance(threads, dict) and isinstance(threads.get("nodes"), list):
+        kept["reviewThreads"] = {
+            **threads,
+            "nodes": [_thread_counts(thread) for thread in threads["nodes"]],
+        }
+    head = node.get("headCommit")
+    if isinstance(head, dict) and listed_head_commit(node) is not None:
+        kept["headCommit"] = {
+            **head,
+            "nodes": [_without_check_suites(item) for item in head.get("nodes") or []],
+        }
+    return kept
+
+
+def _thread_counts(thread: Any) -> Any:
+    comments = thread.get("comments") if isinstance(thread, dict) else None
+    if not isinstance(comments, dict):
+        return thread
+    return {**thread, "comments": {key: value for key, value in comments.items() if key != "nodes"}}
+
+
+def _without_check_suites(item: Any) -> Any:
+    commit = item.get("commit") if isinstance(item, dict) else None
+    if not isinstance(commit, dict):
+        return item
+    return {**item, "commit": {key: value for key, value in commit.items() if key != "checkSuites"}}
+
+
 class PullRequestSpool:
     """Fetched pull requests turned into raw rows one at a time, as they arrive, and spooled to disk
     (``RawSpool``): a window of any size is never held in memory. ``land`` replaces the partitions in one
@@ -117,7 +165,7 @@ class PullRequestSpool:
         self._spools["pull_requests"].add(
             {
                 **keys,
-                "payload": Jsonb(pr.detail),
+                "payload": Jsonb(without_child_lists(pr)),
                 "draft_events": None if pr.draft_events is None else Jsonb(pr.draft_events),
                 "draft_events_format": None if pr.draft_events is None else pr.child_format("draft_events"),
                 "vanished": pr.vanished,
