@@ -65,8 +65,8 @@ def fetch_window(
     warehouse: WarehouseResource,
     log: dg.DagsterLogManager,
 ) -> tuple[Iterator[FetchedPullRequest], int]:
-    """Every pull request updated in the window with its children, streamed (a repository at a time over
-    REST, its ETags warmed in one query); and how many repositories are read."""
+    """Every pull request updated in the window with its children, streamed (over REST a listing page at a
+    time, its ETags warmed in one query); and how many repositories are read."""
     repos = rest_fetch.repository_names(client, scope)
     if github.resolved_fetch_mode() == "graphql":
         fetched = graphql_fetch.stream_pull_requests(
@@ -74,16 +74,17 @@ def fetch_window(
         )
         return fetched, len(repos)
 
+    def listed(name: str) -> Iterator[rest_fetch.PullRequestListing]:
+        """The repository's listing a page at a time, each page's ETags warmed in one query."""
+        for page in rest_fetch.updated_pull_request_pages(client, name, window.start, window.end):
+            with warehouse.connect() as conn:
+                client.etag_cache.load_from(
+                    conn, [url for item in page for url in rest_fetch.detail_urls(client, item)]
+                )
+            yield from page
+
     def repository(name: str) -> Iterator[FetchedPullRequest]:
-        listings = rest_fetch.list_updated_pull_requests(client, name, window.start, window.end)
-        log.debug(
-            f"{name}: {len(listings)} pull requests updated in {window.start:%Y-%m-%d}..{window.end:%Y-%m-%d}"
-        )
-        with warehouse.connect() as conn:
-            client.etag_cache.load_from(
-                conn, [url for item in listings for url in rest_fetch.detail_urls(client, item)]
-            )
-        yield from rest_fetch.stream_pull_request_details(client, listings, github.max_concurrency)
+        yield from rest_fetch.stream_pull_request_details(client, listed(name), github.max_concurrency)
 
     return (pr for name in repos for pr in repository(name)), len(repos)
 

@@ -76,17 +76,28 @@ def list_updated_pull_requests(
     client: GitHubClient, repo_full_name: str, start: dt.datetime, end: dt.datetime
 ) -> list[PullRequestListing]:
     """PRs whose ``updated_at`` is in [start, end): pages newest-updated first and stops past ``start``."""
-    found: list[PullRequestListing] = []
+    return [item for page in updated_pull_request_pages(client, repo_full_name, start, end) for item in page]
+
+
+def updated_pull_request_pages(
+    client: GitHubClient, repo_full_name: str, start: dt.datetime, end: dt.datetime
+) -> Iterator[list[PullRequestListing]]:
+    """``list_updated_pull_requests`` a page at a time, read as iterated: a list entry (with its head and base
+    repositories, several KiB) is held only while its page is."""
     for page in client.pages(
         f"repos/{repo_full_name}/pulls", {"state": "all", "sort": "updated", "direction": "desc"}
     ):
+        found = []
         for item in _listings(repo_full_name, page, start):
             if item.updated_at >= end:
                 continue
             if item.updated_at < start:
-                return found
+                if found:
+                    yield found
+                return
             found.append(item)
-    return found
+        if found:
+            yield found
 
 
 _PR_LISTS = ("reviews", "commits", "files", "comments")
