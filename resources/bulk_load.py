@@ -67,16 +67,28 @@ DROP TABLE {{ temp | ident }}
 
 def copy_rows(conn: Connection, table: str, columns: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> int:
     """COPY rows (mappings keyed by column) into ``table``; return how many were written."""
+    return copy_lines(conn, table, columns, (encode_row(row, columns) for row in rows))
+
+
+def encode_row(row: Mapping[str, Any], columns: Sequence[str]) -> str:
+    """One row as a line of COPY's text format (ending in a newline): what a spool stores."""
+    return "\t".join(_copy_field(row.get(c)) for c in columns) + "\n"
+
+
+def copy_lines(
+    conn: Connection, table: str, columns: Sequence[str], lines: Iterable[str], chunk_rows: int = _CHUNK_ROWS
+) -> int:
+    """COPY rows already encoded (``encode_row``) into ``table``, sending a chunk each ``chunk_rows`` rows or
+    ``_CHUNK_CHARS`` characters, so only one chunk is ever held; return how many were written."""
     statement = render_sql(_COPY, table=table, columns=columns)
     cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     written = 0
     try:
         buffer, buffered = io.StringIO(), 0
-        for row in rows:
-            buffer.write("\t".join(_copy_field(row.get(c)) for c in columns))
-            buffer.write("\n")
+        for line in lines:
+            buffer.write(line)
             buffered += 1
-            if buffered >= _CHUNK_ROWS or buffer.tell() >= _CHUNK_CHARS:
+            if buffered >= chunk_rows or buffer.tell() >= _CHUNK_CHARS:
                 _send(cursor, statement, buffer)
                 written += buffered
                 buffer, buffered = io.StringIO(), 0
@@ -135,6 +147,23 @@ def replace_partitions(
     raw tables are keyed by (partition, partition_row), a key that tolerates payloads whose ids are
     missing or repeated (migration 0010); ``number_rows=False`` is for a raw table keyed otherwise.
     """
+    clear_partitions(conn, table, partition_column, partition_values, within=within)
+    if not (table.startswith("raw.") if number_rows is None else number_rows):
+        return copy_rows(conn, table, columns, rows)
+    numbered = _numbered(rows, partition_column, RAW_ROW_ORDINAL)
+    return copy_rows(conn, table, [*columns, RAW_ROW_ORDINAL], numbered)
+
+
+def clear_partitions(
+    conn: Connection,
+    table: str,
+    partition_column: str,
+    partition_values: Sequence[Any],
+    *,
+    within: Mapping[str, Sequence[Any]] | None = None,
+) -> None:
+    """Lock the partitions (``lock_partitions``) and delete their rows, in the caller's transaction: the
+    first half of ``replace_partitions``, for a loader that then COPYs rows it spooled."""
     scope = {name: list(values) for name, values in (within or {}).items()}
     locked = (
         [
@@ -150,10 +179,6 @@ def replace_partitions(
         text(render_sql(_DELETE_PARTITIONS, table=table, column=partition_column, within=list(scope))),
         {"values": list(partition_values), **{f"within_{i}": v for i, v in enumerate(scope.values(), 1)}},
     )
-    if not (table.startswith("raw.") if number_rows is None else number_rows):
-        return copy_rows(conn, table, columns, rows)
-    numbered = _numbered(rows, partition_column, RAW_ROW_ORDINAL)
-    return copy_rows(conn, table, [*columns, RAW_ROW_ORDINAL], numbered)
 
 
 def _numbered(

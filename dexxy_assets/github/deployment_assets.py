@@ -13,7 +13,7 @@ from dexxy_assets.github import rest_fetch
 from dexxy_assets.github.asset_settings import github_ingestion_asset
 from dexxy_assets.github.deployment_fetch import ChangeSetKey, FetchedDeployment, fetch_deployments
 from dexxy_assets.github.snapshot_assets import REPOSITORIES_KEY
-from dexxy_assets.landing import land_partitions
+from dexxy_assets.raw_spool import RawSpool
 from resources.bulk_load import Jsonb
 from resources.github import GitHubResource
 from resources.github_client import GitHubClient
@@ -75,29 +75,22 @@ def deployment_usage(result: dg.ExecuteInProcessResult) -> tuple[int, int]:
     return requests, points
 
 
-def land_deployments(
-    conn: Connection, fetched: list[FetchedDeployment], days: list[dt.date], fetched_at: dt.datetime
-) -> int:
-    """Replace the days in raw (``github/deployments_staged`` parses them into staging)."""
-    raw_rows = []
-    for deployment in fetched:
-        rest = deployment.payload if deployment.rest is None else deployment.rest
-        deployment_id = rest.get("id") if isinstance(rest, dict) else None
-        raw_rows.append(
-            {
-                "partition_date": deployment.created_at.date(),
-                "repo_full_name": deployment.repo_full_name,
-                "deployment_id": deployment_id
-                if isinstance(deployment_id, int) and not isinstance(deployment_id, bool)
-                else None,
-                "fetched_at": fetched_at,
-                "payload_format": deployment.payload_format,
-                "payload": Jsonb(deployment.payload),
-                "statuses": Jsonb(deployment.statuses),
-                "change_set": Jsonb(deployment.change_set) if deployment.change_set is not None else None,
-            }
-        )
-    return land_partitions(conn, "raw.github_deployments", days, RAW_COLUMNS, raw_rows)
+def deployment_row(deployment: FetchedDeployment, fetched_at: dt.datetime) -> dict[str, Any]:
+    """A fetched deployment as its raw row."""
+    rest = deployment.payload if deployment.rest is None else deployment.rest
+    deployment_id = rest.get("id") if isinstance(rest, dict) else None
+    return {
+        "partition_date": deployment.created_at.date(),
+        "repo_full_name": deployment.repo_full_name,
+        "deployment_id": deployment_id
+        if isinstance(deployment_id, int) and not isinstance(deployment_id, bool)
+        else None,
+        "fetched_at": fetched_at,
+        "payload_format": deployment.payload_format,
+        "payload": Jsonb(deployment.payload),
+        "statuses": Jsonb(deployment.statuses),
+        "change_set": Jsonb(deployment.change_set) if deployment.change_set is not None else None,
+    }
 
 
 def build_deployment_assets(partitions: dg.PartitionsDefinition) -> dg.AssetsDefinition:
@@ -114,11 +107,14 @@ def _load(run: ingest.IngestionRun) -> ingest.LandingStep:
     github: GitHubResource = run.api
     window = run.window
     memory = WarehouseMemory(run.warehouse)
+    # spooled a repository at a time (``RawSpool``): a long window's deployments are never all held
+    spool = RawSpool("raw.github_deployments", RAW_COLUMNS)
+    fetched_at = dt.datetime.now(dt.UTC)
+    per_day: Counter[dt.date] = Counter()
+    change_sets = 0
     with github.client(EtagCache()) as client:
-        fetched = [
-            d
-            for repo in rest_fetch.repository_names(client, github.scope())
-            for d in fetch_deployments(
+        for repo in rest_fetch.repository_names(client, github.scope()):
+            for deployment in fetch_deployments(
                 client,
                 repo,
                 window.start,
@@ -126,13 +122,16 @@ def _load(run: ingest.IngestionRun) -> ingest.LandingStep:
                 mode=github.resolved_fetch_mode(),
                 concurrency=github.max_concurrency,
                 memory=memory,
-            )
-        ]
-    per_day = Counter(deployment.created_at.date() for deployment in fetched)
-    change_sets = sum(1 for d in fetched if d.change_set is not None)
+            ):
+                spool.add(deployment_row(deployment, fetched_at))
+                per_day[deployment.created_at.date()] += 1
+                change_sets += deployment.change_set is not None
 
     def land(conn: Connection) -> dict[dg.AssetKey, ingest.Landed]:
-        written = land_deployments(conn, fetched, run.days, dt.datetime.now(dt.UTC))
+        try:
+            written = spool.land(conn, run.days)
+        finally:
+            spool.close()
         client.etag_cache.save_to(conn)
         return {
             DEPLOYMENTS_KEY: ingest.Landed(

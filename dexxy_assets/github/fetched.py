@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,9 +48,12 @@ class FetchedPullRequest:
         return self.updated_at.date()
 
 
-def text_checked(fetched: list[FetchedPullRequest], bad_text_seen: bool) -> list[FetchedPullRequest]:
-    """Mark what a fetch returned: when no answer held bad text, none of its payloads need a repair scan
-    (a vanished pull request's list entry came before the fetch, so it is always scanned)."""
-    return [
-        dataclasses.replace(pr, may_hold_bad_text=bad_text_seen or pr.vanished is not None) for pr in fetched
-    ]
+def text_checked(
+    fetched: Iterable[FetchedPullRequest], bad_text_seen: Callable[[], bool]
+) -> Iterator[FetchedPullRequest]:
+    """Mark each pull request as it is handed on: while no answer of the fetch so far held bad text
+    (``bad_text_seen``, asked once the pull request was read, so its own answers count), none of its payloads
+    need a repair scan (a vanished pull request's list entry came before the fetch, so it is always
+    scanned)."""
+    for pr in fetched:
+        yield dataclasses.replace(pr, may_hold_bad_text=bad_text_seen() or pr.vanished is not None)

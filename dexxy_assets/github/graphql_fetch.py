@@ -12,11 +12,11 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from dexxy_assets.github import graphql_queries, rest_fetch
 from dexxy_assets.github.fetched import FetchedPullRequest, text_checked
+from dexxy_assets.ordered_threads import ordered_map
 from dexxy_assets.payload_fields import parse_timestamp
 from resources.github import GitHubScope
 from resources.github_client import GitHubClient
@@ -222,15 +222,34 @@ def unresolved_hit(hit: UnresolvedHit, window_start: dt.datetime) -> FetchedPull
 def fetch_pull_requests(
     client: GitHubClient, scope: GitHubScope, start: dt.datetime, end: dt.datetime, concurrency: int
 ) -> list[FetchedPullRequest]:
+    return list(stream_pull_requests(client, scope, start, end, concurrency))
+
+
+def stream_pull_requests(
+    client: GitHubClient, scope: GitHubScope, start: dt.datetime, end: dt.datetime, concurrency: int
+) -> Iterator[FetchedPullRequest]:
+    """Every pull request updated in [start, end), in search order, each made whole on a few threads as its
+    page arrives (``ordered_map``): a window of any size is never held."""
     graphql = GitHubGraphQL(client)
     bad_text_before = client.suspect_bodies
-    fetched: list[FetchedPullRequest] = []
-    found: list[tuple[str, dict[str, Any], dt.datetime]] = []
+
+    def made_whole(hit: FetchedPullRequest | tuple[str, dict[str, Any], dt.datetime]) -> FetchedPullRequest:
+        return hit if isinstance(hit, FetchedPullRequest) else complete(client, graphql, *hit)
+
+    fetched = ordered_map(made_whole, _search_hits(graphql, scope, start, end), concurrency)
+    return text_checked(fetched, lambda: client.suspect_bodies > bad_text_before)
+
+
+def _search_hits(
+    graphql: GitHubGraphQL, scope: GitHubScope, start: dt.datetime, end: dt.datetime
+) -> Iterator[FetchedPullRequest | tuple[str, dict[str, Any], dt.datetime]]:
+    """Each search hit in the window: a pull request to make whole (repository, node, updated at), or one
+    kept as it came (a null hit, an unplaceable node)."""
     for search_scope in search_scopes(scope):
         for window_start, window_end, total in windows_within_cap(graphql, search_scope, start, end):
             for node in search_nodes(graphql, search_scope, window_start, window_end, total):
                 if isinstance(node, UnresolvedHit):
-                    fetched.append(unresolved_hit(node, start))
+                    yield unresolved_hit(node, start)
                     continue
                 if not isinstance(node, dict) or not node:
                     continue  # search hits that are not pull requests come back as empty objects
@@ -239,11 +258,8 @@ def fetch_pull_requests(
                     continue  # an org-wide search also finds repositories outside the allow-list
                 updated_at = parse_timestamp(node.get("updatedAt"))
                 if updated_at is None:  # unplaceable: kept in the window's first day, counted by staging
-                    fetched.append(to_fetched(repo, node, start, listed_head_commit(node)))
+                    yield to_fetched(repo, node, start, listed_head_commit(node))
                     continue
                 if not start <= updated_at < end:
                     continue  # search matched on a rounded date; the window is exact
-                found.append((repo, node, updated_at))
-    with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
-        fetched += pool.map(lambda item: complete(client, graphql, *item), found)
-    return text_checked(fetched, client.suspect_bodies > bad_text_before)
+                yield repo, node, updated_at

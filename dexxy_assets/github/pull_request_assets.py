@@ -7,6 +7,7 @@ searches ``updated:`` windows — so a 90-day backfill costs one pass.
 """
 
 import datetime as dt
+from collections.abc import Iterator
 
 import dagster as dg
 from sqlalchemy import Connection
@@ -15,7 +16,7 @@ from dexxy_assets import ingestion_asset as ingest
 from dexxy_assets.github import graphql_fetch, rest_fetch
 from dexxy_assets.github.asset_settings import github_ingestion_asset
 from dexxy_assets.github.fetched import FetchedPullRequest
-from dexxy_assets.github.pull_request_load import land_pull_requests
+from dexxy_assets.github.pull_request_load import PullRequestSpool
 from dexxy_assets.github.snapshot_assets import REPOSITORIES_KEY
 from resources.github import GitHubResource, GitHubScope
 from resources.github_client import GitHubClient
@@ -63,25 +64,29 @@ def fetch_window(
     window: dg.TimeWindow,
     warehouse: WarehouseResource,
     log: dg.DagsterLogManager,
-) -> tuple[list[FetchedPullRequest], int]:
-    """Every pull request updated in the window with its children; and how many repositories were read."""
+) -> tuple[Iterator[FetchedPullRequest], int]:
+    """Every pull request updated in the window with its children, streamed (over REST a listing page at a
+    time, its ETags warmed in one query); and how many repositories are read."""
     repos = rest_fetch.repository_names(client, scope)
     if github.resolved_fetch_mode() == "graphql":
-        fetched = graphql_fetch.fetch_pull_requests(
+        fetched = graphql_fetch.stream_pull_requests(
             client, scope, window.start, window.end, github.max_concurrency
         )
         return fetched, len(repos)
-    listings = [
-        item
-        for name in repos
-        for item in rest_fetch.list_updated_pull_requests(client, name, window.start, window.end)
-    ]
-    log.info(f"{len(listings)} pull requests updated in {window.start:%Y-%m-%d}..{window.end:%Y-%m-%d}")
-    with warehouse.connect() as conn:
-        client.etag_cache.load_from(
-            conn, [url for item in listings for url in rest_fetch.detail_urls(client, item)]
-        )
-    return rest_fetch.fetch_pull_request_details(client, listings, github.max_concurrency), len(repos)
+
+    def listed(name: str) -> Iterator[rest_fetch.PullRequestListing]:
+        """The repository's listing a page at a time, each page's ETags warmed in one query."""
+        for page in rest_fetch.updated_pull_request_pages(client, name, window.start, window.end):
+            with warehouse.connect() as conn:
+                client.etag_cache.load_from(
+                    conn, [url for item in page for url in rest_fetch.detail_urls(client, item)]
+                )
+            yield from page
+
+    def repository(name: str) -> Iterator[FetchedPullRequest]:
+        yield from rest_fetch.stream_pull_request_details(client, listed(name), github.max_concurrency)
+
+    return (pr for name in repos for pr in repository(name)), len(repos)
 
 
 def build_pull_request_assets(partitions: dg.PartitionsDefinition) -> dg.AssetsDefinition:
@@ -93,12 +98,17 @@ def build_pull_request_assets(partitions: dg.PartitionsDefinition) -> dg.AssetsD
 
 def _load(run: ingest.IngestionRun) -> ingest.LandingStep:
     github: GitHubResource = run.api
+    spool = PullRequestSpool(dt.datetime.now(dt.UTC))
     with github.client(EtagCache()) as client:
         fetched, repositories = fetch_window(
             github, client, github.scope(), run.window, run.warehouse, run.log
         )
+        for pr in fetched:
+            spool.add(pr)
+    window = f"{run.window.start:%Y-%m-%d}..{run.window.end:%Y-%m-%d}"
+    run.log.info(f"{spool.pull_requests} pull requests updated in {window}")
     usage = client.usage
-    prs = max(len(fetched), 1)
+    prs = max(spool.pull_requests, 1)
     cost = {
         "fetch_mode": github.resolved_fetch_mode(),
         "repositories": repositories,
@@ -107,7 +117,10 @@ def _load(run: ingest.IngestionRun) -> ingest.LandingStep:
     }
 
     def land(conn: Connection) -> dict[dg.AssetKey, ingest.Landed]:
-        load = land_pull_requests(conn, fetched, run.days, dt.datetime.now(dt.UTC))
+        try:
+            load = spool.land(conn, run.days)
+        finally:
+            spool.close()
         client.etag_cache.save_to(conn)
         return {
             key: ingest.Landed(

@@ -10,15 +10,16 @@ the landing counted it. Reads no API: a parser or rule change reaches old rows b
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection, text
 
 from dexxy_assets.github import graphql_records, rest_records
-from dexxy_assets.github.pull_request_entities import CHILDREN, ENTITY_NAMES, Row
+from dexxy_assets.github.pull_request_entities import CHILDREN, ENTITY_NAMES, ChildEntity, Row
 from dexxy_assets.github.pull_request_records import PullRequestRecord, as_row
 from dexxy_assets.problems import ProblemLog
 from resources.bulk_load import lock_partitions, upsert
@@ -41,6 +42,9 @@ WHERE child.pr_id = pr.pr_id
   AND child.pr_id = ANY(:pr_ids)
   AND (child.pr_updated_at, child.fetched_at) < (pr.updated_at, pr.fetched_at)
 """
+# raw read through a server-side cursor, 500 rows at a time (per statement: on the connection it would
+# also apply to the loads that follow)
+_STREAMED = {"stream_results": True, "max_row_buffer": 500}
 _VANISHED = "vanished"  # a parent that is in raw but must not be staged (already counted by the landing)
 
 
@@ -80,58 +84,72 @@ def _draft_events(events: Any, payload_format: str) -> list[tuple[str, dt.dateti
 
 
 def stage_pull_requests(conn: Connection, days: Sequence[dt.date]) -> PullRequestStaging:
-    """Parse the raw pull requests of ``days`` and their children, and merge them into staging."""
+    """Parse the raw pull requests of ``days`` and their children, and merge them into staging. Raw is read
+    through a server-side cursor and parsed rows go straight to COPY, so a long backfill is never held."""
     lock_partitions(conn, "raw.github_pull_requests", days)
     result = PullRequestStaging()
     parents: dict[tuple[Any, ...], PullRequestRecord | str | None] = {}
-    staged_prs: list[Row] = []
-    for raw in conn.execute(_RAW_PULL_REQUESTS, {"days": list(days)}):
-        key = tuple(getattr(raw, column) for column in _PARENT)
-        if raw.vanished is not None:
-            parents[key] = _VANISHED
-            continue
-        parse = _PULL_REQUEST_PARSERS.get(raw.payload_format, rest_records.parse_pull_request)
-        record = parse(
-            raw.payload,
-            raw.repo_full_name,
-            raw.partition_date,
-            raw.fetched_at,
-            result.problems["pull_requests"],
-            _draft_events(raw.draft_events, raw.draft_events_format or raw.payload_format),
-        )
-        parents[key] = record
-        if record:
-            staged_prs.append(as_row(record))
-            result.per_partition[raw.partition_date] += 1
+    pr_ids: set[int] = set()
+
+    def staged_prs() -> Iterator[Row]:
+        for raw in conn.execute(_RAW_PULL_REQUESTS, {"days": list(days)}, execution_options=_STREAMED):
+            key = tuple(getattr(raw, column) for column in _PARENT)
+            if raw.vanished is not None:
+                parents[key] = _VANISHED
+                continue
+            parse = _PULL_REQUEST_PARSERS.get(raw.payload_format, rest_records.parse_pull_request)
+            record = parse(
+                raw.payload,
+                raw.repo_full_name,
+                raw.partition_date,
+                raw.fetched_at,
+                result.problems["pull_requests"],
+                _draft_events(raw.draft_events, raw.draft_events_format or raw.payload_format),
+            )
+            parents[key] = record
+            if record:
+                row = as_row(record)
+                pr_ids.add(row["pr_id"])
+                result.per_partition[raw.partition_date] += 1
+                yield row
+
     result.staged["pull_requests"] = _upsert_rows(
-        conn, "staging.github_pull_requests", staged_prs, ("pr_id",), ("updated_at", "fetched_at")
+        conn, "staging.github_pull_requests", staged_prs(), ("pr_id",), ("updated_at", "fetched_at")
     )
-    pr_ids = sorted({row["pr_id"] for row in staged_prs})
     for child in CHILDREN:
         problems = result.problems[child.name]
         columns = [*_PARENT, "payload_format", "payload", *child.raw_key_columns]
         sql = render_sql(_RAW_CHILDREN, table=child.raw_table, columns=columns)
-        rows: list[Row] = []
-        for raw in conn.execute(text(sql), {"days": list(days)}):
-            parent = parents.get(tuple(getattr(raw, column) for column in _PARENT))
-            if parent == _VANISHED:
-                continue  # counted as ``<child>.parent_vanished`` when landed
-            if not isinstance(parent, PullRequestRecord):  # a child of an unkeyable pull request: raw only
-                problems.add(f"{child.name}.parent_unkeyed", raw.partition_date)
-                continue
-            parse_child = child.parsers.get(raw.payload_format, child.parsers["rest"])
-            if record := parse_child(raw.payload, dict(raw._mapping), parent, raw.fetched_at, problems):
-                rows.append(as_row(record))
+
+        def staged_children(
+            child: ChildEntity = child, problems: ProblemLog = problems, sql: str = sql
+        ) -> Iterator[Row]:
+            for raw in conn.execute(text(sql), {"days": list(days)}, execution_options=_STREAMED):
+                parent = parents.get(tuple(getattr(raw, column) for column in _PARENT))
+                if parent == _VANISHED:
+                    continue  # counted as ``<child>.parent_vanished`` when landed
+                if not isinstance(
+                    parent, PullRequestRecord
+                ):  # a child of an unkeyable pull request: raw only
+                    problems.add(f"{child.name}.parent_unkeyed", raw.partition_date)
+                    continue
+                parse_child = child.parsers.get(raw.payload_format, child.parsers["rest"])
+                if record := parse_child(raw.payload, dict(raw._mapping), parent, raw.fetched_at, problems):
+                    yield as_row(record)
+
         result.staged[child.name] = _upsert_rows(
-            conn, child.staging_table, rows, child.staging_key, ("pr_updated_at", "fetched_at")
+            conn, child.staging_table, staged_children(), child.staging_key, ("pr_updated_at", "fetched_at")
         )
-        conn.execute(text(render_sql(_DELETE_STALE_CHILDREN, table=child.staging_table)), {"pr_ids": pr_ids})
+        conn.execute(
+            text(render_sql(_DELETE_STALE_CHILDREN, table=child.staging_table)), {"pr_ids": sorted(pr_ids)}
+        )
     return result
 
 
 def _upsert_rows(
-    conn: Connection, table: str, rows: list[Row], keys: tuple[str, ...], version: tuple[str, ...]
+    conn: Connection, table: str, rows: Iterator[Row], keys: tuple[str, ...], version: tuple[str, ...]
 ) -> int:
-    if not rows:
+    first = next(rows, None)
+    if first is None:
         return 0
-    return upsert(conn, table, list(rows[0].keys()), rows, keys, version)
+    return upsert(conn, table, list(first.keys()), itertools.chain([first], rows), keys, version)

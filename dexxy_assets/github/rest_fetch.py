@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from dexxy_assets.github.fetched import FetchedPullRequest, text_checked
+from dexxy_assets.ordered_threads import ordered_map
 from dexxy_assets.payload_fields import parse_timestamp
 from resources.github import GitHubScope
 from resources.github_client import GitHubClient
@@ -75,17 +76,28 @@ def list_updated_pull_requests(
     client: GitHubClient, repo_full_name: str, start: dt.datetime, end: dt.datetime
 ) -> list[PullRequestListing]:
     """PRs whose ``updated_at`` is in [start, end): pages newest-updated first and stops past ``start``."""
-    found: list[PullRequestListing] = []
+    return [item for page in updated_pull_request_pages(client, repo_full_name, start, end) for item in page]
+
+
+def updated_pull_request_pages(
+    client: GitHubClient, repo_full_name: str, start: dt.datetime, end: dt.datetime
+) -> Iterator[list[PullRequestListing]]:
+    """``list_updated_pull_requests`` a page at a time, read as iterated: a list entry (with its head and base
+    repositories, several KiB) is held only while its page is."""
     for page in client.pages(
         f"repos/{repo_full_name}/pulls", {"state": "all", "sort": "updated", "direction": "desc"}
     ):
+        found = []
         for item in _listings(repo_full_name, page, start):
             if item.updated_at >= end:
                 continue
             if item.updated_at < start:
-                return found
+                if found:
+                    yield found
+                return
             found.append(item)
-    return found
+        if found:
+            yield found
 
 
 _PR_LISTS = ("reviews", "commits", "files", "comments")
@@ -162,33 +174,40 @@ def fetch_pull_request_details(
 ) -> list[FetchedPullRequest]:
     """Each listed pull request in full. One that answers 404 (deleted or transferred since it was listed)
     keeps what was read, its list entry standing in for a missing detail, and says what vanished."""
+    return list(stream_pull_request_details(client, listings, concurrency))
 
-    def fetch(listing: PullRequestListing) -> FetchedPullRequest:
-        repo = listing.repo_full_name
-        if listing.number is None:
-            return FetchedPullRequest(repo, None, listing.updated_at, listing.item)
-        path = f"repos/{repo}/pulls/{listing.number}"
-        try:
-            detail = client.get(path)
-        except GitHubNotFoundError:
-            return FetchedPullRequest(repo, listing.number, listing.updated_at, listing.item, vanished=path)
-        head_sha = detail.get("head", {}).get("sha") if isinstance(detail, dict) else None
-        lists, vanished = pull_request_lists(
-            client, repo, listing.number, head_sha if isinstance(head_sha, str) else None
-        )
-        return FetchedPullRequest(
-            repo_full_name=repo,
-            number=listing.number,
-            updated_at=listing.updated_at,
-            detail=detail,
-            **lists,
-            vanished=vanished,
-        )
 
+def stream_pull_request_details(
+    client: GitHubClient, listings: Iterable[PullRequestListing], concurrency: int
+) -> Iterator[FetchedPullRequest]:
+    """``fetch_pull_request_details`` as a stream, in listing order, with a bounded number of pull requests
+    in flight (``ordered_map``): a window of any size is never held."""
     bad_text_before = client.suspect_bodies
-    with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
-        fetched = list(pool.map(fetch, listings))
-    return text_checked(fetched, client.suspect_bodies > bad_text_before)
+    fetched = ordered_map(lambda listing: _fetch_details(client, listing), listings, concurrency)
+    return text_checked(fetched, lambda: client.suspect_bodies > bad_text_before)
+
+
+def _fetch_details(client: GitHubClient, listing: PullRequestListing) -> FetchedPullRequest:
+    repo = listing.repo_full_name
+    if listing.number is None:
+        return FetchedPullRequest(repo, None, listing.updated_at, listing.item)
+    path = f"repos/{repo}/pulls/{listing.number}"
+    try:
+        detail = client.get(path)
+    except GitHubNotFoundError:
+        return FetchedPullRequest(repo, listing.number, listing.updated_at, listing.item, vanished=path)
+    head_sha = detail.get("head", {}).get("sha") if isinstance(detail, dict) else None
+    lists, vanished = pull_request_lists(
+        client, repo, listing.number, head_sha if isinstance(head_sha, str) else None
+    )
+    return FetchedPullRequest(
+        repo_full_name=repo,
+        number=listing.number,
+        updated_at=listing.updated_at,
+        detail=detail,
+        **lists,
+        vanished=vanished,
+    )
 
 
 def _listings(

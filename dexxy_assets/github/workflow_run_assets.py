@@ -1,13 +1,14 @@
 """``github/workflow_runs`` (raw): the GitHub Actions runs created on the partition's day, for repositories
 a ``DEXXY_DEPLOYMENT_RULES`` workflow rule covers; and the shape it shares with ``github/releases``.
 
-Built by the ingestion-asset factory (fetch: ``workflow_run_fetch``; landing: ``land_records``). Without
-rules it reads nothing and lands empty days.
+Built by the ingestion-asset factory (fetch: ``workflow_run_fetch``; landing: ``land_records``, spooled a
+repository at a time by ``RawSpool``). Without rules it reads nothing and lands empty days.
 """
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 import dagster as dg
 from sqlalchemy import Connection
@@ -18,8 +19,8 @@ from dexxy_assets.github.asset_settings import github_ingestion_asset
 from dexxy_assets.github.deployment_rules import WORKFLOW_RUN, configured_rules, rules_for
 from dexxy_assets.github.snapshot_assets import REPOSITORIES_KEY
 from dexxy_assets.github.workflow_run_fetch import FetchedRecord, fetch_workflow_runs
-from dexxy_assets.landing import land_partitions
 from dexxy_assets.problems import ProblemLog
+from dexxy_assets.raw_spool import RawSpool
 from resources.bulk_load import Jsonb
 from resources.github import GitHubResource
 from resources.github_client import GitHubClient
@@ -31,28 +32,34 @@ WORKFLOW_RUNS_TABLE = "raw.github_workflow_runs"
 Fetch = Callable[[GitHubClient, str, dt.datetime, dt.datetime, ProblemLog], list[FetchedRecord]]
 
 
+def record_row(record: FetchedRecord, id_column: str, fetched_at: dt.datetime) -> dict[str, Any]:
+    """A fetched record as its raw row (payload verbatim)."""
+    return {
+        "partition_date": record.day,
+        "repo_full_name": record.repo_full_name,
+        id_column: record.record_id,
+        "fetched_at": fetched_at,
+        "payload": Jsonb(record.payload),
+    }
+
+
 def land_records(
     conn: Connection,
     table: str,
     id_column: str,
-    records: list[FetchedRecord],
+    records: Iterable[FetchedRecord],
     days: list[dt.date],
     fetched_at: dt.datetime,
 ) -> int:
-    """Replace the days of ``table`` with the records (payloads verbatim)."""
-    rows = [
-        {
-            "partition_date": record.day,
-            "repo_full_name": record.repo_full_name,
-            id_column: record.record_id,
-            "fetched_at": fetched_at,
-            "payload": Jsonb(record.payload),
-        }
-        for record in records
-        if record.day in days
-    ]
-    columns = ["partition_date", "repo_full_name", id_column, "fetched_at", "payload"]
-    return land_partitions(conn, table, days, columns, rows)
+    """Replace the days of ``table`` with the records of those days (payloads verbatim)."""
+    spool = RawSpool(table, ["partition_date", "repo_full_name", id_column, "fetched_at", "payload"])
+    try:
+        for record in records:
+            if record.day in days:
+                spool.add(record_row(record, id_column, fetched_at))
+        return spool.land(conn, days)
+    finally:
+        spool.close()
 
 
 def build_rule_scoped_raw_asset(
@@ -71,7 +78,10 @@ def build_rule_scoped_raw_asset(
         github: GitHubResource = run.api
         rules = configured_rules()
         problems = ProblemLog()
-        records: list[FetchedRecord] = []
+        # spooled a repository at a time (``RawSpool``): a long window's records are never all held
+        spool = RawSpool(table, ["partition_date", "repo_full_name", id_column, "fetched_at", "payload"])
+        fetched_at = dt.datetime.now(dt.UTC)
+        per_day: Counter[dt.date] = Counter()
         usage = None
         covered: list[str] = []
         if any(rule.source == source for rule in rules):
@@ -79,15 +89,21 @@ def build_rule_scoped_raw_asset(
                 repos = rest_fetch.repository_names(client, github.scope())
                 covered = [repo for repo in repos if rules_for(rules, repo, source)]
                 for repo in covered:
-                    records += fetch(client, repo, run.window.start, run.window.end, problems)
+                    for record in fetch(client, repo, run.window.start, run.window.end, problems):
+                        if record.day in run.days:
+                            spool.add(record_row(record, id_column, fetched_at))
+                            per_day[record.day] += 1
                 usage = client.usage
 
         def land(conn: Connection) -> dict[dg.AssetKey, ingest.Landed]:
-            written = land_records(conn, table, id_column, records, run.days, dt.datetime.now(dt.UTC))
+            try:
+                written = spool.land(conn, run.days)
+            finally:
+                spool.close()
             return {
                 key: ingest.Landed(
                     rows=written,
-                    per_day=Counter(record.day for record in records if record.day in run.days),
+                    per_day=per_day,
                     problems=problems,
                     usage=usage,
                     run_wide={"rules": len(rules), "repositories": len(covered)},

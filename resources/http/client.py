@@ -20,7 +20,7 @@ import httpx
 from resources.http.adapter import ServiceAdapter
 from resources.http.body import decode_body
 from resources.http.errors import ErrorCategory
-from resources.http.etag_cache import CachedResponse, EtagCache
+from resources.http.etag_cache import EtagCache
 from resources.http.rate_limit import RateLimitBudget, retry_after_seconds
 from resources.http.retry_policy import RETRYABLE_STATUSES, RetryPolicy
 from resources.http.usage import ApiUsage
@@ -164,7 +164,7 @@ class HttpClient:
             self.usage.record_response(response.status_code, reading.remaining if reading else None)
             status = response.status_code
             if status == 304 and cached is not None:
-                return ApiResponse(cached.body, cached.next_url, from_cache=True)
+                return ApiResponse(self.etag_cache.body(url), cached.next_url, from_cache=True)
             if 200 <= status < 300:
                 try:
                     data, needs_repair = decode_body(response.content)
@@ -177,7 +177,7 @@ class HttpClient:
                 next_url = adapter.next_url(response)
                 etag = response.headers.get("etag")
                 if method == "GET" and etag and not needs_repair:
-                    self.etag_cache.put(url, CachedResponse(etag, data, next_url))
+                    self.etag_cache.put(url, etag, response.content or b"null", next_url)
                 return ApiResponse(data, next_url, from_cache=False)
             credential = headers.get("Authorization", "")
             if status == 401 and credential != refused and renewals < MAX_RENEWALS:
