@@ -295,6 +295,14 @@ def _encode_text(value: str) -> str:
 
 _NEEDS_ESCAPE = re.compile("[\\\\\t\n\r\x00\ud800-\udfff]")
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _encode_json(value: Any) -> str:
+    # json.dumps escapes every control character, and _json_text what jsonb rejects: of COPY's special
+    # characters only the backslashes of JSON's own escapes are left to double (one pass over a payload)
+    return _json_text(value.value if isinstance(value, Jsonb) else value).replace("\\", "\\\\")
+
+
 # exact types only: a subclass (an IntEnum, a str subclass) takes ``_copy_field``'s general path
 _ENCODERS: dict[type, Any] = {
     str: _encode_text,
@@ -304,6 +312,8 @@ _ENCODERS: dict[type, Any] = {
     dt.datetime: dt.datetime.isoformat,
     dt.date: dt.date.isoformat,
     type(None): lambda _: "\\N",
+    Jsonb: _encode_json,
+    dict: _encode_json,
 }
 
 
