@@ -166,17 +166,23 @@ def _write_private(path: Path, config: str) -> Path:
 def get_instance(cli: bool = False) -> dg.DagsterInstance:
     """The instance, after failing the runs whose process died and freeing the pool slots they held
     (`dexxy run` has no daemon to do it). ``cli``: the same instance without compute-log capture, for a
-    command that executes runs in its own process (on dexxy's own DAGSTER_HOME; a user's is used as is)."""
+    command that executes runs in its own process (on a home dexxy wrote; a user's own is used as is)."""
     ours = dexxy_home() / "dagster_home"
-    if Path(os.environ.get("DAGSTER_HOME", "")) == ours:
+    configured = os.environ.get("DAGSTER_HOME", "")
+    # a home dexxy wrote has cli.yaml beside dagster.yaml (wherever DEXXY_HOME pointed when it was written)
+    use_cli = cli and bool(configured) and (Path(configured) / CLI_INSTANCE_YAML).exists()
+
+    def load() -> dg.DagsterInstance:
+        if use_cli:
+            return dg.DagsterInstance.from_config(configured, CLI_INSTANCE_YAML)
+        return dg.DagsterInstance.get()
+
+    if Path(configured) == ours:
         # Two first commands on a fresh home would both create Dagster's tables (Dagster retries, noisily).
         with home_lock(dexxy_home()):
-            if cli and (ours / CLI_INSTANCE_YAML).exists():
-                instance = dg.DagsterInstance.from_config(str(ours), CLI_INSTANCE_YAML)
-            else:
-                instance = dg.DagsterInstance.get()
+            instance = load()
     else:
-        instance = dg.DagsterInstance.get()
+        instance = load()
     released = release_dead_runs(instance)
     if released:
         click.echo(
