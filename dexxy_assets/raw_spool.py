@@ -4,7 +4,8 @@ A fetch streams what it reads into a spool, one pull request (or deployment) at 
 whole window: each row is encoded for COPY at once and written to disk, so memory stays flat however large
 the org or the window. Landing then replaces the partitions and COPYs the file in bounded chunks, in the
 caller's transaction: a run killed while fetching or while landing leaves the previous data whole, and no
-transaction (nor its partition locks) stays open while the API is read.
+transaction (nor its partition locks) stays open while the API is read. The file is COPYed as it is: the
+server reads it in blocks, so landing costs no Python work per row.
 """
 
 from __future__ import annotations
@@ -12,15 +13,14 @@ from __future__ import annotations
 import datetime as dt
 import tempfile
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Connection
 
-from resources.bulk_load import RAW_ROW_ORDINAL, clear_partitions, copy_lines, encode_row
+from resources.bulk_load import RAW_ROW_ORDINAL, clear_partitions, copy_file, encode_row
 
 PARTITION_COLUMN = "partition_date"
-LAND_BATCH_ROWS = 5_000  # rows per COPY chunk when landing (a chunk is also capped by its size)
 
 
 class RawSpool:
@@ -43,17 +43,16 @@ class RawSpool:
         self._per_partition[day] += 1
         self._file.write(encode_row({**row, RAW_ROW_ORDINAL: self._per_partition[day]}, self.columns))
 
-    def land(self, conn: Connection, partitions: Sequence[dt.date], batch_rows: int = LAND_BATCH_ROWS) -> int:
-        """Replace ``partitions`` with the spooled rows, ``batch_rows`` per COPY chunk, in the caller's
-        transaction; return the rows written."""
+    def land(self, conn: Connection, partitions: Sequence[dt.date]) -> int:
+        """Replace ``partitions`` with the spooled rows in the caller's transaction; return the row count."""
         clear_partitions(conn, self.table, PARTITION_COLUMN, partitions)
-        return copy_lines(conn, self.table, self.columns, self._lines(), chunk_rows=batch_rows)
-
-    def _lines(self) -> Iterator[str]:
         self._file.flush()
         self._file.seek(0)
-        yield from self._file
-        self._file.seek(0, 2)  # a later ``add`` appends
+        try:
+            copy_file(conn, self.table, self.columns, self._file)
+        finally:
+            self._file.seek(0, 2)  # a later ``add`` appends
+        return self.rows
 
     def close(self) -> None:
         self._file.close()

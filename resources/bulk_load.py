@@ -14,8 +14,9 @@ import json
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Any
+from typing import IO, Any
 
+import orjson
 from sqlalchemy import Connection, text
 
 from resources.sql_template import render_sql
@@ -65,9 +66,17 @@ DROP TABLE {{ temp | ident }}
 """
 
 
-def copy_rows(conn: Connection, table: str, columns: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> int:
-    """COPY rows (mappings keyed by column) into ``table``; return how many were written."""
-    return copy_lines(conn, table, columns, (encode_row(row, columns) for row in rows))
+def copy_rows(
+    conn: Connection,
+    table: str,
+    columns: Sequence[str],
+    rows: Iterable[Mapping[str, Any]],
+    *,
+    streamed: bool = False,
+) -> int:
+    """COPY rows (mappings keyed by column) into ``table``; return how many were written. ``streamed``: see
+    ``copy_lines``."""
+    return copy_lines(conn, table, columns, (encode_row(row, columns) for row in rows), streamed=streamed)
 
 
 def encode_row(row: Mapping[str, Any], columns: Sequence[str]) -> str:
@@ -79,17 +88,29 @@ def encode_row(row: Mapping[str, Any], columns: Sequence[str]) -> str:
 
 
 def copy_lines(
-    conn: Connection, table: str, columns: Sequence[str], lines: Iterable[str], chunk_rows: int = _CHUNK_ROWS
+    conn: Connection,
+    table: str,
+    columns: Sequence[str],
+    lines: Iterable[str],
+    chunk_rows: int = _CHUNK_ROWS,
+    *,
+    streamed: bool = False,
 ) -> int:
-    """COPY rows already encoded (``encode_row``) into ``table``, sending a chunk each ``chunk_rows`` rows or
-    ``_CHUNK_CHARS`` characters, so only one chunk is ever held; return how many were written.
+    """COPY rows already encoded (``encode_row``) into ``table``; return how many were written.
 
-    A chunk is gathered before its COPY starts: ``lines`` may be read from a cursor on this very connection
-    (staging streams raw that way), which cannot answer while a COPY is in progress."""
+    By default a chunk (``chunk_rows`` rows or ``_CHUNK_CHARS`` characters) is gathered before its COPY
+    starts: ``lines`` may be read from a cursor on this very connection (staging streams raw that way), which
+    cannot answer while a COPY is in progress. With ``streamed=True`` (rows that come from memory or a file)
+    one COPY pulls the lines as PostgreSQL takes them, so encoding here and parsing in the server overlap on
+    two cores, and only a read buffer is held."""
     statement = render_sql(_COPY, table=table, columns=columns)
     cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-    written = 0
     try:
+        if streamed:
+            reader = _LineReader(lines)
+            cursor.copy_expert(statement, reader, size=_READ_CHARS)
+            return reader.lines
+        written = 0
         chunk: list[str] = []
         chars = 0
         for line in lines:
@@ -100,9 +121,45 @@ def copy_lines(
                 chunk, chars = [], 0
         if chunk:
             written += _send(cursor, statement, chunk)
+        return written
     finally:
         cursor.close()
-    return written
+
+
+def copy_file(conn: Connection, table: str, columns: Sequence[str], file: IO[str]) -> None:
+    """COPY a file of encoded lines (``encode_row``) from its current position into ``table``: the server
+    reads it in blocks, nothing is parsed or held here."""
+    statement = render_sql(_COPY, table=table, columns=columns)
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.copy_expert(statement, file, size=_READ_CHARS)
+    finally:
+        cursor.close()
+
+
+_READ_CHARS = 1 << 16
+
+
+class _LineReader:
+    """A file-like view of an iterator of lines, read a block at a time (what ``copy_expert`` asks for)."""
+
+    def __init__(self, lines: Iterable[str]) -> None:
+        self._lines = iter(lines)
+        self.lines = 0
+
+    def read(self, size: int = -1) -> str:
+        block: list[str] = []
+        chars = 0
+        for line in self._lines:
+            block.append(line)
+            chars += len(line)
+            if 0 <= size <= chars:
+                break
+        self.lines += len(block)
+        return "".join(block)
+
+    def readline(self) -> str:  # part of the file protocol copy_expert checks for
+        return self.read(0)
 
 
 def _send(cursor: Any, statement: str, chunk: list[str]) -> int:
@@ -260,6 +317,16 @@ _UNSTORABLE_IN_JSON = re.compile(r"[\ud800-\udfff]|\\u0000")  # as json.dumps(en
 
 
 def _json_text(value: Any) -> str:
+    """Compact JSON that jsonb accepts. orjson writes it several times faster than ``json`` (the encoding, not
+    PostgreSQL, was what held a raw load back: see `make bench`) and refuses lone surrogates itself, so only
+    NUL is looked for; what orjson refuses (a surrogate, an integer past 64 bits) or jsonb would (NUL) takes
+    the slow path, which repairs only those characters."""
+    try:
+        dumped = orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+        if "\\u0000" not in dumped:
+            return dumped
+    except TypeError:  # orjson.JSONEncodeError included
+        pass
     dumped = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
     if _UNSTORABLE_IN_JSON.search(dumped):  # keep the record, lose only those characters
         dumped = json.dumps(_storable(value), separators=(",", ":"), ensure_ascii=False)

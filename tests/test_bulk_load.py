@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tracemalloc
+from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import text
@@ -111,8 +112,9 @@ def test_identifiers_are_checked(warehouse: WarehouseResource) -> None:
 
 def test_copy_of_large_payloads_holds_a_bounded_buffer(warehouse: WarehouseResource, table: str) -> None:
     """30 rows of 1 MB payloads land, and the COPY never holds the text of all of them at once: a long
-    backfill's payloads peaked the run's memory at hundreds of MiB."""
-    rows = [{"id": i, "payload": Jsonb({"body": f"{i:04d}" + "é" * 1_000_000})} for i in range(30)]
+    backfill's payloads peaked the run's memory at hundreds of MiB. The rows are made as they are read (as a
+    fetch streams them): a held payload also keeps the UTF-8 copy the JSON encoder caches on its strings."""
+    rows = ({"id": i, "payload": Jsonb({"body": f"{i:04d}" + "é" * 1_000_000})} for i in range(30))
     tracemalloc.start()
     try:
         with warehouse.begin() as conn:
@@ -125,3 +127,52 @@ def test_copy_of_large_payloads_holds_a_bounded_buffer(warehouse: WarehouseResou
         lengths = conn.execute(text(f"SELECT length(payload->>'body') FROM {table}")).scalars().all()  # noqa: S608
     assert lengths == [1_000_004] * 30
     assert peak < 30 * 1_000_000  # the payloads' text alone is 30 MB (60+ MB as a non-ASCII buffer)
+
+
+def test_json_that_orjson_refuses_or_jsonb_would_still_lands(
+    warehouse: WarehouseResource, table: str
+) -> None:
+    """The fast JSON path hands what it cannot write (a lone surrogate, an integer past 64 bits, a key that
+    is not a string) to the slow one; NaN, which jsonb rejects, becomes null: every row lands."""
+    payloads = {
+        1: {"text": "half a pair \ud83d here"},
+        2: {"big": 2**70},
+        3: {7: "int key"},
+        4: {"ratio": float("nan")},
+        5: {"nul": "a\x00b", "ok": "ünïcødé \\ \t"},
+    }
+    with warehouse.begin() as conn:
+        copy_rows(conn, table, ["id", "payload"], [{"id": i, "payload": p} for i, p in payloads.items()])
+    with warehouse.connect() as conn:
+        landed = dict(conn.execute(text(f"SELECT id, payload FROM {table} ORDER BY id")).all())  # noqa: S608
+    assert landed == {
+        1: {"text": "half a pair \ufffd here"},
+        2: {"big": 2**70},
+        3: {"7": "int key"},
+        4: {"ratio": None},
+        5: {"nul": "a\ufffdb", "ok": "ünïcødé \\ \t"},
+    }
+
+
+def test_a_streamed_copy_lands_what_a_gathered_one_does_and_holds_a_read_buffer(
+    warehouse: WarehouseResource, table: str
+) -> None:
+    """``streamed=True`` pulls rows as the server reads: the same rows, and never the text of all of them."""
+
+    def rows() -> Iterator[dict[str, object]]:
+        return ({"id": i, "label": f"r\t{i}", "payload": Jsonb({"body": "é" * 200_000})} for i in range(60))
+
+    tracemalloc.start()
+    try:
+        with warehouse.begin() as conn:
+            written = copy_rows(conn, table, ["id", "label", "payload"], rows(), streamed=True)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert written == 60
+    streamed = _rows(warehouse, table)
+    with warehouse.begin() as conn:
+        conn.execute(text(f"DELETE FROM {table}"))  # noqa: S608
+        copy_rows(conn, table, ["id", "label", "payload"], rows())
+    assert _rows(warehouse, table) == streamed and len(streamed) == 60
+    assert peak < 6_000_000  # the payloads' text alone is 12 MB; a gathered chunk holds over 20

@@ -78,7 +78,7 @@ def test_a_fetch_streams_with_a_bounded_number_of_pull_requests_in_flight(sandbo
     assert [pr.number for pr in [first, *rest]] == [item.number for item in listings]  # listing order
 
 
-def test_a_day_of_five_pull_requests_lands_the_same_rows_in_batches_of_two(
+def test_a_day_of_five_pull_requests_landed_again_gives_the_same_rows(
     warehouse: WarehouseResource, sandbox
 ) -> None:  # type: ignore[no-untyped-def]
     prs = _five_on_one_day(sandbox)
@@ -89,9 +89,9 @@ def test_a_day_of_five_pull_requests_lands_the_same_rows_in_batches_of_two(
     whole = _raw(engine)
     assert len(whole["raw.github_pull_requests"]) == 5 and load.counts["commits"].raw_rows > 2
     with engine.begin() as conn:
-        batched = land_pull_requests(conn, iter(prs), [DAY], fetched_at, batch_rows=2)
+        again = land_pull_requests(conn, iter(prs), [DAY], fetched_at)
     assert _raw(engine) == whole  # the day replaced, with the same rows, numbered the same
-    assert {n: c.raw_rows for n, c in batched.counts.items()} == {
+    assert {n: c.raw_rows for n, c in again.counts.items()} == {
         n: c.raw_rows for n, c in load.counts.items()
     }
 
@@ -142,7 +142,7 @@ def test_a_fetch_that_fails_midway_leaves_the_previous_day_whole(
         raise RuntimeError("killed mid-fetch")
 
     with pytest.raises(RuntimeError, match="killed mid-fetch"), engine.begin() as conn:
-        land_pull_requests(conn, killed_after_two(), [DAY], dt.datetime(2026, 5, 12, tzinfo=dt.UTC), 2)
+        land_pull_requests(conn, killed_after_two(), [DAY], dt.datetime(2026, 5, 12, tzinfo=dt.UTC))
     assert _raw(engine) == before
 
 

@@ -121,7 +121,7 @@ def bulk_load_rate(database_url: str) -> dict[str, tuple[int, float]]:
             )
             repeated = rows * max(1, -(-BULK_MIN_ROWS // len(rows)))
             started = time.perf_counter()
-            written = copy_rows(conn, temp, names, repeated)
+            written = copy_rows(conn, temp, names, repeated, streamed=True)
             measured[table] = (written, time.perf_counter() - started)
         conn.rollback()
     engine.dispose()

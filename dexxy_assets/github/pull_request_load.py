@@ -24,7 +24,7 @@ from dexxy_assets.github.pull_request_entities import CHILDREN, ENTITY_NAMES, pu
 from dexxy_assets.github.pull_request_staging import stage_pull_requests
 from dexxy_assets.payload_repair import repair_payload
 from dexxy_assets.problems import ProblemLog
-from dexxy_assets.raw_spool import LAND_BATCH_ROWS, RawSpool
+from dexxy_assets.raw_spool import RawSpool
 from resources.bulk_load import Jsonb
 
 _SHARED_RAW_COLUMNS = [
@@ -181,13 +181,10 @@ class PullRequestSpool:
                 if pr.vanished is not None:  # a child of a vanished pull request stays in raw only
                     load.problems[child.name].add(f"{child.name}.parent_vanished", day)
 
-    def land(
-        self, conn: Connection, partitions: list[dt.date], batch_rows: int = LAND_BATCH_ROWS
-    ) -> PullRequestLoad:
-        """Replace ``partitions`` in raw with what was added, ``batch_rows`` rows per COPY chunk, in the
-        caller's transaction."""
+    def land(self, conn: Connection, partitions: list[dt.date]) -> PullRequestLoad:
+        """Replace ``partitions`` in raw with what was added, in the caller's transaction."""
         for name, spool in self._spools.items():
-            self.load.counts[name].raw_rows = spool.land(conn, partitions, batch_rows)
+            self.load.counts[name].raw_rows = spool.land(conn, partitions)
         return self.load
 
     def close(self) -> None:
@@ -200,14 +197,13 @@ def land_pull_requests(
     fetched: Iterable[FetchedPullRequest],
     partitions: list[dt.date],
     fetched_at: dt.datetime,
-    batch_rows: int = LAND_BATCH_ROWS,
 ) -> PullRequestLoad:
     """Replace ``partitions`` in raw with ``fetched`` (``PullRequestSpool``)."""
     spool = PullRequestSpool(fetched_at)
     try:
         for pr in fetched:
             spool.add(pr)
-        return spool.land(conn, partitions, batch_rows)
+        return spool.land(conn, partitions)
     finally:
         spool.close()
 
