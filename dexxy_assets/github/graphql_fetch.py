@@ -125,7 +125,7 @@ def listed_head_commit(node: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def read_head_commit(graphql: GitHubGraphQL, repo: str, oid: str) -> dict[str, Any] | None:
-    """The head commit with its check suites, read by its oid (None when GitHub no longer has it)."""
+    """The head commit with its status-check rollup, read by its oid (None when GitHub no longer has it)."""
     owner, _, name = repo.partition("/")
     data = graphql.execute(graphql_queries.HEAD_COMMIT_CHECKS, {"owner": owner, "name": name, "oid": oid})
     commit = (data.get("repository") or {}).get("object")
@@ -134,7 +134,7 @@ def read_head_commit(graphql: GitHubGraphQL, repo: str, oid: str) -> dict[str, A
 
 def overflowing_children(node: dict[str, Any], head: dict[str, Any] | None = None) -> set[str]:
     """The children whose GraphQL connection holds more than the query fetched (``head``: the head commit
-    with its check suites)."""
+    with its status-check rollup)."""
     overflow = {
         child
         for child, connection in (
@@ -150,10 +150,27 @@ def overflowing_children(node: dict[str, Any], head: dict[str, Any] | None = Non
     threads = node.get("reviewThreads") or {}
     if _short(threads) or any(_short((t or {}).get("comments")) for t in threads.get("nodes") or []):
         overflow.add("review_comments")
-    suites = (head or {}).get("checkSuites") or {}
-    if _short(suites) or any(_short((s or {}).get("checkRuns")) for s in suites.get("nodes") or []):
+    if _short(_check_contexts(head)):
         overflow.add("check_runs")
     return overflow
+
+
+def _check_contexts(head: dict[str, Any] | None) -> dict[str, Any]:
+    """The head commit's status-check rollup contexts (empty when it has no checks or statuses)."""
+    contexts = ((head or {}).get("statusCheckRollup") or {}).get("contexts")
+    return contexts if isinstance(contexts, dict) else {}
+
+
+def head_check_runs(head: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """The check runs among the rollup's contexts, each with its suite's app and the head's oid carried down
+    (the shape ``raw.github_check_runs`` keeps)."""
+    runs = []
+    for context in _check_contexts(head).get("nodes") or []:
+        if not isinstance(context, dict) or context.get("__typename") != "CheckRun":
+            continue  # a commit status: not a check run
+        run = {key: value for key, value in context.items() if key not in ("__typename", "checkSuite")}
+        runs.append({**run, "app": (context.get("checkSuite") or {}).get("app"), "headSha": head.get("oid")})
+    return runs
 
 
 def to_fetched(
@@ -161,11 +178,7 @@ def to_fetched(
 ) -> FetchedPullRequest:
     """Split a search node into the payload lists the loader takes (children stay GraphQL nodes); the check
     runs are those of ``head``, the head commit."""
-    check_runs = []
-    for suite in ((head or {}).get("checkSuites") or {}).get("nodes") or []:
-        for run in ((suite or {}).get("checkRuns") or {}).get("nodes") or []:
-            # a run does not name its app or commit: carry them down from its suite and head commit
-            check_runs.append({**run, "app": (suite or {}).get("app"), "headSha": (head or {}).get("oid")})
+    check_runs = head_check_runs(head) if head else []
     threads = (node.get("reviewThreads") or {}).get("nodes") or []
     return FetchedPullRequest(
         repo_full_name=repo,

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 PAGE_SIZE = 100  # the most GitHub allows; a last, smaller page asks for exactly what is left
 # GitHub charges one request per connection per parent, whatever its size: a first-level connection costs
-# one request per pull request even at 100, while each review thread and check suite adds a nested one. So
-# the first level asks for the most it may, and the nested parents are few: 8 + 8 threads + 1 + 3 suites =
-# 20 requests per pull request, 0.2 points.
+# one request per pull request even at 100, while each review thread adds a nested one. So the first level
+# asks for the most it may, and the nested parents are few: 8 + 8 threads + 1 rollup = 17 requests per pull
+# request, 0.17 points. The head commit's check runs come from its status-check rollup (one connection)
+# rather than its check suites and their runs (1 + 3 suites: 4 requests).
 CONNECTION_LIMITS = {
     "labels": 50,
     "timelineItems": 50,
@@ -19,20 +20,22 @@ CONNECTION_LIMITS = {
     "comments": 100,
     "reviewThreads": 8,
     "threadComments": 50,
-    "checkSuites": 3,
-    "checkRuns": 50,
+    "checkContexts": 100,
 }
 
 _ACTOR = "__typename login ... on User { databaseId } ... on Bot { databaseId }"
 
-CHECK_SUITES = f"""
-checkSuites(first: {CONNECTION_LIMITS["checkSuites"]}) {{
-  totalCount
-  nodes {{
-    app {{ slug }}
-    checkRuns(first: {CONNECTION_LIMITS["checkRuns"]}) {{
-      totalCount
-      nodes {{ databaseId name status conclusion startedAt completedAt }}
+# The rollup's contexts are the commit's latest check runs (as REST's `filter=latest`) and its commit
+# statuses, which Dexxy does not keep; each run names its suite's app. A null rollup: no checks, no statuses.
+HEAD_CHECKS = f"""
+statusCheckRollup {{
+  contexts(first: {CONNECTION_LIMITS["checkContexts"]}) {{
+    totalCount
+    nodes {{
+      __typename
+      ... on CheckRun {{
+        databaseId name status conclusion startedAt completedAt checkSuite {{ app {{ slug }} }}
+      }}
     }}
   }}
 }}
@@ -80,7 +83,7 @@ reviewThreads(first: {CONNECTION_LIMITS["reviewThreads"]}) {{
     }}
   }}
 }}
-headCommit: commits(last: 1) {{ nodes {{ commit {{ oid {CHECK_SUITES} }} }} }}
+headCommit: commits(last: 1) {{ nodes {{ commit {{ oid {HEAD_CHECKS} }} }} }}
 """
 
 SEARCH_PULL_REQUESTS = f"""
@@ -107,7 +110,7 @@ HEAD_COMMIT_CHECKS = f"""
 query DexxyHeadCommitChecks($owner: String!, $name: String!, $oid: GitObjectID!) {{
   rateLimit {{ cost remaining resetAt nodeCount }}
   repository(owner: $owner, name: $name) {{
-    object(oid: $oid) {{ ... on Commit {{ oid {CHECK_SUITES} }} }}
+    object(oid: $oid) {{ ... on Commit {{ oid {HEAD_CHECKS} }} }}
   }}
 }}
 """

@@ -93,8 +93,8 @@ def without_child_lists(pr: FetchedPullRequest) -> Any:
     """The pull request's payload for raw. A GraphQL node carries its children's connections, 82 % of its
     bytes, which the child raw tables (and ``draft_events``) already hold: they are dropped, keeping each
     connection's ``totalCount`` (staging reads it) and each review thread's comment count. The head commit's
-    check suites go too when they are the head's (then ``raw.github_check_runs`` holds them). A REST detail
-    holds no child lists and is kept as sent."""
+    status-check rollup goes too when it is the head's (then ``raw.github_check_runs`` holds its runs). A REST
+    detail holds no child lists and is kept as sent."""
     node = pr.detail
     if pr.payload_format != "graphql" or not isinstance(node, dict):
         return node
@@ -113,7 +113,7 @@ def without_child_lists(pr: FetchedPullRequest) -> Any:
     if isinstance(head, dict) and listed_head_commit(node) is not None:
         kept["headCommit"] = {
             **head,
-            "nodes": [_without_check_suites(item) for item in head.get("nodes") or []],
+            "nodes": [_without_check_runs(item) for item in head.get("nodes") or []],
         }
     return kept
 
@@ -125,11 +125,11 @@ def _thread_counts(thread: Any) -> Any:
     return {**thread, "comments": {key: value for key, value in comments.items() if key != "nodes"}}
 
 
-def _without_check_suites(item: Any) -> Any:
+def _without_check_runs(item: Any) -> Any:
     commit = item.get("commit") if isinstance(item, dict) else None
     if not isinstance(commit, dict):
         return item
-    return {**item, "commit": {key: value for key, value in commit.items() if key != "checkSuites"}}
+    return {**item, "commit": {key: value for key, value in commit.items() if key != "statusCheckRollup"}}
 
 
 class PullRequestSpool:

@@ -5,6 +5,8 @@ timeline events. They read the model's on-demand records through `records`.
 - `Commit.checkSuites` groups the runs on that commit (`check_runs_for(pr, index)`; a merge commit's are its
   `None` index) by suite, keeping the latest attempt of each check as REST lists them by default; a suite's
   status and conclusion are derived from its runs.
+- `Commit.statusCheckRollup` lists the same runs, suite by suite, as its `contexts` (null for a commit with
+  no checks, as GitHub answers for one with neither checks nor statuses); its `state` is GitHub's rollup.
 - `PullRequest.comments` lists `issue_comments(pr)`; `reviewThreads` groups `review_comments(pr)` by the
   thread's first comment (replies carry `in_reply_to_id`); `PullRequestReview.comments` are those submitted
   with the review.
@@ -38,6 +40,7 @@ from dexxy_sandbox.github_graphql.views import (
     RecordView,
     ReviewThreadView,
     ReviewView,
+    StatusCheckRollupView,
     TimelineItems,
 )
 from dexxy_sandbox.org.github_ids import legacy_node_id, stable_sha
@@ -101,6 +104,38 @@ def _suites(data: GraphData, commit: CommitView) -> list[CheckSuiteView]:
 
 def commit_check_suites(commit: CommitView, info: GraphQLResolveInfo, **args: Any) -> Connection:
     return Connection(_suites(_data(info), commit), args)
+
+
+def commit_status_rollup(commit: CommitView, info: GraphQLResolveInfo) -> StatusCheckRollupView | None:
+    runs = tuple(run for suite in _suites(_data(info), commit) for run in suite.runs)
+    return StatusCheckRollupView(commit, runs) if runs else None
+
+
+class RollupContexts(Connection):
+    """A rollup's contexts: check runs only (the sandbox sets no commit statuses)."""
+
+    def __init__(self, rollup: StatusCheckRollupView, args: dict[str, Any]) -> None:
+        super().__init__(
+            [RecordView("CheckRun", rollup.commit.pr, run, rollup.commit) for run in rollup.runs], args
+        )
+        self.checkRunCount = len(rollup.runs)
+        self.statusContextCount = 0
+
+
+def _rollup_state(rollup: StatusCheckRollupView) -> str:
+    """GitHub's combined state: a failing run fails it, an unfinished one leaves it pending."""
+    if any(run.status != "completed" for run in rollup.runs):
+        return "PENDING"
+    bad = {"failure", "timed_out", "cancelled", "action_required", "startup_failure", "stale"}
+    return "FAILURE" if any(run.conclusion in bad for run in rollup.runs) else "SUCCESS"
+
+
+STATUS_CHECK_ROLLUP: dict[str, Resolver] = {
+    "commit": lambda r, info: r.commit,
+    "contexts": lambda r, info, **args: RollupContexts(r, args),
+    "id": lambda r, info: legacy_node_id("StatusCheckRollup", r.commit.commit.sha),
+    "state": lambda r, info: _rollup_state(r),
+}
 
 
 def _suite_status(suite: CheckSuiteView) -> str:
@@ -358,6 +393,7 @@ DETAIL_BINDINGS: dict[str, dict[str, Resolver]] = {
     "PullRequestChangedFile": CHANGED_FILE,
     "CheckSuite": CHECK_SUITE,
     "CheckRun": CHECK_RUN,
+    "StatusCheckRollup": STATUS_CHECK_ROLLUP,
     "App": APP,
     "IssueComment": ISSUE_COMMENT,
     "PullRequestReviewComment": REVIEW_COMMENT,

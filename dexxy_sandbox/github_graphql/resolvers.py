@@ -37,6 +37,7 @@ from dexxy_sandbox.github_graphql.deployments import bind_deployment_resolvers
 from dexxy_sandbox.github_graphql.details import (
     DETAIL_BINDINGS,
     commit_check_suites,
+    commit_status_rollup,
     pr_comments,
     pr_files,
     pr_review_threads,
@@ -450,6 +451,7 @@ COMMIT: dict[str, Resolver] = {
     "authoredByCommitter": lambda v, info: v.commit.author_email == v.commit.committer_email,
     "authoredDate": lambda v, info: v.commit.authored_at,
     "checkSuites": commit_check_suites,
+    "statusCheckRollup": commit_status_rollup,
     "commitResourcePath": lambda v, info: _commit_path(_data(info), v),
     "commitUrl": lambda v, info: _data(info).web_root + _commit_path(_data(info), v),
     "committedDate": lambda v, info: v.commit.committed_at,
@@ -585,7 +587,14 @@ def executable_subset() -> GraphQLSchema:
     for type_name, resolvers in bindings.items():
         _bind(schema, type_name, resolvers)
     abstract = ("Node", "Actor", "UniformResourceLocatable", "RepositoryOwner", "GitObject")
-    for name in (*abstract, "SearchResultItem", "PullRequestTimelineItems", "RequestedReviewer", "Assignee"):
+    unions = (
+        "SearchResultItem",
+        "PullRequestTimelineItems",
+        "RequestedReviewer",
+        "Assignee",
+        "StatusCheckRollupContext",
+    )
+    for name in (*abstract, *unions):
         schema.type_map[name].resolve_type = type_of  # type: ignore[attr-defined]
     _adapt_scalars(schema)
     return schema

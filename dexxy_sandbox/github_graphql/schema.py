@@ -609,7 +609,45 @@ type Commit implements GitObject & Node & UniformResourceLocatable {
   parents(after: String, before: String, first: Int, last: Int): CommitConnection!
   repository: Repository!
   resourcePath: URI!
+  statusCheckRollup: StatusCheckRollup
   url: URI!
+}
+
+type StatusCheckRollup implements Node {
+  commit: Commit
+  contexts(after: String, before: String, first: Int, last: Int): StatusCheckRollupContextConnection!
+  id: ID!
+  state: StatusState!
+}
+
+union StatusCheckRollupContext = CheckRun | StatusContext
+
+type StatusCheckRollupContextConnection {
+  checkRunCount: Int!
+  edges: [StatusCheckRollupContextEdge]
+  nodes: [StatusCheckRollupContext]
+  pageInfo: PageInfo!
+  statusContextCount: Int!
+  totalCount: Int!
+}
+
+type StatusCheckRollupContextEdge {
+  cursor: String!
+  node: StatusCheckRollupContext
+}
+
+type StatusContext implements Node {
+  context: String!
+  id: ID!
+  state: StatusState!
+}
+
+enum StatusState {
+  ERROR
+  EXPECTED
+  FAILURE
+  PENDING
+  SUCCESS
 }
 
 type CommitConnection {

@@ -94,6 +94,14 @@ class CheckSuiteView:
 
 
 @dataclass(frozen=True, slots=True)
+class StatusCheckRollupView:
+    """A commit's rollup: its latest check runs (the sandbox sets no commit statuses)."""
+
+    commit: CommitView
+    runs: tuple[Any, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class ReviewThreadView:
     pr: PullRequest
     comments: tuple[Any, ...]  # review comments, the thread's first one first
@@ -384,6 +392,7 @@ _VIEW_TYPES: dict[type, str] = {
     CommitView: "Commit",
     PullRequestCommitView: "PullRequestCommit",
     CheckSuiteView: "CheckSuite",
+    StatusCheckRollupView: "StatusCheckRollup",
     ReviewThreadView: "PullRequestReviewThread",
     RefView: "Ref",
     LabelView: "Label",
