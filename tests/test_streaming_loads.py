@@ -91,9 +91,7 @@ def test_a_day_of_five_pull_requests_landed_again_gives_the_same_rows(
     with engine.begin() as conn:
         again = land_pull_requests(conn, iter(prs), [DAY], fetched_at)
     assert _raw(engine) == whole  # the day replaced, with the same rows, numbered the same
-    assert {n: c.raw_rows for n, c in again.counts.items()} == {
-        n: c.raw_rows for n, c in load.counts.items()
-    }
+    assert {n: c.raw_rows for n, c in again.counts.items()} == {n: c.raw_rows for n, c in load.counts.items()}
 
 
 def test_batches_reach_the_table_as_they_fill_and_a_failure_after_the_first_leaves_the_day_whole(
