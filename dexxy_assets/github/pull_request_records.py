@@ -17,7 +17,7 @@ CHECK_CONCLUSIONS = frozenset(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # staging keeps one per pull request of the days it stages
 class PullRequestRecord:
     pr_id: int
     repo_full_name: str

@@ -9,6 +9,7 @@ the landing counted it. Reads no API: a parser or rule change reaches old rows b
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
 from collections import Counter
@@ -106,7 +107,8 @@ def stage_pull_requests(conn: Connection, days: Sequence[dt.date]) -> PullReques
                 result.problems["pull_requests"],
                 _draft_events(raw.draft_events, raw.draft_events_format or raw.payload_format),
             )
-            parents[key] = record
+            # the children need only the pull request's keys: a backfill's titles and bodies are not held
+            parents[key] = dataclasses.replace(record, title=None, body=None) if record else record
             if record:
                 row = as_row(record)
                 pr_ids.add(row["pr_id"])
