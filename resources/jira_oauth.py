@@ -266,5 +266,9 @@ def cloud_site(
     )
 
 
+def same_site(url: str | None, other: str | None) -> bool:
+    return _normal(url) == _normal(other)
+
+
 def _normal(url: object) -> str:
     return str(url or "").strip().rstrip("/").lower()
