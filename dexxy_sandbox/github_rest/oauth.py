@@ -8,7 +8,7 @@ token (``expires_in`` 28800) and a ``ghr_`` refresh token (``refresh_token_expir
 come as GitHub sends them: **200** with ``error``, ``error_description`` and ``error_uri``.
 ``GET /apps/{slug}/installations/new`` is the installation page; installing redirects to the setup URL
 (the registered one, else the last authorised ``redirect_uri``) with ``installation_id``,
-``setup_action=install`` and the ``state`` it was given.
+``setup_action=install`` and the ``state`` it was given; only then does ``/user/installations`` list it.
 
 API (under the REST root): ``GET /user``, ``GET /user/installations`` for a user token, and
 ``DELETE /applications/{client_id}/grant`` (basic auth with the client id and secret) revoking every token of
@@ -83,6 +83,7 @@ class GitHubOAuth:
         slug: str = SLUG,
         access_ttl_seconds: float = ACCESS_TTL_SECONDS,
         setup_url: str | None = None,
+        installed: bool = False,
     ) -> None:
         self.org = org
         self.app = app
@@ -93,6 +94,7 @@ class GitHubOAuth:
         self.access_ttl_seconds = access_ttl_seconds
         self.setup_url = setup_url
         self.last_redirect_uri: str | None = None
+        self.installed = installed  # whether the user has installed the app (the installation page does)
         members = org.members()
         self.user = members[0] if members else None
         self._lock = threading.Lock()
@@ -152,6 +154,11 @@ class GitHubOAuth:
             expires = self._grant.access.get(token or "")
         return expires is not None and self.clock() < expires
 
+    def live_tokens(self) -> list[str]:
+        """Every access and refresh token that still works (tests look for them where they must not be)."""
+        with self._lock:
+            return [*self._grant.access, *self._grant.refresh]
+
     def revoke_grant(self) -> None:
         """The user revokes the app (settings, or ``DELETE /applications/{client_id}/grant``)."""
         with self._lock:
@@ -175,7 +182,10 @@ class GitHubOAuth:
         return {"login": login, "id": uid, "type": "User", "site_admin": False}
 
     def installations_payload(self) -> dict[str, Any]:
+        """`GET /user/installations`: the app's installation once the user installed it."""
         org = self.org
+        if not self.installed:
+            return {"total_count": 0, "installations": []}
         return {
             "total_count": 1,
             "installations": [
@@ -300,6 +310,7 @@ class GitHubOAuth:
         if request.path_params["slug"] != self.slug:
             return HTMLResponse(html_page("404", "<p>This app is not known.</p>"), status_code=404)
         form = dict(parse_qsl((await request.body()).decode()))
+        self.installed = True
         try:
             target = self.install_redirect(form.get("state"))
         except ValueError:

@@ -59,6 +59,10 @@ class JiraOAuth:
         self._codes[code] = (self.clock() + CODE_TTL_SECONDS, redirect_uri)
         return code
 
+    def live_tokens(self) -> list[str]:
+        """Every access and refresh token still accepted (tests look for them where they must not be)."""
+        return [*self._access, *self._refresh]
+
     def revoke_grants(self) -> None:
         """The user removes the app's access: every refresh and access token is refused from now on."""
         self._refresh.clear()
