@@ -64,6 +64,7 @@ def use_stored_connections(monkeypatch: pytest.MonkeyPatch, rig: OAuthRig, datab
         "DEXXY_SECRET_KEY": KEY,
         "DATABASE_URL": database_url,
         "GITHUB_API_URL": sandbox.github_api_url,
+        "GITHUB_WEB_URL": sandbox.url,
         "GITHUB_ORGS": sandbox.org.login,
         "GITHUB_APP_CLIENT_ID": rig.github.client_id,
         "GITHUB_APP_CLIENT_SECRET": rig.github.client_secret,
