@@ -23,7 +23,10 @@ ATLASSIAN_APPS_PAGE = "https://id.atlassian.com/manage-profile/apps"
 def _store(require_key: bool) -> ConnectionStore:
     engine = warehouse_engine(resolve_database_url())
     if env_value(SECRET_KEY_ENV):
-        box = SecretBox.from_environment()
+        try:
+            box = SecretBox.from_environment()
+        except ConfigError as error:
+            raise click.ClickException(str(error)) from None
     elif require_key:
         raise click.ClickException(f"{SECRET_KEY_ENV} is not set: it encrypts the stored tokens")
     else:
@@ -100,5 +103,8 @@ def revoke(name: str) -> None:
 def rotate_key() -> None:
     """Re-encrypt every stored token with the first key of DEXXY_SECRET_KEY (put the new key first, keep the
     old one after it until this has run, then drop it)."""
-    count = _store(require_key=True).rotate_key()
+    try:
+        count = _store(require_key=True).rotate_key()
+    except ConfigError as error:  # a token no key opens: nothing was changed (one transaction)
+        raise click.ClickException(str(error)) from None
     click.echo(f"Re-encrypted {count} connection(s) with the first key of {SECRET_KEY_ENV}.")
