@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from typing import Any
 
 import httpx
 import pytest
@@ -20,6 +21,7 @@ from resources.connection_store import ConnectionStore
 from resources.http.errors import ConfigError
 from resources.secret_box import SecretBox
 from resources.warehouse import WarehouseResource
+from sensors.webhook_receiver import serving_in_background
 from tests.oauth_fixtures import (
     KEY,
     OAuthRig,
@@ -152,3 +154,23 @@ def test_key_rotation_re_encrypts_every_token_and_the_old_key_reads_until_then(
     refused = CliRunner().invoke(cli, ["connections", "rotate-key"])
     assert refused.exit_code == 1 and "keep the old key" in refused.output
     assert stored_rows(rig.engine) == after  # all or nothing
+
+
+def test_the_receiver_serves_oauth_with_only_the_key_and_the_client_settings(
+    rig: OAuthRig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    served: list[Any] = []
+    monkeypatch.setattr("uvicorn.run", lambda app, **options: served.append(app))  # no blocking server here
+    for name, value in [line.split("=", 1) for line in rig.sandbox.oauth_env_lines()]:
+        monkeypatch.setenv(name, value)  # what `dexxy sandbox serve` prints; no webhook secret at all
+    result = CliRunner().invoke(cli, ["webhooks", "serve", "--port", "0"])
+    assert result.exit_code == 0, result.output
+    assert "OAuth flows (dexxy connect): github, jira" in result.output
+    with serving_in_background(served[0]) as receiver:
+        for provider in ("github", "jira"):
+            start = httpx.get(f"{receiver}/oauth/{provider}/start")
+            assert start.status_code == 302 and start.headers["location"].startswith(rig.sandbox.url)
+        assert httpx.post(f"{receiver}/webhooks/github", content=b"{}").status_code == 503
+    monkeypatch.setenv("DEXXY_SECRET_KEY", "not-a-key")
+    bad = CliRunner().invoke(cli, ["webhooks", "serve", "--port", "0"])
+    assert bad.exit_code == 1 and "DEXXY_SECRET_KEY is not a Fernet key" in bad.output and len(served) == 1
