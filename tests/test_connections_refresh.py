@@ -150,3 +150,27 @@ def test_a_revoked_github_grant_fails_the_run_with_a_classified_alert(
 
     with pytest.raises(GitHubAuthError):  # the next run fails the same way, no crash on the error status
         GitHubResource().client().get("/user")
+
+
+def test_an_access_token_refused_before_its_stored_expiry_is_refreshed_once(
+    rig: OAuthRig, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _connected(rig, "github")
+    _connected(rig, "jira")
+    use_stored_connections(monkeypatch, rig, database_url)
+    github_oauth, jira_oauth = rig.sandbox.github_oauth, rig.sandbox.jira.oauth
+    with GitHubResource().client() as github, JiraResource().client(rig.engine) as jira:
+        github.get("/user")
+        jira.myself()
+        real_github, real_jira = github_oauth.clock, jira_oauth.clock
+        github_oauth.clock = lambda: real_github() + 9 * 3600  # the providers expire them early (revoked,
+        jira_oauth.clock = lambda: real_jira() + 2 * 3600  # clock skew): the stored expiry still says fine
+        try:
+            assert github.get("/user")[
+                "login"
+            ]  # 401, refreshed (the refused token was the stored one), retried
+            assert jira.myself()["accountId"]
+        finally:
+            github_oauth.clock, jira_oauth.clock = real_github, real_jira
+        assert github.usage.statuses[401] == 1 and jira.usage.statuses[401] == 1
+    assert github_oauth.refreshes == 1 and jira_oauth.refreshes == 1
