@@ -112,9 +112,16 @@ def _timestamp(epoch: float | None) -> dt.datetime | None:
 
 
 class ConnectionStore:
-    def __init__(self, engine: Engine, box: SecretBox) -> None:
+    def __init__(self, engine: Engine, box: SecretBox | None) -> None:
+        """``box`` None: listing and deleting only (nothing is decrypted or encrypted)."""
         self._engine = engine
-        self._box = box
+        self._key = box
+
+    @property
+    def _box(self) -> SecretBox:
+        if self._key is None:
+            raise ConfigError("DEXXY_SECRET_KEY is not set: it encrypts the stored tokens")
+        return self._key
 
     def rotate(
         self,
@@ -255,7 +262,7 @@ class ConnectionStore:
         )
 
     def _open_quietly(self, sealed: str | None) -> str | None:
-        if not sealed:
+        if not sealed or self._key is None:
             return None
         try:
             return self._box.open(sealed)

@@ -157,3 +157,18 @@ def test_the_access_log_keeps_no_code_or_state() -> None:
     )
     RedactOAuthQueries().filter(webhook)
     assert webhook.getMessage().endswith("/webhooks/github?x=1")
+
+
+def test_an_expired_code_is_refused_by_the_provider(rig: OAuthRig) -> None:
+    oauth = rig.sandbox.github_oauth
+    with httpx.Client() as browser:
+        state, redirect_uri = _start(browser, rig, "github")
+        code = oauth.issue_code(redirect_uri)
+        real = oauth.clock
+        oauth.clock = lambda: real() + 601  # GitHub's codes live ten minutes
+        try:
+            answer = _callback(browser, rig, "github", code=code, state=state)
+        finally:
+            oauth.clock = real
+    assert answer.status_code == 400 and "bad_verification_code" in answer.text
+    _nothing_stored(rig.engine)

@@ -22,6 +22,7 @@ ATLASSIAN_APPS_PAGE = "https://id.atlassian.com/manage-profile/apps"
 
 def _store(require_key: bool) -> ConnectionStore:
     engine = warehouse_engine(resolve_database_url())
+    box: SecretBox | None
     if env_value(SECRET_KEY_ENV):
         try:
             box = SecretBox.from_environment()
@@ -30,18 +31,8 @@ def _store(require_key: bool) -> ConnectionStore:
     elif require_key:
         raise click.ClickException(f"{SECRET_KEY_ENV} is not set: it encrypts the stored tokens")
     else:
-        box = _NoKey()
+        box = None  # listing and deleting decrypt nothing (a deleted grant then cannot be revoked remotely)
     return ConnectionStore(engine, box)
-
-
-class _NoKey(SecretBox):
-    """Listing and deleting need no key: nothing is decrypted (``remove`` then cannot revoke remotely)."""
-
-    def __init__(self) -> None:  # no key material at all
-        pass
-
-    def open(self, sealed: str) -> str:
-        raise ConfigError(f"{SECRET_KEY_ENV} is not set")
 
 
 def _when(value: dt.datetime | None) -> str:
