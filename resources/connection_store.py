@@ -193,12 +193,12 @@ class ConnectionStore:
         cloud_id: str | None = None,
         installation_id: int | None = None,
     ) -> None:
-        """Store a fresh authorisation (replacing any earlier one; an installation id already verified is kept
-        when none is given). The chain no longer starts from a configured seed."""
+        """Store a fresh authorisation, replacing any earlier one (its installation too: the caller passes the
+        one it verified). The chain no longer starts from a configured seed."""
         with self._engine.begin() as conn:
             conn.execute(
                 text(
-                    "INSERT INTO ops.connections AS c (name, provider, refresh_token_encrypted, "
+                    "INSERT INTO ops.connections (name, provider, refresh_token_encrypted, "
                     "access_token_encrypted, expires_at, refresh_expires_at, scopes, account, site_url, "
                     "cloud_id, installation_id, status, last_error, seed_fingerprint, updated_at) "
                     "VALUES (:n, :p, :refresh, :access, :exp, :rexp, :scopes, :account, :site, :cloud, "
@@ -209,7 +209,7 @@ class ConnectionStore:
                     "expires_at = EXCLUDED.expires_at, refresh_expires_at = EXCLUDED.refresh_expires_at, "
                     "scopes = EXCLUDED.scopes, account = EXCLUDED.account, site_url = EXCLUDED.site_url, "
                     "cloud_id = EXCLUDED.cloud_id, "
-                    "installation_id = COALESCE(EXCLUDED.installation_id, c.installation_id), "
+                    "installation_id = EXCLUDED.installation_id, "
                     "status = 'ok', last_error = NULL, seed_fingerprint = NULL, updated_at = now()"
                 ),
                 {

@@ -166,12 +166,17 @@ class GitHubOAuthApp:
             user = client.get("/user")
         return str(user.get("login")) if isinstance(user, dict) else ""
 
-    def installation_ids(self, access_token: str) -> set[int]:
-        """The app's installations the user can reach (``GET /user/installations``)."""
+    def installations(self, access_token: str) -> dict[int, str]:
+        """The app's installations the user can reach (``GET /user/installations``): id → account login."""
         with GitHubClient(self.api_url, access_token, timeout_seconds=self.timeout_seconds) as client:
             body = client.get("/user/installations", {"per_page": 100})
         items = body.get("installations", []) if isinstance(body, dict) else []
-        return {int(i["id"]) for i in items if isinstance(i, dict) and isinstance(i.get("id"), int)}
+        found: dict[int, str] = {}
+        for item in items:
+            if isinstance(item, dict) and isinstance(item.get("id"), int):
+                account = item.get("account")
+                found[item["id"]] = str(account.get("login") or "") if isinstance(account, dict) else ""
+        return found
 
     def revoke(self, access_token: str) -> bool:
         """Revoke the grant at GitHub (``DELETE /applications/{client_id}/grant``, basic auth with the client

@@ -201,7 +201,7 @@ class _Flows:
         """Exchange, identify, store; (login, whether an installation is known)."""
         grant = app.exchange_code(code, redirect_uri)
         login = app.login(grant.access_token)
-        installation = self._pick_installation(app.installation_ids(grant.access_token))
+        installation = self._pick_installation(app.installations(grant.access_token))
         self.store.save(
             GITHUB_CONNECTION,
             GITHUB_PROVIDER,
@@ -213,14 +213,17 @@ class _Flows:
         info = self.store.info(GITHUB_CONNECTION)
         return login, bool(info and info.installation_id)
 
-    def _pick_installation(self, ids: set[int]) -> int | None:
-        """The user's one installation, or the one stored before if still theirs; None: install next."""
-        if len(ids) == 1:
-            return next(iter(ids))
+    def _pick_installation(self, installations: dict[int, str]) -> int | None:
+        """The user's one installation, else the one stored before if still theirs, else the one on the
+        GITHUB_ORGS organisation; None: the user installs the app next."""
+        if len(installations) == 1:
+            return next(iter(installations))
         stored = self.store.info(GITHUB_CONNECTION)
-        if stored and stored.installation_id in ids:
+        if stored and stored.installation_id in installations:
             return stored.installation_id
-        return None
+        orgs = {org.lower() for org in self.settings.github_orgs}
+        on_orgs = [i for i, account in installations.items() if account.lower() in orgs]
+        return on_orgs[0] if len(on_orgs) == 1 else None
 
     def github_installed(self, app: GitHubOAuthApp, installation_id: int) -> str | None:
         """Store the installation if the authorising user can reach it; None, else why not."""
@@ -228,7 +231,7 @@ class _Flows:
         if info is None:
             return "no GitHub authorisation is stored to check the installation with"
         token, _, _ = self.store.access(GITHUB_CONNECTION, app.refresh, now=time.time())
-        if installation_id not in app.installation_ids(token):
+        if installation_id not in app.installations(token):
             return f"installation {installation_id} is not one of {info.account}'s installations"
         self.store.set_installation(GITHUB_CONNECTION, installation_id)
         return None

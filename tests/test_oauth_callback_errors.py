@@ -172,3 +172,16 @@ def test_an_expired_code_is_refused_by_the_provider(rig: OAuthRig) -> None:
             oauth.clock = real
     assert answer.status_code == 400 and "bad_verification_code" in answer.text
     _nothing_stored(rig.engine)
+
+
+def test_connecting_again_keeps_the_verified_installation_without_the_installation_page(
+    rig: OAuthRig,
+) -> None:
+    with httpx.Client(follow_redirects=True) as browser:
+        first = authorise_over_http(browser, rig.receiver, "github")  # authorise, then install
+        assert "Connected with installation" in first.text
+        consent = browser.get(f"{rig.receiver}/oauth/github/start")
+        again = submit_first_form(browser, consent, {"authorize": "1"})
+        assert "/installations/new" not in str(again.url) and "GitHub connected" in again.text
+    row = stored_rows(rig.engine)["github"]
+    assert f'"installation_id":{rig.sandbox.installation_id}' in row and '"status":"ok"' in row
