@@ -24,6 +24,7 @@ from resources.github_oauth import CONNECTION_NAME, GitHubOAuthApp, GitHubUserTo
 from resources.http.etag_cache import EtagCache
 from resources.http.retry_policy import RetryPolicy
 from resources.secret_box import SECRET_KEY_ENV, SecretBox
+from resources.warehouse import resolve_database_url, warehouse_engine
 
 DEFAULT_API_URL = "https://api.github.com"
 SUPPORTED_FETCH_MODES = ("graphql", "rest")
@@ -172,8 +173,6 @@ class GitHubResource(dg.ConfigurableResource):
         if not env_value(SECRET_KEY_ENV):
             return None
         if engine is None:
-            from resources.warehouse import resolve_database_url, warehouse_engine
-
             engine = warehouse_engine(resolve_database_url())
         return ConnectionStore(engine, SecretBox.from_environment())
 
