@@ -166,6 +166,11 @@ def serve(
             click.echo(line)
         for line in server.jira.env_lines(server.jira_base_url):
             click.echo(line)
+        click.echo(
+            "# OAuth (`dexxy connect github|jira`): set DEXXY_SECRET_KEY and DEXXY_RECEIVER_URL too", err=True
+        )
+        for line in server.oauth_env_lines():
+            click.echo(line)
         if rules := deployment_rules_env_line(server.org):  # repositories that deploy without the API
             click.echo(rules)
         sys.stdout.flush()

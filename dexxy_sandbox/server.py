@@ -29,8 +29,10 @@ from dexxy_sandbox.copilot.usage import CopilotUsage
 from dexxy_sandbox.faults import FaultConfig, FaultInjector
 from dexxy_sandbox.github_rest.app import GitHubRestApi, Receive, Scope, Send
 from dexxy_sandbox.github_rest.app_auth import Credentials, GitHubApp
+from dexxy_sandbox.github_rest.oauth import GitHubOAuth
 from dexxy_sandbox.groq.api import DEFAULT_GROQ_MODEL, GroqApi, GroqConfig
 from dexxy_sandbox.jira import JiraApi, generate_jira
+from dexxy_sandbox.jira.consent import consent_app
 from dexxy_sandbox.org.generator import generate_org
 from dexxy_sandbox.org.model import SyntheticOrg
 from dexxy_sandbox.rate_limit import RateLimiter
@@ -160,6 +162,9 @@ class SandboxServer:
             seed=seed,
             clock=clock,
         )
+        # --- OAuth: GitHub App user authorisation + installation, Atlassian consent (oauth helper) ---
+        self.github_oauth = GitHubOAuth(self.org, self.app, clock=clock)
+        self.credentials.accept_user_tokens(self.github_oauth.access_valid)
 
     # ----- addresses -----
     @property
@@ -211,6 +216,19 @@ class SandboxServer:
             f"GITHUB_ORGS={self.org.login}",
             "GITHUB_FETCH_MODE=graphql",
             *self._groq_env_lines(),
+        ]
+
+    def oauth_env_lines(self) -> list[str]:
+        """`.env` lines for `dexxy connect github|jira` against this sandbox (the receiver's side)."""
+        return [
+            f"GITHUB_WEB_URL={self.url}",
+            f"GITHUB_APP_CLIENT_ID={self.github_oauth.client_id}",
+            f"GITHUB_APP_CLIENT_SECRET={self.github_oauth.client_secret}",
+            f"GITHUB_APP_SLUG={self.github_oauth.slug}",
+            f"JIRA_OAUTH_CLIENT_ID={self.jira.oauth.client_id}",
+            f"JIRA_OAUTH_CLIENT_SECRET={self.jira.oauth.client_secret}",
+            f"JIRA_OAUTH_AUTH_URL={self.jira_base_url}",
+            f"JIRA_OAUTH_API_ROOT={self.jira_base_url}",
         ]
 
     def _groq_env_lines(self) -> list[str]:
@@ -340,6 +358,12 @@ class SandboxServer:
             GITHUB_PREFIX + DOWNLOADS_PREFIX: CopilotDownloads(self.copilot, self.request_log),  # copilot
             GROQ_PREFIX: self.groq,  # groq
             JIRA_PREFIX: self.jira,  # jira
+            # --- OAuth (github_rest/oauth.py, jira/consent.py): the server root stands for github.com ---
+            "/login": self.github_oauth.web_login_app(),
+            "/apps": self.github_oauth.web_apps_app(),
+            GITHUB_PREFIX + "/user": self.github_oauth.api_user_app(),
+            GITHUB_PREFIX + "/applications": self.github_oauth.api_applications_app(),
+            JIRA_PREFIX + "/authorize": consent_app(self.jira.oauth, lambda: self.jira.site.title),
         }
         config = uvicorn.Config(
             _Mounts({**emulators, **self._extra_mounts}),

@@ -1,4 +1,9 @@
-"""GitHub as a Dagster resource: configuration, scope and a ready client."""
+"""GitHub as a Dagster resource: configuration, scope and a ready client.
+
+Credentials, the environment first: the GitHub App (GITHUB_APP_ID + GITHUB_APP_PRIVATE_KEY +
+GITHUB_APP_INSTALLATION_ID), GITHUB_TOKEN; then, when DEXXY_SECRET_KEY is set, the connection stored by
+`dexxy connect github`: its installation (with GITHUB_APP_ID + GITHUB_APP_PRIVATE_KEY) or its user access
+token (refreshed with GITHUB_APP_CLIENT_ID + GITHUB_APP_CLIENT_SECRET)."""
 
 from __future__ import annotations
 
@@ -7,14 +12,19 @@ from dataclasses import dataclass
 
 import dagster as dg
 from pydantic import Field
+from sqlalchemy import Engine
 
+from resources.connection_store import ConnectionStore
 from resources.environment import env_list, env_value
 from resources.github_app_auth import AppCredentials, InstallationTokens
 from resources.github_client import GitHubClient
 from resources.github_errors import GitHubConfigError
 from resources.github_names import is_login, is_repo_name, validate_orgs, validate_repos
+from resources.github_oauth import CONNECTION_NAME, GitHubOAuthApp, GitHubUserTokens
 from resources.http.etag_cache import EtagCache
 from resources.http.retry_policy import RetryPolicy
+from resources.secret_box import SECRET_KEY_ENV, SecretBox
+from resources.warehouse import resolve_database_url, warehouse_engine
 
 DEFAULT_API_URL = "https://api.github.com"
 SUPPORTED_FETCH_MODES = ("graphql", "rest")
@@ -110,41 +120,70 @@ class GitHubResource(dg.ConfigurableResource):
             raise GitHubConfigError(f"GITHUB_FETCH_MODE={mode} is not a fetch mode: use graphql or rest")
         return mode
 
-    def credentials(self) -> str | InstallationTokens:
-        """GitHub App credentials when all three are set (preferred), else the token."""
-        app = [
-            self.app_id or env_value("GITHUB_APP_ID"),
-            self.app_private_key or env_value("GITHUB_APP_PRIVATE_KEY"),
-            self.app_installation_id or env_value("GITHUB_APP_INSTALLATION_ID"),
-        ]
-        if all(app):
-            return InstallationTokens(
-                AppCredentials.from_values(*app),  # type: ignore[arg-type]
-                self.resolved_api_url(),
-                timeout_seconds=self.timeout_seconds,
-                retry=self.retry_policy(),
-            )
-        if any(app):
+    def credentials(self, engine: Engine | None = None) -> str | InstallationTokens | GitHubUserTokens:
+        """The GitHub App when all three are set (preferred), else the token, else the stored connection
+        (``engine``: the warehouse; unset → DATABASE_URL's)."""
+        app_id = self.app_id or env_value("GITHUB_APP_ID")
+        key = self.app_private_key or env_value("GITHUB_APP_PRIVATE_KEY")
+        installation = self.app_installation_id or env_value("GITHUB_APP_INSTALLATION_ID")
+        if app_id and key and installation:
+            return self._installation(app_id, key, installation)
+        if (app_id or key or installation) and not (app_id and key):
             raise GitHubConfigError(
                 "GitHub App auth needs GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY and GITHUB_APP_INSTALLATION_ID "
                 "together"
             )
         token = self.token or env_value("GITHUB_TOKEN")
-        if not token:
+        if token and not app_id:
+            return token
+        store = self._store(engine)
+        stored = store.info(CONNECTION_NAME) if store is not None else None
+        if store is not None and stored is not None:
+            if app_id and key and stored.installation_id:
+                return self._installation(app_id, key, str(stored.installation_id))
+            if not app_id:
+                oauth_app = GitHubOAuthApp.from_environment(self.resolved_api_url())
+                if oauth_app is None:
+                    raise GitHubConfigError(
+                        "the stored GitHub connection needs GITHUB_APP_CLIENT_ID and "
+                        "GITHUB_APP_CLIENT_SECRET to refresh its token"
+                    )
+                return GitHubUserTokens(oauth_app, store)
+        if app_id:
             raise GitHubConfigError(
-                "GITHUB_TOKEN is not set: export a token with repo and read:org scopes, set the GITHUB_APP_* "
-                "variables, or run `dexxy sandbox serve` and paste its lines into .env"
+                "GitHub App auth needs GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY and GITHUB_APP_INSTALLATION_ID "
+                "together (or an installation stored by `dexxy connect github`)"
             )
-        return token
+        raise GitHubConfigError(
+            "GITHUB_TOKEN is not set: export a token with repo and read:org scopes, set the GITHUB_APP_* "
+            "variables, run `dexxy connect github`, or `dexxy sandbox serve` and paste its lines into .env"
+        )
+
+    def _installation(self, app_id: str, key: str, installation: str) -> InstallationTokens:
+        return InstallationTokens(
+            AppCredentials.from_values(app_id, key, installation),
+            self.resolved_api_url(),
+            timeout_seconds=self.timeout_seconds,
+            retry=self.retry_policy(),
+        )
+
+    def _store(self, engine: Engine | None) -> ConnectionStore | None:
+        """The stored connections, when DEXXY_SECRET_KEY says there may be some (else no database is
+        touched)."""
+        if not env_value(SECRET_KEY_ENV):
+            return None
+        if engine is None:
+            engine = warehouse_engine(resolve_database_url())
+        return ConnectionStore(engine, SecretBox.from_environment())
 
     def retry_policy(self) -> RetryPolicy:
         """One policy for every request, the installation-token request included."""
         return RetryPolicy(max_retries=self.max_retries)
 
-    def client(self, etag_cache: EtagCache | None = None) -> GitHubClient:
+    def client(self, etag_cache: EtagCache | None = None, engine: Engine | None = None) -> GitHubClient:
         return GitHubClient(
             self.resolved_api_url(),
-            self.credentials(),
+            self.credentials(engine),
             timeout_seconds=self.timeout_seconds,
             retry=self.retry_policy(),
             etag_cache=etag_cache,

@@ -3,8 +3,9 @@ JIRA_* environment variables when a run starts (never when definitions load), so
 config or the event log.
 
 Auth, in order of preference: an OAuth 2.0 app (JIRA_OAUTH_CLIENT_ID + JIRA_OAUTH_CLIENT_SECRET, with the
-rotating refresh token seeded by JIRA_OAUTH_REFRESH_TOKEN and then kept encrypted in ``ops.connections``), a
-static OAuth access token (JIRA_OAUTH_TOKEN), or basic auth with an API token (JIRA_EMAIL + JIRA_API_TOKEN).
+rotating refresh token seeded by JIRA_OAUTH_REFRESH_TOKEN, which wins when set, else the connection stored by
+`dexxy connect jira`; either kept encrypted in ``ops.connections``), a static OAuth access token
+(JIRA_OAUTH_TOKEN), or basic auth with an API token (JIRA_EMAIL + JIRA_API_TOKEN).
 OAuth requests go through ``{JIRA_OAUTH_API_ROOT}/ex/jira/{cloudId}``; basic auth to JIRA_BASE_URL itself.
 """
 
@@ -25,7 +26,15 @@ from resources.http.retry_policy import RetryPolicy
 from resources.jira_adapter import JiraAdapter
 from resources.jira_client import JiraClient
 from resources.jira_errors import JiraConfigError
-from resources.jira_oauth import DEFAULT_API_ROOT, DEFAULT_TOKEN_URL, AtlassianTokens, OAuthApp, cloud_site
+from resources.jira_oauth import (
+    CONNECTION_NAME,
+    DEFAULT_API_ROOT,
+    DEFAULT_AUTH_URL,
+    AtlassianTokens,
+    OAuthApp,
+    cloud_site,
+    same_site,
+)
 from resources.secret_box import SecretBox
 
 _PROJECT_KEY = re.compile(r"^[A-Z][A-Z0-9_]{1,254}$")
@@ -115,7 +124,8 @@ class JiraResource(dg.ConfigurableResource):
             )
         raise JiraConfigError(
             "JIRA_API_TOKEN is not set: set JIRA_EMAIL + JIRA_API_TOKEN (an API token of that account), "
-            "JIRA_OAUTH_TOKEN, or the JIRA_OAUTH_CLIENT_* app, or run `dexxy sandbox serve` for local lines"
+            "JIRA_OAUTH_TOKEN, or the JIRA_OAUTH_CLIENT_* app (then `dexxy connect jira`), or run "
+            "`dexxy sandbox serve` for local lines"
         )
 
     def retry_policy(self) -> RetryPolicy:
@@ -133,7 +143,8 @@ class JiraResource(dg.ConfigurableResource):
         app = OAuthApp(
             self._value(self.oauth_client_id, "JIRA_OAUTH_CLIENT_ID") or "",
             self._value(self.oauth_client_secret, "JIRA_OAUTH_CLIENT_SECRET") or "",
-            self._value(self.oauth_token_url, "JIRA_OAUTH_TOKEN_URL") or DEFAULT_TOKEN_URL,
+            self._value(self.oauth_token_url, "JIRA_OAUTH_TOKEN_URL")
+            or f"{(env_value('JIRA_OAUTH_AUTH_URL') or DEFAULT_AUTH_URL).rstrip('/')}/oauth/token",
             self.resolved_oauth_api_root(),
         )
         store = ConnectionStore(engine, SecretBox.from_environment())
@@ -144,6 +155,15 @@ class JiraResource(dg.ConfigurableResource):
             retry=self.retry_policy(),
             timeout_seconds=self.timeout_seconds,
         )
+
+    def _stored_cloud_id(self, engine: Engine | None, base_url: str | None) -> str | None:
+        """The cloud id `dexxy connect jira` stored, when it is JIRA_BASE_URL's site (or that is unset)."""
+        if engine is None:
+            return None
+        info = ConnectionStore(engine, SecretBox.from_environment()).info(CONNECTION_NAME)
+        if info is None or not info.cloud_id or (base_url and not same_site(base_url, info.site_url)):
+            return None
+        return info.cloud_id
 
     def client(self, engine: Engine | None = None, etag_cache: EtagCache | None = None) -> JiraClient:
         """A client for the configured site. ``engine``: the warehouse, needed by the OAuth app mode only."""
@@ -161,20 +181,25 @@ class JiraResource(dg.ConfigurableResource):
             )
             adapter = JiraAdapter(credentials)
         else:
+            cloud_id = None
             if mode == "oauth":
                 token: str | AtlassianTokens = self.oauth_tokens(engine)
                 variables = "OAuth grant (JIRA_OAUTH_REFRESH_TOKEN, JIRA_OAUTH_CLIENT_ID/SECRET)"
+                if not self._value(self.oauth_refresh_token, "JIRA_OAUTH_REFRESH_TOKEN"):
+                    variables = "connection stored by `dexxy connect jira`"
+                    cloud_id = self._stored_cloud_id(engine, base_url)
             else:
                 token = self._value(self.oauth_token, "JIRA_OAUTH_TOKEN") or ""
                 variables = "JIRA_OAUTH_TOKEN"
-            cloud_id, _ = cloud_site(
-                self.resolved_oauth_api_root(),
-                token,
-                base_url,
-                auth_variables=variables,
-                retry=self.retry_policy(),
-                timeout_seconds=self.timeout_seconds,
-            )
+            if cloud_id is None:
+                cloud_id, _ = cloud_site(
+                    self.resolved_oauth_api_root(),
+                    token,
+                    base_url,
+                    auth_variables=variables,
+                    retry=self.retry_policy(),
+                    timeout_seconds=self.timeout_seconds,
+                )
             base_url = f"{self.resolved_oauth_api_root()}/ex/jira/{cloud_id}"
             adapter = JiraAdapter(
                 BearerAuth(token), auth_variables=variables, base_url_env="JIRA_OAUTH_API_ROOT"

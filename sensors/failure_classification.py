@@ -64,8 +64,8 @@ ALERT_CLASS_OF: dict[ErrorCategory, AlertClass] = {
 # Where a source's advice differs from its error class's action: what that source's admin actually does.
 SOURCE_ADVICE: dict[tuple[str, AlertClass], str] = {
     ("github", AlertClass.AUTH_EXPIRED): (
-        "re-authenticate the GitHub App (GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY, GITHUB_APP_INSTALLATION_ID) "
-        "or set a valid GITHUB_TOKEN"
+        "re-authenticate the GitHub App (GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY, GITHUB_APP_INSTALLATION_ID), "
+        "a valid GITHUB_TOKEN, or `dexxy connect github`"
     ),
     ("github", AlertClass.PERMISSION): (
         "grant the GitHub App the permission the error names (or the token its scope: repo, read:org)"
@@ -84,7 +84,8 @@ SOURCE_ADVICE: dict[tuple[str, AlertClass], str] = {
         "(a GitHub App: the organisation Copilot metrics permission)"
     ),
     ("jira", AlertClass.AUTH_EXPIRED): (
-        "re-authorise Jira: a new JIRA_API_TOKEN, or a new OAuth grant (JIRA_OAUTH_REFRESH_TOKEN)"
+        "re-authorise Jira: a new JIRA_API_TOKEN, or a new OAuth grant (`dexxy connect jira`, or "
+        "JIRA_OAUTH_REFRESH_TOKEN)"
     ),
     ("jira", AlertClass.SUSPENDED_PAYMENT): (
         "Jira site suspended: contact billing (the site admin of JIRA_BASE_URL restores the subscription)"

@@ -8,6 +8,7 @@ inbox into runs, so deliveries wait safely in Postgres while Dagster is down.
   webhook registered with a secret the same way), keyed by ``X-Atlassian-Webhook-Identifier`` (unchanged
   across Jira's retries), else by a hash of the body; the event is the body's ``webhookEvent``.
 - ``GET /healthz``: 200 when the inbox answers.
+- ``GET /oauth/{provider}/start`` and ``/callback``: `dexxy connect` (``sensors/oauth_routes.py``).
 
 401 for a missing, malformed (not ``sha256=<hex>``) or wrong signature, 413 for a body over 25 MB (refused
 from ``Content-Length`` before reading, else while streaming), 503 when the endpoint's secret is unset.
@@ -33,6 +34,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from sensors import webhook_inbox, webhook_signature
+from sensors.oauth_routes import OAuthSettings, oauth_routes
 from sensors.webhook_inbox import Delivery
 
 MAX_BODY_BYTES = 25 * 1024 * 1024  # GitHub caps payloads at 25 MB
@@ -80,8 +82,9 @@ def _refuse(status: int, reason: str) -> JSONResponse:
     return JSONResponse({"error": reason}, status_code=status)
 
 
-def build_app(engine: Engine, secrets: Secrets) -> Starlette:
-    """``engine`` is a migrated warehouse engine (``resources.warehouse.warehouse_engine``)."""
+def build_app(engine: Engine, secrets: Secrets, oauth: OAuthSettings | None = None) -> Starlette:
+    """``engine`` is a migrated warehouse engine (``resources.warehouse.warehouse_engine``); ``oauth``: the
+    settings of the OAuth flows (None: their routes answer 503)."""
 
     def save(delivery: Delivery) -> bool:
         with engine.begin() as conn:
@@ -154,6 +157,7 @@ def build_app(engine: Engine, secrets: Secrets) -> Starlette:
             Route("/webhooks/github", github, methods=["POST"]),
             Route("/webhooks/jira", jira, methods=["POST"]),
             Route("/healthz", healthz, methods=["GET"]),
+            *oauth_routes(engine, oauth),
         ]
     )
 

@@ -93,6 +93,12 @@ def isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Non
         "JIRA_PROJECTS",
         "JIRA_TRACKED_USERS",
         "DEXXY_SECRET_KEY",
+        "DEXXY_RECEIVER_URL",  # OAuth connections (`dexxy connect`): a test sets the ones it means
+        "GITHUB_WEB_URL",
+        "GITHUB_APP_CLIENT_ID",
+        "GITHUB_APP_CLIENT_SECRET",
+        "GITHUB_APP_SLUG",
+        "JIRA_OAUTH_AUTH_URL",
         "DEXXY_BI_PASSWORD",
         "DEXXY_PG_PORT",  # one fixed port would make every test's embedded server collide
         "DEXXY_DEPLOYMENT_RULES",  # DORA settings: a test sets the ones it means

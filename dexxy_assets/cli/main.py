@@ -9,6 +9,8 @@ import dagster as dg
 from dotenv import load_dotenv
 
 from dexxy_assets.cli.bench import bench
+from dexxy_assets.cli.connect_command import connect
+from dexxy_assets.cli.connections_command import connections
 from dexxy_assets.cli.demo import demo
 from dexxy_assets.cli.dev import dev
 from dexxy_assets.cli.report_command import report
@@ -49,6 +51,8 @@ def sandbox() -> None:
 
 
 cli.add_command(bench)
+cli.add_command(connect)
+cli.add_command(connections)
 cli.add_command(demo)
 cli.add_command(dev)
 cli.add_command(report)

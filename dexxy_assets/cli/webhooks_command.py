@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+
 import click
 import uvicorn
 
 from resources.environment import env_value
 from resources.warehouse import resolve_database_url, warehouse_engine
+from sensors.oauth_routes import RedactOAuthQueries, settings_or_error
 from sensors.webhook_receiver import Secrets, build_app
 
 GITHUB_SECRET_VARIABLE = "GITHUB_WEBHOOK_SECRET"
@@ -33,8 +36,17 @@ def serve(host: str, port: int) -> None:
     for name, value in ((GITHUB_SECRET_VARIABLE, secrets.github), (JIRA_SECRET_VARIABLE, secrets.jira)):
         if not value:
             click.echo(f"{name} is not set: that endpoint answers 503 until it is.", err=True)
-    if not (secrets.github or secrets.jira):
-        raise click.ClickException(f"set {GITHUB_SECRET_VARIABLE} and/or {JIRA_SECRET_VARIABLE} first")
-    app = build_app(warehouse_engine(resolve_database_url()), secrets)
+    oauth, oauth_error = settings_or_error()  # `dexxy connect`: DEXXY_SECRET_KEY + OAuth client settings
+    if oauth_error:
+        raise click.ClickException(oauth_error)
+    providers = oauth.configured() if oauth else []
+    if not (secrets.github or secrets.jira or providers):
+        raise click.ClickException(
+            f"set {GITHUB_SECRET_VARIABLE} and/or {JIRA_SECRET_VARIABLE}, or DEXXY_SECRET_KEY and the OAuth "
+            "client settings (GITHUB_APP_CLIENT_ID/SECRET, JIRA_OAUTH_CLIENT_ID/SECRET) first"
+        )
+    click.echo(f"OAuth flows (dexxy connect): {', '.join(providers) or 'off'}", err=True)
+    logging.getLogger("uvicorn.access").addFilter(RedactOAuthQueries())  # no code or state in the log
+    app = build_app(warehouse_engine(resolve_database_url()), secrets, oauth)
     click.echo(f"webhook receiver on http://{host}:{port} (POST /webhooks/github, /webhooks/jira)")
     uvicorn.run(app, host=host, port=port, log_level="info")

@@ -179,8 +179,8 @@ def _is_number(value: object) -> bool:
 
 
 class Credentials:
-    """What the sandbox accepts as `Authorization`: its static tokens, and installation tokens until they
-    expire. Shared by every emulator on the server (REST, GraphQL)."""
+    """What the sandbox accepts as `Authorization`: its static tokens, installation tokens until they expire,
+    and the GitHub App's user access tokens (`accept_user_tokens`). Shared by every emulator."""
 
     def __init__(self, tokens: Iterable[str], app: GitHubApp, clock: Callable[[], float] = time.time) -> None:
         self.static_tokens = frozenset(tokens)
@@ -188,6 +188,11 @@ class Credentials:
         self._clock = clock
         self._issued: dict[str, InstallationToken] = {}
         self._lock = threading.Lock()
+        self._user_token_valid: Callable[[str], bool] = lambda token: False
+
+    def accept_user_tokens(self, valid: Callable[[str], bool]) -> None:
+        """Also accept the user access tokens `valid` vouches for (the OAuth emulator's `ghu_` tokens)."""
+        self._user_token_valid = valid
 
     def issue(self, permissions: dict[str, str] | None = None) -> InstallationToken:
         token = self.app.new_installation_token(permissions)
@@ -206,10 +211,14 @@ class Credentials:
         return issued
 
     def is_valid_token(self, token: str | None) -> bool:
-        """True for a static token or an unexpired installation token (never for a JWT)."""
+        """True for a static token, an unexpired installation or user token (never for a JWT)."""
         if not token:
             return False
-        return token in self.static_tokens or self.installation_token(token) is not None
+        return (
+            token in self.static_tokens
+            or self.installation_token(token) is not None
+            or self._user_token_valid(token)
+        )
 
     def owner_description(self, token: str, fallback_user_id: int) -> str:
         """Who a rate-limit message names: GitHub says "installation ID n" for installation tokens."""

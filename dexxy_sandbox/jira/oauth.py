@@ -4,6 +4,9 @@ Under the Jira mount, `POST /oauth/token` stands for `https://auth.atlassian.com
 `GET /oauth/token/accessible-resources` and `/ex/jira/{cloudId}/rest/...` for `https://api.atlassian.com`.
 Refresh tokens rotate: each exchange returns a new one and the old one is then refused (`invalid_grant`),
 so a client that loses the new token must re-authorise. Access tokens expire after `access_ttl_seconds`.
+Codes are single use, expire after ten minutes and are bound to the consent's `redirect_uri`;
+`revoke_grants()` is the user removing the app's access (every refresh and access token stops working).
+The consent page itself (`/authorize`) is in `consent.py`.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from typing import Any
 CLIENT_ID = "sandbox-jira-client"
 CLIENT_SECRET = "sandbox-jira-secret"
 SCOPES = ("read:jira-work", "read:jira-user", "offline_access")
+CODE_TTL_SECONDS = 600
 Json = dict[str, Any]
 
 
@@ -39,7 +43,7 @@ class JiraOAuth:
         self.client_secret = client_secret
         self._seed = seed
         self._issued = 0
-        self._codes: set[str] = set()
+        self._codes: dict[str, tuple[float, str | None]] = {}  # code -> (expires at, redirect_uri)
         self._refresh: set[str] = set()
         self._access: dict[str, float] = {}  # token -> expires at (epoch seconds)
         self.refreshes = 0  # successful refresh-token exchanges, for tests
@@ -49,11 +53,20 @@ class JiraOAuth:
         digest = hashlib.blake2b(f"{self._seed}/{kind}/{self._issued}".encode(), digest_size=12).hexdigest()
         return f"sandbox-jira-{kind}-{digest}"
 
-    def issue_code(self) -> str:
+    def issue_code(self, redirect_uri: str | None = None) -> str:
         """An authorisation code, as the consent screen's redirect would carry it (single use)."""
         code = self._token("code")
-        self._codes.add(code)
+        self._codes[code] = (self.clock() + CODE_TTL_SECONDS, redirect_uri)
         return code
+
+    def live_tokens(self) -> list[str]:
+        """Every access and refresh token still accepted (tests look for them where they must not be)."""
+        return [*self._access, *self._refresh]
+
+    def revoke_grants(self) -> None:
+        """The user removes the app's access: every refresh and access token is refused from now on."""
+        self._refresh.clear()
+        self._access.clear()
 
     def access_valid(self, token: str) -> bool:
         expires = self._access.get(token)
@@ -65,10 +78,11 @@ class JiraOAuth:
             return 401, {"error": "access_denied", "error_description": "Unauthorized"}
         grant = body.get("grant_type")
         if grant == "authorization_code":
-            code = str(body.get("code", ""))
-            if code not in self._codes:
+            issued = self._codes.pop(str(body.get("code", "")), None)  # spent on first use
+            if issued is None or issued[0] <= self.clock():
                 return 403, {"error": "invalid_grant", "error_description": "Invalid authorization code"}
-            self._codes.discard(code)
+            if issued[1] and body.get("redirect_uri") not in (None, issued[1]):
+                return 403, {"error": "invalid_grant", "error_description": "redirect_uri does not match"}
         elif grant == "refresh_token":
             refresh = str(body.get("refresh_token", ""))
             if refresh not in self._refresh:
