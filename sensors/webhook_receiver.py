@@ -7,6 +7,8 @@ inbox into runs, so deliveries wait safely in Postgres while Dagster is down.
 - ``POST /webhooks/jira``: ``X-Hub-Signature`` (``JIRA_WEBHOOK_SECRET``: Jira Cloud signs the body of a
   webhook registered with a secret the same way), keyed by ``X-Atlassian-Webhook-Identifier`` (unchanged
   across Jira's retries), else by a hash of the body; the event is the body's ``webhookEvent``.
+- ``POST /slack/interactivity``: survey answers from the Slack app, verified with ``SLACK_SIGNING_SECRET``
+  (``sensors/slack_interactivity.py``); stored directly, not through the inbox.
 - ``GET /healthz``: 200 when the inbox answers.
 
 401 for a missing, malformed (not ``sha256=<hex>``) or wrong signature, 413 for a body over 25 MB (refused
@@ -33,6 +35,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from sensors import webhook_inbox, webhook_signature
+from sensors.slack_interactivity import slack_routes
 from sensors.webhook_inbox import Delivery
 
 MAX_BODY_BYTES = 25 * 1024 * 1024  # GitHub caps payloads at 25 MB
@@ -48,6 +51,9 @@ class Secrets:
 
     github: str | None
     jira: str | None
+    slack: str | None = (
+        None  # SLACK_SIGNING_SECRET: POST /slack/interactivity (sensors/slack_interactivity.py)
+    )
 
 
 async def read_limited(request: Request, limit: int = MAX_BODY_BYTES) -> bytes:
@@ -154,6 +160,7 @@ def build_app(engine: Engine, secrets: Secrets) -> Starlette:
             Route("/webhooks/github", github, methods=["POST"]),
             Route("/webhooks/jira", jira, methods=["POST"]),
             Route("/healthz", healthz, methods=["GET"]),
+            *slack_routes(engine, secrets.slack),
         ]
     )
 

@@ -40,8 +40,19 @@ RETURNING attempts
 _RECORD = text(
     """
 UPDATE ops.pr_survey_deliveries
-SET status = :status, error = :error, email = :email, slack_user_id = :user_id, channel_id = :channel,
-    message_ts = :ts, sent_at = CASE WHEN :status = 'sent' THEN now() END
+SET status = CASE WHEN status = 'answered' THEN status ELSE :status END,
+    error = :error, email = coalesce(:email, email), slack_user_id = coalesce(:user_id, slack_user_id),
+    channel_id = :channel, message_ts = :ts,
+    sent_at = CASE WHEN :status = 'sent' OR status = 'answered' THEN sent_at END
+WHERE pr_id = :pr_id AND person = :person
+  AND (status = 'sending' OR (status = 'answered' AND message_ts IS NULL))
+"""
+)
+# The recipient (and the send time) is written before the message is posted: the person's answer may arrive
+# before Slack's answer to the post does.
+_RECIPIENT = text(
+    """
+UPDATE ops.pr_survey_deliveries SET email = :email, slack_user_id = :user_id, sent_at = now()
 WHERE pr_id = :pr_id AND person = :person AND status = 'sending'
 """
 )
@@ -156,6 +167,9 @@ class SurveySender:
         email, user_id = self._slack_user(target.emails)
         if user_id is None:
             return _Outcome("no_slack_user", "users_not_found")
+        with self.engine.begin() as conn:
+            params = {"pr_id": target.pull_request.pr_id, "person": target.person}
+            conn.execute(_RECIPIENT, {**params, "email": email, "user_id": user_id})
         self._posting = True
         try:
             posted = self.slack.post_message(survey_message(user_id, target.pull_request))
