@@ -108,6 +108,12 @@ def isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Non
         "DEXXY_ALERT_POLICY",
         "GITHUB_WEBHOOK_SECRET",  # the receiver's tests set the secrets they sign with
         "JIRA_WEBHOOK_SECRET",
+        "SLACK_BOT_TOKEN",  # Slack surveys: a test configures the bot it means
+        "SLACK_SIGNING_SECRET",
+        "SLACK_API_URL",
+        "DEXXY_SURVEY_OPT_OUT",
+        "DEXXY_SURVEY_REVIEWERS",
+        "DEXXY_SURVEY_MAX_AGE_HOURS",
         "DEXXY_TEAMS_FILE",
         "CELERY_BROKER_URL",
         "CELERY_RESULT_BACKEND",

@@ -3,6 +3,9 @@ happen: the row is claimed (status ``sending``) and committed *before* ``chat.po
 ``sent`` after it.
 
 - A second run (or a concurrent one) finds the row and skips it: the primary key decides, not timing.
+- A person Dexxy has no address for, or whom Slack does not know, is tried again by later runs (while the
+  pull request is within the survey's age): the members sync, the Jira match or a new Slack account may
+  bring them in.
 - A refusal Slack states means nothing was posted: ``retry`` for a passing one (a later run claims the row
   again), ``failed`` for one about the person (``user_disabled``, ``cannot_dm_bot``).
 - When the message may have reached Slack (the POST timed out, dropped, answered 5xx, or Slack said
@@ -33,7 +36,7 @@ INSERT INTO ops.pr_survey_deliveries
 VALUES (:pr_id, :person, :login, :member_id, :role, :repository, :number, :merged_at, 'sending')
 ON CONFLICT (pr_id, person) DO UPDATE
     SET status = 'sending', attempts = ops.pr_survey_deliveries.attempts + 1, claimed_at = now(), error = NULL
-    WHERE ops.pr_survey_deliveries.status = 'retry'
+    WHERE ops.pr_survey_deliveries.status IN ('retry', 'no_email', 'no_slack_user')
 RETURNING attempts
 """
 )

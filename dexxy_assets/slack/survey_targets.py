@@ -10,7 +10,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, text
 
+from dexxy_assets.sql_models import render_model
 from resources.slack_survey_message import SurveyedPullRequest
+from resources.sql_template import render_sql
 
 MAX_LOOKUPS_PER_PERSON = 3
 
@@ -37,30 +39,32 @@ ORDER BY 1, 2
 )
 
 # The addresses a person may be known by, best first: the GitHub profile's public address, the address of
-# the Jira account matched to them (analytics.team_members as last built), the addresses their commits use
-# (newest first, GitHub's noreply addresses left out): the same evidence the Jira identity match uses.
-_EMAILS = text(
-    """
+# the Jira account matched to them (the int_jira_identity model over current staging: by e-mail, then by
+# display name), the addresses their commits use (newest first, GitHub's noreply addresses left out).
+_EMAILS = """
+WITH jira_identity AS (
+{{ jira_identity }}
+)
 SELECT person, email, min(rank) AS rank, max(seen_at) AS seen_at FROM (
     SELECT lower(u.login) AS person, lower(btrim(u.email)) AS email, 1 AS rank, NULL::timestamptz AS seen_at
     FROM staging.github_users AS u
     WHERE lower(u.login) = ANY(:people) AND u.email LIKE '%@%'
     UNION ALL
-    SELECT lower(tm.github_login), lower(btrim(j.email)), 2, NULL
-    FROM analytics.team_members AS tm
-    JOIN staging.jira_users AS j ON j.account_id = tm.jira_account_id
-    WHERE lower(tm.github_login) = ANY(:people) AND j.email LIKE '%@%'
+    SELECT lower(u.login), lower(btrim(j.email)), 2, NULL
+    FROM jira_identity AS ji
+    JOIN staging.github_users AS u ON u.user_id = ji.member_id
+    JOIN staging.jira_users AS j ON j.account_id = ji.account_id
+    WHERE ji.match_method IN ('email', 'display_name') AND lower(u.login) = ANY(:people)
+      AND j.email LIKE '%@%'
     UNION ALL
-    SELECT lower(u.login), lower(btrim(c.author_email)), 3, c.authored_at
+    SELECT lower(c.author_login), lower(btrim(c.author_email)), 3, c.authored_at
     FROM staging.github_pr_commits AS c
-    JOIN staging.github_users AS u ON u.user_id = c.author_id
-    WHERE lower(u.login) = ANY(:people) AND c.author_email LIKE '%@%'
+    WHERE lower(c.author_login) = ANY(:people) AND c.author_email LIKE '%@%'
       AND c.author_email NOT LIKE '%noreply%'
 ) AS found
 GROUP BY person, email
 ORDER BY person, rank, seen_at DESC NULLS LAST, email
 """
-)
 
 
 @dataclass(frozen=True)
@@ -82,7 +86,8 @@ def survey_targets(
     rows = conn.execute(_PEOPLE, {"start": start, "end": end, "reviewers": reviewers}).all()
     people = sorted({row.login.lower() for row in rows})
     emails: dict[str, list[str]] = {}
-    for found in conn.execute(_EMAILS, {"people": people}) if people else ():
+    query = text(render_sql(_EMAILS, jira_identity=render_model("int_jira_identity")))
+    for found in conn.execute(query, {"people": people}) if people else ():
         emails.setdefault(found.person, []).append(found.email)
     return [
         SurveyTarget(
