@@ -41,7 +41,8 @@ def _survey(warehouse: WarehouseResource) -> tuple:
     with warehouse.connect() as conn:
         return conn.execute(
             text(
-                "SELECT status, answer, tools, answer_action_ts FROM ops.pr_survey_deliveries WHERE pr_id = :pr"
+                "SELECT status, answer, tools, answer_action_ts FROM ops.pr_survey_deliveries "
+                "WHERE pr_id = :pr"
             ),
             {"pr": PR_ID},
         ).one()
