@@ -47,7 +47,7 @@ COMMENT ON COLUMN ops.pr_survey_deliveries.status IS 'sending (claimed, call in 
 COMMENT ON COLUMN ops.pr_survey_deliveries.error IS 'Slack''s error code (users_not_found, user_disabled, ...) or the failure class; NULL when sent.';
 COMMENT ON COLUMN ops.pr_survey_deliveries.attempts IS 'Times the row was claimed for sending (retry rows are claimed again).';
 COMMENT ON COLUMN ops.pr_survey_deliveries.claimed_at IS 'When a run last claimed the row for sending.';
-COMMENT ON COLUMN ops.pr_survey_deliveries.sent_at IS 'When Slack accepted the message.';
+COMMENT ON COLUMN ops.pr_survey_deliveries.sent_at IS 'When the message was posted (written just before chat.postMessage, kept when Slack accepts it).';
 COMMENT ON COLUMN ops.pr_survey_deliveries.answer IS 'none, some or most: the first answer (later clicks are kept in ops.slack_interactions only).';
 COMMENT ON COLUMN ops.pr_survey_deliveries.tools IS 'Tools ticked when the answer was given (canonical lower-case names).';
 COMMENT ON COLUMN ops.pr_survey_deliveries.answered_at IS 'When the answer arrived (the receiver''s clock).';
@@ -89,8 +89,9 @@ COMMENT ON COLUMN analytics.ai_usage_daily.ai_assisted_pull_requests IS 'survey:
 COMMENT ON COLUMN analytics.ai_usage_daily.survey_tools IS 'survey: tools the person named that day; NULL for copilot.';
 
 ALTER TABLE analytics.pull_requests ADD COLUMN IF NOT EXISTS survey_ai_answer text;
+COMMENT ON COLUMN analytics.pull_requests.effective_is_ai_assisted IS 'The author''s survey answer (some/most true, none false), else the LLM verdict, else the regex one (is_ai_assisted).';
+COMMENT ON COLUMN analytics.pull_requests.effective_ai_tools IS 'The tools of the effective verdict when it is AI-assisted; the survey''s tools when the author named some, else the detected ones (the LLM names no tools), else generic.';
 COMMENT ON COLUMN analytics.pull_requests.survey_ai_answer IS 'The author''s answer to the Slack survey: none, some or most; NULL when not asked or not answered.';
-COMMENT ON COLUMN analytics.pull_requests.effective_is_ai_assisted IS 'The author''s survey answer (some/most: true, none: false), else the LLM verdict, else the regex one (is_ai_assisted).';
 
 CREATE OR REPLACE VIEW analytics.pr_surveys AS
 SELECT
@@ -119,7 +120,7 @@ COMMENT ON COLUMN analytics.pr_surveys.role IS 'author or reviewer.';
 COMMENT ON COLUMN analytics.pr_surveys.merged_at IS 'When the pull request merged.';
 COMMENT ON COLUMN analytics.pr_surveys.status IS 'answered, sent (awaiting an answer), sending, retry, unconfirmed (may or may not have reached Slack; never re-sent), no_email, no_slack_user or failed (see error).';
 COMMENT ON COLUMN analytics.pr_surveys.error IS 'Why it was not sent (Slack''s error code); NULL otherwise.';
-COMMENT ON COLUMN analytics.pr_surveys.sent_at IS 'When Slack accepted the survey message.';
+COMMENT ON COLUMN analytics.pr_surveys.sent_at IS 'When the survey was posted to Slack.';
 COMMENT ON COLUMN analytics.pr_surveys.answered_at IS 'When the answer arrived; NULL while unanswered.';
 COMMENT ON COLUMN analytics.pr_surveys.answer IS 'none, some or most: how much of the pull request was written with AI tools, in the person''s words (the first answer counts).';
 COMMENT ON COLUMN analytics.pr_surveys.tools IS 'Tools the person ticked (copilot, cursor, claude, chatgpt, codex, gemini, other).';
