@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine, text
 
 from dexxy_assets.slack.survey_targets import SurveyTarget
-from resources.http.errors import RateLimitError, ServiceError, UnavailableError, UnreachableError
+from resources.http.errors import AuthError, RateLimitError, ServiceError, UnavailableError, UnreachableError
 from resources.slack_client import SlackClient, SlackRefusal
 from resources.slack_survey_message import survey_message
 
@@ -180,7 +180,7 @@ class SurveySender:
             if refusal.outcome_unknown:
                 return _Outcome("unconfirmed", refusal.code, email, user_id)
             return _Outcome("retry" if refusal.passing else "failed", refusal.code, email, user_id)
-        except (UnreachableError, RateLimitError) as error:  # no connection made, or refused: nothing posted
+        except (UnreachableError, RateLimitError, AuthError) as error:  # not connected or refused: no post
             raise _NothingPosted(error) from error
         except UnavailableError as error:  # timed out, dropped or 5xx after the request was sent
             raise _MaybePosted(error, email, user_id) from error
