@@ -35,9 +35,6 @@ class SlackResource(dg.ConfigurableResource):
         default=None, description="E-mails or GitHub logins never asked; unset → DEXXY_SURVEY_OPT_OUT."
     )
     ask_reviewers: bool | None = Field(default=None, description="Unset → DEXXY_SURVEY_REVIEWERS (false).")
-    github_comment: bool | None = Field(
-        default=None, description="Also a comment on the merged PR; unset → DEXXY_SURVEY_GITHUB_COMMENT."
-    )
     max_age_hours: float | None = Field(
         default=None, description="Merged longer ago: not asked; unset → DEXXY_SURVEY_MAX_AGE_HOURS (72)."
     )
@@ -71,11 +68,6 @@ class SlackResource(dg.ConfigurableResource):
         if self.ask_reviewers is not None:
             return self.ask_reviewers
         return (env_value("DEXXY_SURVEY_REVIEWERS") or "").lower() in _TRUE
-
-    def comments_on_github(self) -> bool:
-        if self.github_comment is not None:
-            return self.github_comment
-        return (env_value("DEXXY_SURVEY_GITHUB_COMMENT") or "").lower() in _TRUE
 
     def max_age(self) -> float:
         if self.max_age_hours is not None:

@@ -25,7 +25,6 @@ CREATE TABLE IF NOT EXISTS ops.pr_survey_deliveries (
     tools            text[],
     answered_at      timestamptz,
     answer_action_ts text,
-    github_comment_id bigint,
     PRIMARY KEY (pr_id, person)
 );
 CREATE INDEX IF NOT EXISTS pr_survey_deliveries_slack_user_idx ON ops.pr_survey_deliveries (slack_user_id, pr_id);
@@ -52,7 +51,6 @@ COMMENT ON COLUMN ops.pr_survey_deliveries.answer IS 'none, some or most: the fi
 COMMENT ON COLUMN ops.pr_survey_deliveries.tools IS 'Tools ticked when the answer was given (canonical lower-case names).';
 COMMENT ON COLUMN ops.pr_survey_deliveries.answered_at IS 'When the answer arrived (the receiver''s clock).';
 COMMENT ON COLUMN ops.pr_survey_deliveries.answer_action_ts IS 'Slack''s action_ts of the stored answer.';
-COMMENT ON COLUMN ops.pr_survey_deliveries.github_comment_id IS 'The survey comment posted on the pull request (DEXXY_SURVEY_GITHUB_COMMENT), one per pull request, on the author''s row.';
 
 CREATE TABLE IF NOT EXISTS ops.slack_interactions (
     interaction_id bigserial   PRIMARY KEY,
