@@ -14,6 +14,7 @@ from pydantic import Field
 from resources.environment import env_list, env_value
 from resources.http.auth import BearerAuth
 from resources.http.client import HttpClient
+from resources.http.errors import ConfigError
 from resources.http.retry_policy import RetryPolicy
 from resources.slack_adapter import SlackAdapter
 from resources.slack_client import SlackClient
@@ -72,7 +73,14 @@ class SlackResource(dg.ConfigurableResource):
     def max_age(self) -> float:
         if self.max_age_hours is not None:
             return self.max_age_hours
-        return float(env_value("DEXXY_SURVEY_MAX_AGE_HOURS") or DEFAULT_MAX_AGE_HOURS)
+        raw = env_value("DEXXY_SURVEY_MAX_AGE_HOURS")
+        try:
+            hours = float(raw) if raw is not None else DEFAULT_MAX_AGE_HOURS
+        except ValueError:
+            hours = -1.0
+        if hours < 0:
+            raise ConfigError(f"DEXXY_SURVEY_MAX_AGE_HOURS must be a number of hours, not {raw!r}")
+        return hours
 
     def client(self, sleep: Callable[[float], None] | None = None) -> SlackClient:
         token = self.bot_token or env_value("SLACK_BOT_TOKEN")
