@@ -93,10 +93,17 @@ def print_surveys(console: Console, counts: dict[str, int]) -> None:
     console.print(
         f"Slack survey: [bold]{counts['surveys_sent']}[/bold] asked, [bold]{answered}[/bold] answered "
         f"(none {counts['survey_none']}, some {counts['survey_some']}, most {counts['survey_most']}"
-        f"{f'; median {float(latency) * 60:.1f} min after asking' if latency is not None else ''}), "
+        f"{f'; median {_duration(float(latency))} after asking' if latency is not None else ''}), "
         f"{counts['surveys_unreached']} not reachable on Slack; "
         f"{counts['survey_verdicts']} pull requests' AI verdict comes from their author's answer."
     )
+
+
+def _duration(hours: float) -> str:
+    seconds = hours * 3600
+    if seconds < 60:
+        return f"{seconds:.0f} s"
+    return f"{seconds / 60:.0f} min" if seconds < 3600 else f"{hours:.1f} h"
 
 
 def print_chart_paths(console: Console, paths: list[Path]) -> None:
