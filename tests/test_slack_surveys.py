@@ -20,6 +20,7 @@ from sqlalchemy.pool import NullPool
 from dexxy_assets.slack.survey_delivery import SurveySender
 from dexxy_assets.slack.survey_targets import survey_targets
 from dexxy_sandbox.server import SandboxServer
+from dexxy_sandbox.slack import SlackConfig
 from resources.slack import SlackResource
 from resources.warehouse import WarehouseResource
 from tests.sandbox_fixtures import running_sandbox
@@ -281,3 +282,58 @@ def test_without_a_bot_token_nobody_is_asked_and_the_run_says_why(fresh: World) 
 def _window() -> tuple[dt.datetime, dt.datetime]:
     start = dt.datetime.combine(DAYS[0], dt.time(), dt.UTC)
     return start, dt.datetime.combine(DAYS[1], dt.time(), dt.UTC) + dt.timedelta(days=1)
+
+
+def _reachable(server: SandboxServer, warehouse: WarehouseResource) -> list[str]:
+    """Slack users of the people the days' surveys go to (those Dexxy has an address for)."""
+    with warehouse.connect() as conn:
+        targets = survey_targets(conn, *_window(), reviewers=True)
+    found = (next((u for e in t.emails if (u := server.slack.workspace.by_email(e))), None) for t in targets)
+    return list(dict.fromkeys(user.id for user in found if user is not None))
+
+
+def _sent_to(server: SandboxServer, since: int) -> set[str]:
+    return {user for _, user in _posted(server)[since:]}
+
+
+def test_slacks_refusals_are_classified_and_only_a_passing_one_is_sent_again(fresh: World) -> None:
+    server, warehouse = fresh.server, fresh.warehouse
+    everyone = slack_resource(server, ask_reviewers=True)
+    disabled, passing = _reachable(server, warehouse)[:2]
+    server.slack.config = SlackConfig(
+        post_failures={disabled: "user_disabled", passing: "service_unavailable"}
+    )
+    try:
+        assert materialize(warehouse, server, SURVEYS, everyone).success  # refusals are rows, not a failure
+    finally:
+        server.slack.config = SlackConfig()
+    statuses = {(row.slack_user_id, row.status, row.error) for row in _rows(warehouse)}
+    assert (disabled, "failed", "user_disabled") in statuses
+    assert (passing, "retry", "service_unavailable") in statuses
+    before = len(server.slack.messages)
+    assert materialize(warehouse, server, SURVEYS, everyone).success
+    assert _sent_to(server, before) == {passing}  # only the passing refusal is asked again
+    assert {row.status for row in _rows(warehouse) if row.slack_user_id == passing} == {"sent"}
+
+
+@pytest.mark.parametrize("failure", ["internal_error", "http_503"])
+def test_a_post_whose_outcome_is_unknown_is_never_repeated(fresh: World, failure: str) -> None:
+    """Slack's internal_error ("some aspect of the operation may have succeeded") is a row; a 5xx (or a
+    timeout) fails the run with Slack's classified error. Either way the survey is never posted again."""
+    server, warehouse = fresh.server, fresh.warehouse
+    everyone = slack_resource(server, ask_reviewers=True)
+    failing = _reachable(server, warehouse)[0]
+    server.slack.config = SlackConfig(post_failures={failing: failure})
+    try:
+        result = materialize(warehouse, server, SURVEYS, everyone)
+    finally:
+        server.slack.config = SlackConfig()
+    assert result.success is (failure == "internal_error")
+    unknown = {(row.pr_id, row.slack_user_id) for row in _rows(warehouse) if row.status == "unconfirmed"}
+    assert unknown and {user for _, user in unknown} == {failing}
+    before = len(server.slack.messages)
+    assert materialize(warehouse, server, SURVEYS, everyone).success
+    assert not unknown & set(_posted(server)[before:])  # never posted again
+    assert unknown <= {
+        (row.pr_id, row.slack_user_id) for row in _rows(warehouse) if row.status == "unconfirmed"
+    }

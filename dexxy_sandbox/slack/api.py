@@ -39,6 +39,9 @@ class SlackConfig:
         default_factory=lambda: {"users.lookupByEmail": 50, "chat.postMessage": 60, "auth.test": 100}
     )
     rate_limit_every_n: int | None = None  # every n-th Web API call (n, 2n, ...) answers 429, Retry-After: 1
+    # chat.postMessage to these users fails: an `ok: false` error code (user_disabled, internal_error, ...) or
+    # an HTTP status as "http_503" (nothing is posted either way)
+    post_failures: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -191,6 +194,11 @@ class SlackApi:
             return 200, {"ok": False, "error": "channel_not_found"}, [], None
         if not (args.get("text") or args.get("blocks")):
             return 200, {"ok": False, "error": "no_text"}, [], None
+        failure = self.config.post_failures.get(user.id)
+        if failure and failure.startswith("http_"):
+            return int(failure[len("http_") :]), {"ok": False, "error": "service_unavailable"}, [], None
+        if failure:
+            return 200, {"ok": False, "error": failure}, [], None
         with self._lock:
             self._seq += 1
             ts = f"{int(self.clock())}.{self._seq:06d}"
