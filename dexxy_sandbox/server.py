@@ -214,8 +214,8 @@ class SandboxServer:
         own = secret == RespondentConfig.signing_secret
         return [
             f"SLACK_API_URL={self.slack_api_url}",
-            f"SLACK_BOT_TOKEN={self.slack.config.bot_token}",
             *([f"SLACK_SIGNING_SECRET={secret}"] if own else []),
+            f"SLACK_BOT_TOKEN={self.slack.config.bot_token}",
         ]
 
     @property

@@ -3,8 +3,13 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 from collections.abc import Iterator
 
+import httpx
 import pytest
 
 from dexxy_sandbox.server import SandboxServer
@@ -65,3 +70,36 @@ def test_the_answers_have_slacks_shapes(sandbox: SandboxServer) -> None:
         missing = client.reads.get("users.lookupByEmail", {"email": "nobody@dexxy.example"})
     assert found["ok"] is True and found["user"]["profile"]["email"] == user.email
     assert missing == {"ok": False, "error": "users_not_found"}
+
+
+def _serve_lines(extra_env: dict[str, str]) -> dict[str, str]:
+    """The env lines `dexxy sandbox serve` prints, up to the Slack bot token (the last Slack line), after an
+    auth.test with them."""
+    command = [sys.executable, "-m", "dexxy_sandbox.cli", "--port", "0", "--days", "10", "--engineers", "4"]
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", **extra_env}
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
+    try:
+        assert process.stdout is not None
+        lines: dict[str, str] = {}
+        while "SLACK_BOT_TOKEN" not in lines and len(lines) < 40:
+            name, _, value = process.stdout.readline().strip().partition("=")
+            lines[name] = value
+        answer = httpx.post(
+            f"{lines['SLACK_API_URL']}/auth.test",
+            headers={"Authorization": f"Bearer {lines['SLACK_BOT_TOKEN']}"},
+        ).json()
+        assert answer["ok"] is True
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=15) == 0
+        return lines
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+def test_sandbox_serve_prints_the_slack_lines_but_never_a_secret_of_yours() -> None:
+    own = _serve_lines({})
+    assert own["SLACK_SIGNING_SECRET"] == "sandbox-signing-secret"  # the sandbox's own: not a secret
+    yours = _serve_lines({"SLACK_SIGNING_SECRET": "a-secret-of-yours"})
+    assert "SLACK_SIGNING_SECRET" not in yours and "a-secret-of-yours" not in yours.values()
