@@ -14,31 +14,20 @@ from urllib.parse import urlencode
 import dagster as dg
 import httpx
 
-from dexxy_assets.definitions import defs
+from dexxy_assets.cli.bench_pass import PULL_REQUEST_ASSETS
 from dexxy_sandbox.server import SandboxServer
 from dexxy_sandbox.slack import RespondentConfig
-from resources.groq_llm import GroqLLMResource
+from resources.github import GitHubResource
 from resources.slack import SlackResource
 from resources.warehouse import WarehouseResource
 from sensors.slack_interactivity import signature
 from sensors.webhook_receiver import Secrets, build_app, serving_in_background
-from tests.github_runs import github_resource
+from tests.github_runs import github_resource, materialize_selection
 from tests.sandbox_fixtures import SANDBOX_UNTIL
 
 SIGNING_SECRET = "test-slack-signing-secret"
 DAYS = (SANDBOX_UNTIL - dt.timedelta(days=5), SANDBOX_UNTIL - dt.timedelta(days=1))
-GITHUB = " or ".join(
-    f"key:github/{name}"
-    for name in (
-        "pull_requests",
-        "reviews",
-        "commits",
-        "files",
-        "check_runs",
-        "comments",
-        "pull_requests_staged",
-    )
-)
+GITHUB = PULL_REQUEST_ASSETS  # fetched and staged
 SURVEYS = "key:slack/pr_surveys"
 
 
@@ -61,27 +50,19 @@ def materialize(
     slack: SlackResource | None = None,
     days: tuple[dt.date, dt.date] | None = DAYS,
 ) -> dg.ExecuteInProcessResult:
-    """The real definitions' ``selection`` over ``days`` (None: an unpartitioned selection)."""
-    definitions = defs()
-    return dg.materialize(
-        assets=[*definitions.assets, *definitions.asset_checks],  # type: ignore[list-item]
-        selection=selection,
-        resources={
-            **(definitions.resources or {}),
-            "warehouse": warehouse,
-            **({"github": github_resource(server)} if server else {}),
-            "llm": GroqLLMResource(),
-            **({"slack": slack} if slack else {"slack": slack_resource(server)} if server else {}),
-        },
-        instance=dg.DagsterInstance.ephemeral(),
-        tags={
+    """The real definitions' ``selection`` over ``days`` (None: an unpartitioned selection), with the
+    sandbox's GitHub and Slack (``slack`` unset: the sandbox's bot)."""
+    github = github_resource(server) if server else GitHubResource()
+    tags = (
+        {
             "dagster/asset_partition_range_start": days[0].isoformat(),
             "dagster/asset_partition_range_end": days[1].isoformat(),
         }
         if days
-        else {},
-        raise_on_error=False,
+        else {}
     )
+    chosen = slack or (slack_resource(server) if server else SlackResource())
+    return materialize_selection(warehouse, github, selection, tags=tags, resources={"slack": chosen})
 
 
 @contextmanager

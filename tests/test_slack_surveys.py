@@ -7,15 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-import uuid
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
-from sqlalchemy.pool import NullPool
+from sqlalchemy import text
 
 from dexxy_assets.slack.survey_delivery import SurveySender
 from dexxy_assets.slack.survey_targets import survey_targets
@@ -23,6 +20,7 @@ from dexxy_sandbox.server import SandboxServer
 from dexxy_sandbox.slack import SlackConfig
 from resources.slack import SlackResource
 from resources.warehouse import WarehouseResource
+from tests.conftest import fresh_database
 from tests.sandbox_fixtures import running_sandbox
 from tests.slack_fixtures import (
     DAYS,
@@ -47,33 +45,19 @@ class World:
 @pytest.fixture(scope="module")
 def world(server_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     """One sandbox and one warehouse with the days' pull requests staged (the slow part, done once)."""
-    name = f"dexxy_test_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(server_url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
-    try:
-        with pytest.MonkeyPatch.context() as env, running_sandbox(engineers=8, repos=2, days=12) as server:
-            env.setenv("DEXXY_HOME", str(tmp_path_factory.mktemp("home")))
-            env.setenv("DEXXY_START_DATE", "2026-01-01")
-            for variable in SLACK_VARIABLES:
-                env.delenv(variable, raising=False)
-            warehouse = WarehouseResource(database_url=url)
-            assert materialize(warehouse, server, f"{GITHUB} or key:processing/pr_ai_detection").success
-            assert materialize(warehouse, server, "key:github/members", days=None).success
-            yield World(server, warehouse)
-    finally:
-        from resources import warehouse as warehouse_module
-
-        engine = warehouse_module._engines.pop(url, None)
-        if engine is not None:
-            engine.dispose()
-        with admin.connect() as conn:
-            conn.execute(
-                text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :d"), {"d": name}
-            )
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
-        admin.dispose()
+    with (
+        fresh_database(server_url) as url,
+        pytest.MonkeyPatch.context() as env,
+        running_sandbox(engineers=8, repos=2, days=12) as server,
+    ):
+        env.setenv("DEXXY_HOME", str(tmp_path_factory.mktemp("home")))
+        env.setenv("DEXXY_START_DATE", "2026-01-01")
+        for variable in SLACK_VARIABLES:
+            env.delenv(variable, raising=False)
+        warehouse = WarehouseResource(database_url=url)
+        assert materialize(warehouse, server, f"{GITHUB} or key:processing/pr_ai_detection").success
+        assert materialize(warehouse, server, "key:github/members", days=None).success
+        yield World(server, warehouse)
 
 
 @pytest.fixture

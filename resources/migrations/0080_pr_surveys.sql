@@ -1,8 +1,9 @@
 -- Slack PR surveys (dexxy_assets/slack/, sensors/slack_interactivity.py, docs/operations.md "Slack surveys"):
 -- one delivery per pull request and person (the primary key is what makes a second survey impossible), every
 -- interactivity payload the receiver verified, the survey rows of analytics.ai_usage_daily and the survey
--- answer beside the other AI verdicts of analytics.pull_requests. analytics.pr_surveys is a view
--- (dbt_like_sql/marts/pr_surveys.sql): answers show there the moment the receiver stores them.
+-- answer beside the other AI verdicts of analytics.pull_requests. analytics.pr_surveys is a view (answers
+-- show there as they arrive), created here like every analytics relation so BI sees it from install; its
+-- mart asset re-creates it from dbt_like_sql/marts/pr_surveys.sql (keep the two the same).
 CREATE TABLE IF NOT EXISTS ops.pr_survey_deliveries (
     pr_id            bigint      NOT NULL,
     person           text        NOT NULL,
