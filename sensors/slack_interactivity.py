@@ -36,6 +36,9 @@ from resources.slack_survey_message import ANSWER_ACTION, TOOLS_ACTION, read_ans
 SIGNATURE_VERSION = "v0"
 MAX_AGE_SECONDS = 300  # Slack: reject requests whose timestamp is more than five minutes away
 MAX_BODY_BYTES = 1024 * 1024  # interactivity payloads are a few kB
+# never stored: the app's (deprecated) verification token, and the short-lived capabilities a payload carries
+# (response_url lets its holder post into the conversation; trigger_id opens a modal)
+UNSTORED_FIELDS = frozenset({"token", "response_url", "trigger_id"})
 
 _KEEP = text(
     """
@@ -107,13 +110,22 @@ def _keep(
 ) -> list[str]:
     kept = conn.execute(
         _KEEP,
-        {"user_id": user_id, "action_ts": action_ts, "action_id": action_id, "payload": json.dumps(payload)},
+        {
+            "user_id": user_id,
+            "action_ts": action_ts,
+            "action_id": action_id,
+            "payload": json.dumps(_storable(payload)),
+        },
     ).first()
     if kept is None:
         return ["replay"]  # the same click again: acknowledged, nothing changes
     status, pr_id, answer = settle()
     conn.execute(_SETTLE, {"status": status, "pr_id": pr_id, "answer": answer, "id": kept.interaction_id})
     return [status]
+
+
+def _storable(payload: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in payload.items() if key not in UNSTORED_FIELDS}
 
 
 def _settle(

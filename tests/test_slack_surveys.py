@@ -20,6 +20,7 @@ from dexxy_sandbox.server import SandboxServer
 from dexxy_sandbox.slack import SlackConfig
 from resources.slack import SlackResource
 from resources.warehouse import WarehouseResource
+from sensors.slack_interactivity import UNSTORED_FIELDS
 from tests.conftest import fresh_database
 from tests.sandbox_fixtures import running_sandbox
 from tests.slack_fixtures import (
@@ -150,6 +151,10 @@ def test_each_person_is_asked_once_and_their_answers_are_stored(fresh: World) ->
             clicked[key].answer,
             sorted(clicked[key].tools),
         )
+    with warehouse.connect() as conn:  # kept as Slack sent them, less the token and the capabilities
+        stored = conn.execute(text("SELECT payload FROM ops.slack_interactions")).scalars().all()
+    assert len(stored) == len(clicked) and all(payload["type"] == "block_actions" for payload in stored)
+    assert all(not UNSTORED_FIELDS & set(payload) for payload in stored)
     metadata = first.get_asset_materialization_events()[-1].materialization.metadata
     assert metadata["opted_out"].value > 0
     assert metadata["surveys_sent_in_run"].value == len(posted)

@@ -172,7 +172,7 @@ def _block_actions(
             "channel_id": channel,
             "is_ephemeral": False,
         },
-        "trigger_id": f"{int(now)}.{abs(hash(action_ts)) % 10**12}.sandbox",
+        "trigger_id": f"{int(now)}.{hashlib.sha256(action_ts.encode()).hexdigest()[:12]}",
         "team": {"id": TEAM_ID, "domain": "dexxy-sandbox"},
         "enterprise": None,
         "is_enterprise_install": False,
