@@ -46,7 +46,7 @@ UPDATE ops.pr_survey_deliveries
 SET status = CASE WHEN status = 'answered' THEN status ELSE :status END,
     error = :error, email = coalesce(:email, email), slack_user_id = coalesce(:user_id, slack_user_id),
     channel_id = :channel, message_ts = :ts,
-    sent_at = CASE WHEN :status = 'sent' OR status = 'answered' THEN sent_at END
+    sent_at = CASE WHEN :status IN ('sent', 'unconfirmed') OR status = 'answered' THEN sent_at END
 WHERE pr_id = :pr_id AND person = :person
   AND (status = 'sending' OR (status = 'answered' AND message_ts IS NULL))
 """
