@@ -14,10 +14,25 @@ from sqlalchemy import text
 from dexxy_assets.cli.webhooks_command import secrets_from_environment
 from resources.slack import SlackResource
 from resources.warehouse import WarehouseResource
+from tests.conftest import fresh_database
 from tests.slack_fixtures import SURVEYS, click, materialize, receiver
 
 USER = "U0000ALICE"
 PR_ID = 424242
+
+
+@pytest.fixture(scope="module")
+def shared_warehouse(server_url: str) -> Iterator[WarehouseResource]:
+    """One migrated warehouse for the module (each test empties the survey tables): migrating is slow."""
+    with fresh_database(server_url) as url:
+        yield WarehouseResource(database_url=url)
+
+
+@pytest.fixture
+def warehouse(shared_warehouse: WarehouseResource) -> WarehouseResource:
+    with shared_warehouse.begin() as conn:
+        conn.execute(text("TRUNCATE ops.pr_survey_deliveries, ops.slack_interactions, ops.ingest_problems"))
+    return shared_warehouse
 
 
 @pytest.fixture
