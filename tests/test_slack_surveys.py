@@ -114,7 +114,8 @@ def test_each_person_is_asked_once_and_their_answers_are_stored(fresh: World) ->
         first = materialize(warehouse, server, SURVEYS, slack)
         again = materialize(warehouse, server, SURVEYS, slack)  # a re-run: nobody is asked twice
         server.slack.respondent.wait_idle()
-    assert first.success and again.success
+    settled = materialize(warehouse, server, SURVEYS, slack)  # every answer in: what the days report
+    assert first.success and again.success and settled.success
     posted = _posted(server)
     assert len(posted) == len(set(posted)) > 0
     rows = _rows(warehouse)
@@ -158,6 +159,8 @@ def test_each_person_is_asked_once_and_their_answers_are_stored(fresh: World) ->
     metadata = first.get_asset_materialization_events()[-1].materialization.metadata
     assert metadata["opted_out"].value > 0
     assert metadata["surveys_sent_in_run"].value == len(posted)
+    final = settled.get_asset_materialization_events()[-1].materialization.metadata
+    assert final["response_rate"].value == round(len(answered) / len(posted), 3)
 
 
 def test_overlapping_runs_send_one_survey_per_pull_request_and_person(fresh: World) -> None:

@@ -105,11 +105,18 @@ def _load(run: ingest.IngestionRun) -> ingest.LandingStep:
                     "interrupted_sends_expired": report.expired_claims,
                     "chat_post_message_requests": posts,
                     "survey_status": dg.MetadataValue.json(dict(sorted(statuses.items()))),
+                    "response_rate": _response_rate(statuses),
                 },
             )
         }
 
     return land
+
+
+def _response_rate(statuses: Counter[str]) -> float | None:
+    """Answered / delivered (sent or answered) for the run's days; None before anything was delivered."""
+    delivered = statuses["sent"] + statuses["answered"]
+    return round(statuses["answered"] / delivered, 3) if delivered else None
 
 
 def _days_state(
