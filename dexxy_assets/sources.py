@@ -7,8 +7,9 @@ from __future__ import annotations
 from dexxy_assets.copilot.source import COPILOT
 from dexxy_assets.github.source import GITHUB
 from dexxy_assets.jira.source import JIRA
+from dexxy_assets.slack.source import SLACK
 from dexxy_assets.source_contract import Source
 
 
 def registered_sources() -> tuple[Source, ...]:
-    return (GITHUB, COPILOT, JIRA)
+    return (GITHUB, COPILOT, JIRA, SLACK)

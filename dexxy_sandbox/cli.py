@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 import time
 
@@ -11,6 +12,7 @@ import click
 from dexxy_sandbox.faults import FaultConfig
 from dexxy_sandbox.org.pipeline_deployments import deployment_rules_env_line
 from dexxy_sandbox.server import SandboxServer
+from dexxy_sandbox.slack import RespondentConfig
 
 
 def _parse_faults(ctx: click.Context, param: click.Parameter, value: str | None) -> FaultConfig:
@@ -113,6 +115,13 @@ FAULTS_HELP = (
     help="Append one JSON line per request to FILE: method, path, template, status, fault, rest_points, "
     "graphql_points, secondary_points, ms and the budget's owner (never the token).",
 )
+@click.option(
+    "--slack-interactivity-url",
+    default=None,
+    help="Where simulated people answer the Slack surveys (e.g. http://127.0.0.1:8787/slack/interactivity, "
+    "`dexxy webhooks serve`); signed with SLACK_SIGNING_SECRET from the environment, else the sandbox's. "
+    "Unset: nobody answers.",
+)
 def serve(
     seed: int,
     engineers: int,
@@ -130,6 +139,7 @@ def serve(
     secondary_limits: bool,
     time_scale: float,
     request_log: str | None,
+    slack_interactivity_url: str | None,
 ) -> None:
     """Serve a synthetic GitHub organisation until Ctrl-C; the env lines go to stdout, the rest to stderr."""
     server = SandboxServer(
@@ -148,6 +158,10 @@ def serve(
         secondary_limits=secondary_limits,
         time_scale=time_scale,
         request_log_path=request_log,
+        slack_respondent=RespondentConfig(
+            interactivity_url=slack_interactivity_url,
+            signing_secret=os.environ.get("SLACK_SIGNING_SECRET") or RespondentConfig.signing_secret,
+        ),
     )
     org = server.org
     pulls = sum(len(org.pulls(repo.name)) for repo in org.repositories)
@@ -170,6 +184,8 @@ def serve(
             "# OAuth (`dexxy connect github|jira`): set DEXXY_SECRET_KEY and DEXXY_RECEIVER_URL too", err=True
         )
         for line in server.oauth_env_lines():
+            click.echo(line)
+        for line in server.slack_env_lines():
             click.echo(line)
         if rules := deployment_rules_env_line(server.org):  # repositories that deploy without the API
             click.echo(rules)

@@ -38,11 +38,13 @@ from dexxy_sandbox.org.model import SyntheticOrg
 from dexxy_sandbox.rate_limit import RateLimiter
 from dexxy_sandbox.request_log import RequestLog
 from dexxy_sandbox.secondary_limits import SecondaryLimitConfig, SecondaryLimits
+from dexxy_sandbox.slack import RespondentConfig, SlackApi, SlackConfig
 
 COPILOT_UNAVAILABLE_STATUSES = (None, *sorted(COPILOT_UNAVAILABLE))
 GITHUB_PREFIX = "/github"
 GROQ_PREFIX = "/groq"
 JIRA_PREFIX = "/jira"
+SLACK_PREFIX = "/slack"
 AsgiApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 
@@ -105,6 +107,8 @@ class SandboxServer:
         secondary_limits: bool | SecondaryLimitConfig = False,
         time_scale: float = 1.0,
         request_log_path: str | os.PathLike[str] | None = None,
+        slack: SlackConfig | None = None,
+        slack_respondent: RespondentConfig | None = None,
     ) -> None:
         """`clock` (epoch seconds) is what JWTs and installation tokens are checked against; tests that fake
         time for a client pass the same clock here. `copilot_unavailable_status` (404, 403 or 422) makes an
@@ -153,6 +157,10 @@ class SandboxServer:
             (groq_api_key,), groq, seed=seed, clock=clock, log=self.request_log, faults=lambda: self.faults
         )
         # --- end copilot and groq ---
+        # Slack: the survey's Web API methods; `slack_respondent` points the simulated answers at a receiver
+        self.slack = SlackApi(
+            self.org, seed, lambda: self.url, slack, slack_respondent, log=self.request_log, clock=clock
+        )
         # the Jira site is generated on its first request (`jira.site`); switching `faults` reaches it too
         self.jira = JiraApi(
             lambda: generate_jira(self.org),
@@ -198,6 +206,22 @@ class SandboxServer:
     def jira_base_url(self) -> str:
         """The Jira site's base URL (what JIRA_BASE_URL should be); `jira.env_lines(...)` has the rest."""
         return f"{self.url}{JIRA_PREFIX}"
+
+    @property
+    def slack_api_url(self) -> str:
+        """The Slack Web API root (what SLACK_API_URL should be)."""
+        return f"{self.url}{SLACK_PREFIX}/api"
+
+    def slack_env_lines(self) -> list[str]:
+        """`.env` lines for the Slack survey against this sandbox (its bot token and signing secret are the
+        sandbox's own, not secrets; a signing secret taken from the environment is never printed)."""
+        secret = self.slack.respondent.config.signing_secret
+        own = secret == RespondentConfig.signing_secret
+        return [
+            f"SLACK_API_URL={self.slack_api_url}",
+            *([f"SLACK_SIGNING_SECRET={secret}"] if own else []),
+            f"SLACK_BOT_TOKEN={self.slack.config.bot_token}",
+        ]
 
     @property
     def groq_config(self) -> GroqConfig:
@@ -364,6 +388,7 @@ class SandboxServer:
             GITHUB_PREFIX + "/user": self.github_oauth.api_user_app(),
             GITHUB_PREFIX + "/applications": self.github_oauth.api_applications_app(),
             JIRA_PREFIX + "/authorize": consent_app(self.jira.oauth, lambda: self.jira.site.title),
+            SLACK_PREFIX: self.slack,  # slack
         }
         config = uvicorn.Config(
             _Mounts({**emulators, **self._extra_mounts}),

@@ -7,6 +7,8 @@ inbox into runs, so deliveries wait safely in Postgres while Dagster is down.
 - ``POST /webhooks/jira``: ``X-Hub-Signature`` (``JIRA_WEBHOOK_SECRET``: Jira Cloud signs the body of a
   webhook registered with a secret the same way), keyed by ``X-Atlassian-Webhook-Identifier`` (unchanged
   across Jira's retries), else by a hash of the body; the event is the body's ``webhookEvent``.
+- ``POST /slack/interactivity``: survey answers from the Slack app, verified with ``SLACK_SIGNING_SECRET``
+  (``sensors/slack_interactivity.py``); stored directly, not through the inbox.
 - ``GET /healthz``: 200 when the inbox answers.
 - ``GET /oauth/{provider}/start`` and ``/callback``: `dexxy connect` (``sensors/oauth_routes.py``).
 
@@ -35,6 +37,7 @@ from starlette.routing import Route
 
 from sensors import webhook_inbox, webhook_signature
 from sensors.oauth_routes import OAuthSettings, oauth_routes
+from sensors.slack_interactivity import slack_routes
 from sensors.webhook_inbox import Delivery
 
 MAX_BODY_BYTES = 25 * 1024 * 1024  # GitHub caps payloads at 25 MB
@@ -50,6 +53,9 @@ class Secrets:
 
     github: str | None
     jira: str | None
+    slack: str | None = (
+        None  # SLACK_SIGNING_SECRET: POST /slack/interactivity (sensors/slack_interactivity.py)
+    )
 
 
 async def read_limited(request: Request, limit: int = MAX_BODY_BYTES) -> bytes:
@@ -158,6 +164,7 @@ def build_app(engine: Engine, secrets: Secrets, oauth: OAuthSettings | None = No
             Route("/webhooks/jira", jira, methods=["POST"]),
             Route("/healthz", healthz, methods=["GET"]),
             *oauth_routes(engine, oauth),
+            *slack_routes(engine, secrets.slack),
         ]
     )
 

@@ -8,6 +8,7 @@ import shutil
 import tempfile
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -36,9 +37,9 @@ def server_url() -> Iterator[str]:
         shutil.rmtree(home, ignore_errors=True)
 
 
-@pytest.fixture
-def database_url(server_url: str) -> Iterator[str]:
-    """A new, empty database for one test, dropped afterwards."""
+@contextmanager
+def fresh_database(server_url: str) -> Iterator[str]:
+    """A new, empty database on the test server, dropped afterwards (a module's fixture may hold one)."""
     name = f"dexxy_test_{uuid.uuid4().hex[:10]}"
     admin = create_engine(server_url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
@@ -58,6 +59,13 @@ def database_url(server_url: str) -> Iterator[str]:
             )
             conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
         admin.dispose()
+
+
+@pytest.fixture
+def database_url(server_url: str) -> Iterator[str]:
+    """A new, empty database for one test, dropped afterwards."""
+    with fresh_database(server_url) as url:
+        yield url
 
 
 @pytest.fixture
@@ -114,6 +122,12 @@ def isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Non
         "DEXXY_ALERT_POLICY",
         "GITHUB_WEBHOOK_SECRET",  # the receiver's tests set the secrets they sign with
         "JIRA_WEBHOOK_SECRET",
+        "SLACK_BOT_TOKEN",  # Slack surveys: a test configures the bot it means
+        "SLACK_SIGNING_SECRET",
+        "SLACK_API_URL",
+        "DEXXY_SURVEY_OPT_OUT",
+        "DEXXY_SURVEY_REVIEWERS",
+        "DEXXY_SURVEY_MAX_AGE_HOURS",
         "DEXXY_TEAMS_FILE",
         "CELERY_BROKER_URL",
         "CELERY_RESULT_BACKEND",

@@ -52,8 +52,10 @@ def materialize_selection(
     instance: dg.DagsterInstance | None = None,
     llm: GroqLLMResource | None = None,
     tags: dict[str, str] | None = None,
+    resources: dict[str, object] | None = None,
 ) -> dg.ExecuteInProcessResult:
-    """The real definitions' ``selection`` with the run's ``tags`` (a partition range, an automation tag)."""
+    """The real definitions' ``selection`` with the run's ``tags`` (a partition range, an automation tag);
+    ``resources`` replace the definitions' own (e.g. a configured Slack bot)."""
     definitions = defs()
     return dg.materialize(
         assets=[*definitions.assets, *definitions.asset_checks],  # type: ignore[list-item]
@@ -63,6 +65,7 @@ def materialize_selection(
             "warehouse": warehouse,
             "github": github,
             "llm": llm or GroqLLMResource(),
+            **(resources or {}),
         },
         instance=instance or dg.DagsterInstance.ephemeral(),
         tags=tags or {},

@@ -84,6 +84,7 @@ def test_make_demo_runs_end_to_end(database_url: str, tmp_path: Path) -> None:
     )
     assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
     assert "Done in" in result.stderr
+    assert "Slack survey:" in result.stderr  # the simulated people's answers, through the in-process receiver
     engine = create_engine(database_url, poolclass=NullPool)
     with engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM analytics.pull_requests")).scalar_one() > 0

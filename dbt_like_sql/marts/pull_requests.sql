@@ -11,6 +11,11 @@ commit_summary AS (
     FROM {{ source('staging', 'github_pr_commits') }} AS c
     GROUP BY pr_id
 ),
+author_survey AS (
+    SELECT pr_id, answer, tools, answer IN ('some', 'most') AS says_ai
+    FROM {{ source('ops', 'pr_survey_deliveries') }} AS s
+    WHERE role = 'author' AND answer IS NOT NULL
+),
 comment_summary AS (
     SELECT pr_id, count(*) FILTER (WHERE NOT author_is_bot) AS total_comments
     FROM {{ source('staging', 'github_pr_comments') }} AS c
@@ -86,11 +91,18 @@ SELECT
     ai.confidence AS ai_confidence,
     llm.summary AS llm_summary,
     llm.ai_verdict AS llm_is_ai_assisted,
-    coalesce(llm.ai_verdict, ai.is_ai_assisted) AS effective_is_ai_assisted,
+    -- the author's own answer first (ground truth), then the LLM's verdict, then the patterns
+    coalesce(survey.says_ai, llm.ai_verdict, ai.is_ai_assisted) AS effective_is_ai_assisted,
     CASE
-        WHEN coalesce(llm.ai_verdict, ai.is_ai_assisted) THEN coalesce(nullif(ai.tools, '{}'), ARRAY['generic'])
-        WHEN coalesce(llm.ai_verdict, ai.is_ai_assisted) IS NOT NULL THEN '{}'::text[]
-    END AS effective_ai_tools
+        WHEN coalesce(survey.says_ai, llm.ai_verdict, ai.is_ai_assisted)
+            THEN coalesce(
+                CASE WHEN survey.says_ai THEN nullif(survey.tools, '{}') END,
+                nullif(ai.tools, '{}'),
+                ARRAY['generic']
+            )
+        WHEN coalesce(survey.says_ai, llm.ai_verdict, ai.is_ai_assisted) IS NOT NULL THEN '{}'::text[]
+    END AS effective_ai_tools,
+    survey.answer AS survey_ai_answer
 FROM prs AS p
 LEFT JOIN review_summary AS rs ON rs.pr_id = p.pr_id
 LEFT JOIN commit_summary AS c ON c.pr_id = p.pr_id
@@ -100,3 +112,4 @@ LEFT JOIN {{ ref('int_pr_review_rounds') }} AS rr ON rr.pr_id = p.pr_id
 LEFT JOIN {{ ref('int_pr_deployments') }} AS dep ON dep.pr_id = p.pr_id
 LEFT JOIN {{ source('processing', 'pr_ai_detection') }} AS ai ON ai.pr_id = p.pr_id
 LEFT JOIN {{ source('processing', 'pr_llm_summaries') }} AS llm ON llm.pr_id = p.pr_id
+LEFT JOIN author_survey AS survey ON survey.pr_id = p.pr_id

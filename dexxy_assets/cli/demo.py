@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import secrets
 import sys
 import time
+from contextlib import ExitStack
 
 import click
 from rich.console import Console
@@ -14,11 +16,14 @@ from dexxy_assets.analytics.weekly_charts import latest_chart_paths
 from dexxy_assets.cli.demo_summary import load_summary, print_chart_paths, print_summary
 from dexxy_assets.cli.run_command import execute_range
 from resources.warehouse import resolve_database_url, warehouse_engine
+from sensors.webhook_receiver import Secrets, build_app, serving_in_background
 
 DEMO_SEED = 7
 DEMO_ENGINEERS = 12
 DEMO_REPOS = 4
 DEMO_HISTORY_DAYS = 120
+SURVEY_DAYS = 3  # the Slack survey asks about pull requests merged in the last 72 hours
+SURVEY_REFRESH = "key:slack/pr_surveys or key:analytics/pull_requests or key:analytics/ai_usage_daily"
 
 
 def sandbox_environment(server: object) -> dict[str, str]:
@@ -35,21 +40,48 @@ def sandbox_environment(server: object) -> dict[str, str]:
 def demo(days: int, seed: int) -> None:
     """Run Dexxy end to end on a synthetic organisation, no credentials needed."""
     from dexxy_sandbox.server import SandboxServer  # demo wiring only: the product never imports the sandbox
+    from dexxy_sandbox.slack import RespondentConfig, SlackConfig
 
     console = Console(stderr=True)
     started = time.monotonic()
-    console.print("[bold]Dexxy demo[/bold]: embedded warehouse + GitHub, Copilot and Jira sandbox")
+    console.print("[bold]Dexxy demo[/bold]: embedded warehouse + GitHub, Copilot, Jira and Slack sandbox")
     url = resolve_database_url()
     warehouse_engine(url)
-    server = SandboxServer(seed=seed, engineers=DEMO_ENGINEERS, repos=DEMO_REPOS, days=DEMO_HISTORY_DAYS)
-    server.start()
-    try:
+    # Slack surveys: the receiver runs here and the sandbox's people answer it; new secrets, never shown
+    bot_token, signing_secret = f"xoxb-{secrets.token_urlsafe(24)}", secrets.token_urlsafe(32)
+    server = SandboxServer(
+        seed=seed,
+        engineers=DEMO_ENGINEERS,
+        repos=DEMO_REPOS,
+        days=DEMO_HISTORY_DAYS,
+        slack=SlackConfig(bot_token=bot_token),
+    )
+    with ExitStack() as running:
+        server.start()
+        running.callback(server.stop)
+        app = build_app(warehouse_engine(url), Secrets(github=None, jira=None, slack=signing_secret))
+        receiver = running.enter_context(serving_in_background(app))
+        server.slack.configure_respondent(
+            RespondentConfig(
+                interactivity_url=f"{receiver}/slack/interactivity", signing_secret=signing_secret
+            )
+        )
         os.environ.update(sandbox_environment(server))
-        console.print(f"sandbox serving a synthetic org at {server.url}")
+        os.environ.update(
+            {
+                "SLACK_API_URL": server.slack_api_url,
+                "SLACK_BOT_TOKEN": bot_token,
+                "SLACK_SIGNING_SECRET": signing_secret,
+            }
+        )
+        console.print(f"sandbox serving a synthetic org at {server.url}; Slack answers go to {receiver}")
         today = dt.datetime.now(dt.UTC).date()
         outcome = execute_range(today - dt.timedelta(days=days - 1), today, None, console)
-    finally:
-        server.stop()
+        server.slack.respondent.wait_idle()
+        if outcome.success:  # people found through the members and Jira just synced; answers into the marts
+            since = today - dt.timedelta(days=min(days, SURVEY_DAYS))
+            outcome = execute_range(since, today, SURVEY_REFRESH, console)
+            server.slack.respondent.wait_idle()
     if not outcome.success:
         console.print(f"[red]demo run failed:[/red] {outcome.error}")
         sys.exit(1)

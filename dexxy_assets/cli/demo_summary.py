@@ -22,7 +22,16 @@ _COUNTS = text(
            (SELECT count(*) FROM analytics.jira_users WHERE is_listed AND member_id IS NOT NULL)
                AS jira_people_matched,
            (SELECT coalesce(sum(prs_with_key), 0) FROM analytics.jira_linkage_weekly) AS prs_with_key,
-           (SELECT coalesce(sum(prs_opened), 0) FROM analytics.jira_linkage_weekly) AS prs_opened
+           (SELECT coalesce(sum(prs_opened), 0) FROM analytics.jira_linkage_weekly) AS prs_opened,
+           (SELECT count(*) FILTER (WHERE sent_at IS NOT NULL) FROM analytics.pr_surveys) AS surveys_sent,
+           (SELECT count(*) FILTER (WHERE sent_at IS NULL) FROM analytics.pr_surveys) AS surveys_unreached,
+           (SELECT count(*) FILTER (WHERE answer = 'none') FROM analytics.pr_surveys) AS survey_none,
+           (SELECT count(*) FILTER (WHERE answer = 'some') FROM analytics.pr_surveys) AS survey_some,
+           (SELECT count(*) FILTER (WHERE answer = 'most') FROM analytics.pr_surveys) AS survey_most,
+           (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY latency_hours) FROM analytics.pr_surveys)
+               AS survey_median_latency_hours,
+           (SELECT count(*) FROM analytics.pull_requests WHERE survey_ai_answer IS NOT NULL)
+               AS survey_verdicts
     """
 )
 _WEEKLY_CYCLE_TIME = text(
@@ -61,6 +70,7 @@ def print_summary(console: Console, counts: dict[str, int], weekly: list[tuple])
             f"{linked:.0%} of pull requests name an issue; "
             f"{counts['jira_people_matched']} of {counts['jira_people']} Jira people matched to team members."
         )
+    print_surveys(console, counts)
     table = Table(title="Per week of merge (non-bot pull requests)")
     table.add_column("week (Mon)")
     table.add_column("merged", justify="right")
@@ -69,6 +79,31 @@ def print_summary(console: Console, counts: dict[str, int], weekly: list[tuple])
     for week, merged, *medians in weekly:
         table.add_row(str(week), str(merged), *(f"{m:.1f}" if m is not None else "-" for m in medians))
     console.print(table)
+
+
+def print_surveys(console: Console, counts: dict[str, int]) -> None:
+    """The Slack PR survey: who was asked, what they answered (analytics.pr_surveys)."""
+    if not (counts.get("surveys_sent") or counts.get("surveys_unreached")):
+        console.print(
+            "Slack survey: nobody asked (no pull request merged in the last 72 hours, or Slack off)."
+        )
+        return
+    answered = counts["survey_none"] + counts["survey_some"] + counts["survey_most"]
+    latency = counts["survey_median_latency_hours"]
+    console.print(
+        f"Slack survey: [bold]{counts['surveys_sent']}[/bold] asked, [bold]{answered}[/bold] answered "
+        f"(none {counts['survey_none']}, some {counts['survey_some']}, most {counts['survey_most']}"
+        f"{f'; median {_duration(float(latency))} after asking' if latency is not None else ''}), "
+        f"{counts['surveys_unreached']} not reachable on Slack; "
+        f"{counts['survey_verdicts']} pull requests' AI verdict comes from their author's answer."
+    )
+
+
+def _duration(hours: float) -> str:
+    seconds = hours * 3600
+    if seconds < 60:
+        return f"{seconds:.0f} s"
+    return f"{seconds / 60:.0f} min" if seconds < 3600 else f"{hours:.1f} h"
 
 
 def print_chart_paths(console: Console, paths: list[Path]) -> None:

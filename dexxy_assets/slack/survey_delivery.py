@@ -1,0 +1,231 @@
+"""Sending one survey at most once per (pull request, person), whatever crashes, re-runs or concurrent runs
+happen: the row is claimed (status ``sending``) and committed *before* ``chat.postMessage``, and recorded
+``sent`` after it.
+
+- A second run (or a concurrent one) finds the row and skips it: the primary key decides, not timing.
+- A person Dexxy has no address for, or whom Slack does not know, is tried again by later runs (while the
+  pull request is within the survey's age): the members sync, the Jira match or a new Slack account may
+  bring them in.
+- A refusal Slack states means nothing was posted: ``retry`` for a passing one (a later run claims the row
+  again), ``failed`` for one about the person (``user_disabled``, ``cannot_dm_bot``).
+- When the message may have reached Slack (the POST timed out, dropped, answered 5xx, or Slack said
+  ``internal_error``), the row becomes ``unconfirmed`` and is never sent again: a missing answer costs less
+  than asking twice. A process killed between the claim and the record leaves ``sending``; the next run turns
+  rows claimed longer than ``STALE_CLAIM`` ago into ``unconfirmed``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine, text
+
+from dexxy_assets.slack.survey_targets import SurveyTarget
+from resources.http.errors import AuthError, RateLimitError, ServiceError, UnavailableError, UnreachableError
+from resources.slack_client import SlackClient, SlackRefusal
+from resources.slack_survey_message import survey_message
+
+STALE_CLAIM = dt.timedelta(hours=1)  # longer than any send may take (a POST is not retried)
+
+_CLAIM = text(
+    """
+INSERT INTO ops.pr_survey_deliveries
+    (pr_id, person, github_login, member_id, role, repository, pr_number, merged_at, status)
+VALUES (:pr_id, :person, :login, :member_id, :role, :repository, :number, :merged_at, 'sending')
+ON CONFLICT (pr_id, person) DO UPDATE
+    SET status = 'sending', attempts = ops.pr_survey_deliveries.attempts + 1, claimed_at = now(), error = NULL
+    WHERE ops.pr_survey_deliveries.status IN ('retry', 'no_email', 'no_slack_user')
+RETURNING attempts
+"""
+)
+_RECORD = text(
+    """
+UPDATE ops.pr_survey_deliveries
+SET status = CASE WHEN status = 'answered' THEN status ELSE :status END,
+    error = :error, email = coalesce(:email, email), slack_user_id = coalesce(:user_id, slack_user_id),
+    channel_id = :channel, message_ts = :ts,
+    sent_at = CASE WHEN :status IN ('sent', 'unconfirmed') OR status = 'answered' THEN sent_at END
+WHERE pr_id = :pr_id AND person = :person
+  AND (status = 'sending' OR (status = 'answered' AND message_ts IS NULL))
+"""
+)
+# The recipient (and the send time) is written before the message is posted: the person's answer may arrive
+# before Slack's answer to the post does.
+_RECIPIENT = text(
+    """
+UPDATE ops.pr_survey_deliveries SET email = :email, slack_user_id = :user_id, sent_at = now()
+WHERE pr_id = :pr_id AND person = :person AND status = 'sending'
+"""
+)
+_EXPIRE_STALE = text(
+    """
+UPDATE ops.pr_survey_deliveries SET status = 'unconfirmed', error = 'interrupted while sending'
+WHERE status = 'sending' AND claimed_at < now() - CAST(:stale AS interval)
+"""
+)
+
+
+@dataclass
+class DeliveryReport:
+    """What one run did; the table's state is what the asset reports as rows and problems."""
+
+    outcomes: Counter[str] = field(default_factory=Counter)
+    opted_out: int = 0
+    already_asked: int = 0
+    expired_claims: int = 0
+
+
+class SurveySender:
+    """Sends the surveys of one run on one Slack client; each row's claim and record is its own short
+    transaction, so nothing is held open during a Slack call."""
+
+    def __init__(self, engine: Engine, slack: SlackClient) -> None:
+        self.engine = engine
+        self.slack = slack
+        self.report = DeliveryReport()
+        self._users: dict[str, str | None] = {}  # e-mail → Slack user id, for this run
+        self._posting = False  # inside chat.postMessage: an interruption now may have posted
+
+    def expire_stale_claims(self) -> None:
+        with self.engine.begin() as conn:
+            expired = conn.execute(_EXPIRE_STALE, {"stale": f"{int(STALE_CLAIM.total_seconds())} seconds"})
+            self.report.expired_claims += expired.rowcount
+
+    def send(self, target: SurveyTarget, opted_out: frozenset[str]) -> str:
+        """The target's outcome: sent, already_asked, opted_out, or the status its row was left in."""
+        if target.opted_out(opted_out):
+            self.report.opted_out += 1
+            return "opted_out"
+        if not self._claim(target):
+            self.report.already_asked += 1
+            return "already_asked"
+        self._posting = False
+        try:
+            outcome = self._deliver(target)
+        except _MaybePosted as maybe:  # timed out, dropped or 5xx after the POST was sent
+            self._record(target, "unconfirmed", type(maybe.cause).__name__, maybe.email, maybe.user_id)
+            raise maybe.cause from None
+        except BaseException as error:
+            # an interruption during the POST may have posted; anything before it posted nothing
+            status = "unconfirmed" if self._posting else "retry"
+            cause = error.cause if isinstance(error, _NothingPosted) else error
+            self._record(target, status, _code_of(cause))
+            if isinstance(error, _NothingPosted):
+                raise error.cause from None
+            raise
+        self.report.outcomes[outcome.status] += 1
+        self._record(
+            target, outcome.status, outcome.error, outcome.email, outcome.user_id, outcome.channel, outcome.ts
+        )
+        return outcome.status
+
+    def _claim(self, target: SurveyTarget) -> bool:
+        pr = target.pull_request
+        with self.engine.begin() as conn:
+            claimed = conn.execute(
+                _CLAIM,
+                {
+                    "pr_id": pr.pr_id,
+                    "person": target.person,
+                    "login": target.login,
+                    "member_id": target.member_id,
+                    "role": pr.role,
+                    "repository": pr.repository,
+                    "number": pr.number,
+                    "merged_at": target.merged_at,
+                },
+            ).first()
+        return claimed is not None
+
+    def _record(
+        self,
+        target: SurveyTarget,
+        status: str,
+        error: str | None = None,
+        email: str | None = None,
+        user_id: str | None = None,
+        channel: str | None = None,
+        ts: str | None = None,
+    ) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                _RECORD,
+                {
+                    "pr_id": target.pull_request.pr_id,
+                    "person": target.person,
+                    "status": status,
+                    "error": error,
+                    "email": email,
+                    "user_id": user_id,
+                    "channel": channel,
+                    "ts": ts,
+                },
+            )
+
+    def _deliver(self, target: SurveyTarget) -> _Outcome:
+        if not target.emails:
+            return _Outcome("no_email", "no e-mail address known for this person")
+        email, user_id = self._slack_user(target.emails)
+        if user_id is None:
+            return _Outcome("no_slack_user", "users_not_found")
+        with self.engine.begin() as conn:
+            params = {"pr_id": target.pull_request.pr_id, "person": target.person}
+            conn.execute(_RECIPIENT, {**params, "email": email, "user_id": user_id})
+        self._posting = True
+        try:
+            posted = self.slack.post_message(survey_message(user_id, target.pull_request))
+        except SlackRefusal as refusal:
+            if refusal.outcome_unknown:
+                return _Outcome("unconfirmed", refusal.code, email, user_id)
+            return _Outcome("retry" if refusal.passing else "failed", refusal.code, email, user_id)
+        except (UnreachableError, RateLimitError, AuthError) as error:  # not connected or refused: no post
+            raise _NothingPosted(error) from error
+        except UnavailableError as error:  # timed out, dropped or 5xx after the request was sent
+            raise _MaybePosted(error, email, user_id) from error
+        finally:
+            self._posting = False
+        return _Outcome("sent", None, email, user_id, posted.channel, posted.ts)
+
+    def _slack_user(self, emails: tuple[str, ...]) -> tuple[str | None, str | None]:
+        for email in emails:
+            if email not in self._users:
+                try:
+                    self._users[email] = self.slack.lookup_by_email(email)
+                except SlackRefusal as refusal:
+                    if refusal.passing:
+                        raise
+                    self._users[email] = None  # invalid_email and the like: try the next address
+            if self._users[email]:
+                return email, self._users[email]
+        return None, None
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    status: str
+    error: str | None = None
+    email: str | None = None
+    user_id: str | None = None
+    channel: str | None = None
+    ts: str | None = None
+
+
+class _NothingPosted(Exception):
+    def __init__(self, cause: BaseException) -> None:
+        super().__init__(str(cause))
+        self.cause = cause
+
+
+class _MaybePosted(Exception):
+    def __init__(self, cause: BaseException, email: str | None, user_id: str | None) -> None:
+        super().__init__(str(cause))
+        self.cause, self.email, self.user_id = cause, email, user_id
+
+
+def _code_of(cause: BaseException) -> str:
+    """What the row's error says: Slack's code when it gave one, else the failure's class."""
+    if isinstance(cause, ServiceError) and cause.service_message:
+        return cause.service_message
+    return type(cause).__name__
