@@ -137,8 +137,7 @@ def _slots(org: SyntheticOrg, repo: Repository) -> list[_Slot]:
                 else "free"
             )
             slots.append(_Slot(repo, before.number + step, start + (end - start) * step // gap, kind, seed))
-    spare = [slot for slot in slots if slot.kind != "discussion"]
-    for slot in spare[: max(0, MIN_DISCUSSIONS - (len(slots) - len(spare)))]:  # the earliest, stable in as_of
+    for slot in slots[:MIN_DISCUSSIONS]:  # the earliest: the same whatever the as_of
         slot.kind = "discussion"
     return slots
 
@@ -320,6 +319,7 @@ def _plan_discussion(org: SyntheticOrg, slot: _Slot, people: list[Account]) -> _
 def _snapshot(
     org: SyntheticOrg, plans: list[_IssuePlan], discussions: list[_DiscussionPlan], as_of: int
 ) -> IssueBook:
+    # one generator per id sequence, so an item's id does not move when a later item of another kind appears
     id_rng = random.Random(f"{org.seed}:issue-ids")
     issue_ids: dict[int, int] = {}
     next_id = ISSUE_ID_BASE + id_rng.randrange(10_000_000)
@@ -334,13 +334,14 @@ def _snapshot(
         )
     )
     comment_ids: dict[tuple[int, int], int] = {}
+    id_rng = random.Random(f"{org.seed}:issue-comment-ids")
     next_id = ISSUE_COMMENT_ID_BASE + id_rng.randrange(10_000_000)
     for _, _, index, key in comment_order:
         next_id += id_rng.randint(3, 900)
         comment_ids[key, index] = next_id
     issues: dict[str, list[Issue]] = {repo.name: [] for repo in org.repositories}
     moved: dict[tuple[str, int], tuple[str, int]] = {}
-    event_id = EVENT_ID_BASE + id_rng.randrange(10_000_000)
+    event_id = EVENT_ID_BASE + random.Random(f"{org.seed}:issue-event-ids").randrange(10_000_000)
     for plan in plans:
         if plan.slot.ts > as_of:
             continue
@@ -395,7 +396,7 @@ def _snapshot(
                 comments=comments,
             )
         )
-    live, deleted = _discussions(org, discussions, as_of, id_rng)
+    live, deleted = _discussions(org, discussions, as_of)
     return IssueBook(
         issues_by_repo={name: tuple(sorted(found, key=lambda i: i.number)) for name, found in issues.items()},
         discussions_by_repo=live,
@@ -413,20 +414,24 @@ def _comment_body(plan: _IssuePlan, who: str) -> str:
 
 
 def _discussions(
-    org: SyntheticOrg, plans: list[_DiscussionPlan], as_of: int, id_rng: random.Random
+    org: SyntheticOrg, plans: list[_DiscussionPlan], as_of: int
 ) -> tuple[dict[str, tuple[Discussion, ...]], tuple[Discussion, ...]]:
     live: dict[str, list[Discussion]] = {repo.name: [] for repo in org.repositories}
     deleted: list[Discussion] = []
+    id_rng, comment_rng = random.Random(f"{org.seed}:discussion-ids"), random.Random(f"{org.seed}:dc-ids")
     next_id = DISCUSSION_ID_BASE + id_rng.randrange(1_000_000)
-    next_comment = DISCUSSION_COMMENT_ID_BASE + id_rng.randrange(1_000_000)
+    next_comment = DISCUSSION_COMMENT_ID_BASE + comment_rng.randrange(1_000_000)
     for plan in sorted(plans, key=lambda p: (p.slot.ts, p.slot.seed)):
         next_id += id_rng.randint(1, 40)
         ids = []
         for _ in plan.comments:
-            next_comment += id_rng.randint(1, 60)
+            next_comment += comment_rng.randint(1, 60)
             ids.append(next_comment)
         if plan.slot.ts > as_of:
             continue
+        seen = as_of  # nothing happens to a deleted discussion after its deletion
+        if plan.deleted_at is not None:
+            seen = min(as_of, int(plan.deleted_at.timestamp()))
         repo = plan.slot.repo.name
         comments = tuple(
             DiscussionComment(
@@ -441,14 +446,14 @@ def _discussions(
                 ids[reply] if reply is not None else None,
             )
             for i, (at, who, reply) in enumerate(plan.comments)
-            if at <= as_of
+            if at <= seen
         )
         answered = (
             plan.answer_index is not None
             and plan.answer_chosen_ts is not None
-            and plan.answer_chosen_ts <= as_of
+            and plan.answer_chosen_ts <= seen
         )
-        closed = plan.closed if plan.closed and plan.closed[0] <= as_of else None
+        closed = plan.closed if plan.closed and plan.closed[0] <= seen else None
         stamps = [plan.slot.ts, *(int(c.updated_at.timestamp()) for c in comments)]
         stamps += [plan.answer_chosen_ts] if answered and plan.answer_chosen_ts else []
         stamps += [closed[0]] if closed else []
