@@ -72,13 +72,41 @@ input IssueFilters {
 }
 
 enum IssueTimelineItemsItemType {
+  ADDED_TO_PROJECT_EVENT
   ASSIGNED_EVENT
   CLOSED_EVENT
+  COMMENT_DELETED_EVENT
+  CONNECTED_EVENT
+  CONVERTED_NOTE_TO_ISSUE_EVENT
+  CONVERTED_TO_DISCUSSION_EVENT
   CROSS_REFERENCED_EVENT
+  DEMILESTONED_EVENT
+  DISCONNECTED_EVENT
   ISSUE_COMMENT
   LABELED_EVENT
+  LOCKED_EVENT
+  MARKED_AS_DUPLICATE_EVENT
+  MENTIONED_EVENT
+  MILESTONED_EVENT
+  MOVED_COLUMNS_IN_PROJECT_EVENT
+  PARENT_ISSUE_ADDED_EVENT
+  PARENT_ISSUE_REMOVED_EVENT
+  PINNED_EVENT
+  REFERENCED_EVENT
+  REMOVED_FROM_PROJECT_EVENT
+  RENAMED_TITLE_EVENT
   REOPENED_EVENT
+  SUBSCRIBED_EVENT
+  SUB_ISSUE_ADDED_EVENT
+  SUB_ISSUE_REMOVED_EVENT
   TRANSFERRED_EVENT
+  UNASSIGNED_EVENT
+  UNLABELED_EVENT
+  UNLOCKED_EVENT
+  UNMARKED_AS_DUPLICATE_EVENT
+  UNPINNED_EVENT
+  UNSUBSCRIBED_EVENT
+  USER_BLOCKED_EVENT
 }
 
 union Closer = Commit | PullRequest
@@ -214,7 +242,7 @@ type DiscussionEdge {
 
 extend type ClosedEvent {
   closer: Closer
-  stateReason(enableDuplicate: Boolean = false): IssueStateReason
+  stateReason: IssueStateReason
 }
 
 extend type IssueComment {
@@ -384,15 +412,14 @@ def _issues(repo: Repository, info: GraphQLResolveInfo, **args: Any) -> Connecti
     return Connection(data.cache.get(key, build), args)
 
 
-def _issue(repo: Repository, info: GraphQLResolveInfo, number: int) -> IssueView:
+def _issue(repo: Repository, info: GraphQLResolveInfo, number: int) -> IssueView | None:
+    """The issue, following a transfer as GitHub does; null for any other number (a pull request's too)."""
     book = issue_book(_data(info).org)
     found = book.issue(repo.name, number)
     if found is None:
-        moved = book.moved_to(repo.name, number)  # GitHub follows a transfer here
+        moved = book.moved_to(repo.name, number)
         found = book.issue(*moved) if moved else None
-    if found is None:
-        raise GitHubGraphQLError("NOT_FOUND", f"Could not resolve to an Issue with the number of {number}.")
-    return IssueView(found)
+    return IssueView(found) if found is not None else None
 
 
 def _discussions(repo: Repository, info: GraphQLResolveInfo, **args: Any) -> Connection:
@@ -421,13 +448,10 @@ def _discussions(repo: Repository, info: GraphQLResolveInfo, **args: Any) -> Con
     )
 
 
-def _discussion(repo: Repository, info: GraphQLResolveInfo, number: int) -> DiscussionView:
+def _discussion(repo: Repository, info: GraphQLResolveInfo, number: int) -> DiscussionView | None:
+    """The discussion; null for a deleted one or any other number."""
     found = issue_book(_data(info).org).discussion(repo.name, number)
-    if found is None:
-        raise GitHubGraphQLError(
-            "NOT_FOUND", f"Could not resolve to a Discussion with the number of {number}."
-        )
-    return DiscussionView(found)
+    return DiscussionView(found) if found is not None else None
 
 
 REPOSITORY: dict[str, Any] = {
