@@ -19,8 +19,9 @@ from tests.sandbox_fixtures import SANDBOX_UNTIL
 
 START = SANDBOX_UNTIL - dt.timedelta(days=39)
 SELECTION = (
-    "key:github/repositories or key:github/issues or key:github/issue_comments or key:github/issues_staged or "
-    "key:github/discussions or key:github/discussion_comments or key:github/discussions_staged"
+    "key:github/repositories or key:github/issues or key:github/issue_comments or "
+    "key:github/issues_staged or key:github/discussions or key:github/discussion_comments or "
+    "key:github/discussions_staged"
 )
 STAGED = {
     "staging.github_issues": "issue_node_id",
@@ -52,8 +53,12 @@ def _staged(warehouse: WarehouseResource, table: str, key: str) -> list[dict]:
     return [{k: v for k, v in row.items() if k != "fetched_at"} for row in rows]
 
 
-def _run(warehouse: WarehouseResource, server: SandboxServer, mode: str, end: dt.date = SANDBOX_UNTIL) -> None:
-    result = materialize_range(warehouse, github_resource(server, fetch_mode=mode), START, end, selection=SELECTION)
+def _run(
+    warehouse: WarehouseResource, server: SandboxServer, mode: str, end: dt.date = SANDBOX_UNTIL
+) -> None:
+    result = materialize_range(
+        warehouse, github_resource(server, fetch_mode=mode), START, end, selection=SELECTION
+    )
     assert result.success, mode
 
 
@@ -94,7 +99,9 @@ def test_a_transferred_issue_is_one_row_in_its_new_repository(sandbox, warehouse
     moved = book.issue(new_repo, new_number)
     assert moved is not None
     login = sandbox.org.login
-    with httpx.Client(base_url=sandbox.github_api_url, headers={"Authorization": f"token {SANDBOX_TOKEN}"}) as http:
+    with httpx.Client(
+        base_url=sandbox.github_api_url, headers={"Authorization": f"token {SANDBOX_TOKEN}"}
+    ) as http:
         answer = http.get(f"/repos/{login}/{old_repo}/issues/{old_number}")
         assert answer.status_code == 301
         target = sandbox.org.repository(new_repo)
@@ -104,7 +111,9 @@ def test_a_transferred_issue_is_one_row_in_its_new_repository(sandbox, warehouse
     _run(warehouse, sandbox, "rest")
     with warehouse.connect() as conn:
         rows = conn.execute(
-            text("SELECT repo_full_name, issue_number, transferred_at FROM staging.github_issues WHERE issue_node_id = :id"),
+            text(
+                "SELECT repo_full_name, issue_number, transferred_at FROM staging.github_issues WHERE issue_node_id = :id"
+            ),
             {"id": moved.node_id},
         ).all()
     assert [(r.repo_full_name, r.issue_number) for r in rows] == [(f"{login}/{new_repo}", new_number)]
@@ -132,7 +141,9 @@ def test_a_deleted_discussion_stays_as_last_seen_and_is_flagged(make_database) -
         after.stop()
     with warehouse.connect() as conn:
         row = conn.execute(
-            text("SELECT title, is_deleted, deleted_seen_at FROM staging.github_discussions WHERE discussion_node_id = :id"),
+            text(
+                "SELECT title, is_deleted, deleted_seen_at FROM staging.github_discussions WHERE discussion_node_id = :id"
+            ),
             {"id": gone.node_id},
         ).one()
         problems = conn.execute(

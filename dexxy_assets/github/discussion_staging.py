@@ -64,6 +64,7 @@ def discussion_row(
         "repo_full_name": repo,
         "discussion_number": number,
         "title": f.text("title"),
+        "url": f.text("url"),
         "author_login": author,
         "author_is_bot": author_is_bot,
         "category": f.text("category", "name"),

@@ -129,6 +129,7 @@ def issue_row(
         "repo_full_name": repo,
         "issue_number": number,
         "title": f.text("title"),
+        "url": f.text("url" if graphql else "html_url"),
         "author_login": author,
         "author_is_bot": author_is_bot,
         "state": state or "unknown",

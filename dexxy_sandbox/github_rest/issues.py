@@ -156,10 +156,13 @@ class IssueHandlers:
         after = since(query)
         if after is not None:
             items = [item for item in items if _stamp(item).updated_at >= after]
-        sort = choice(query, "sort", ("created", "updated"), "created")
-        descending = choice(query, "direction", ("asc", "desc"), "asc") == "desc"
-        field = "updated_at" if sort == "updated" else "created_at"
-        items.sort(key=lambda item: (getattr(_stamp(item), field), _stamp(item).id), reverse=descending)
+        if query.get("sort"):
+            sort = choice(query, "sort", ("created", "updated"), "created")
+            descending = choice(query, "direction", ("asc", "desc"), "asc") == "desc"
+            field = "updated_at" if sort == "updated" else "created_at"
+            items.sort(key=lambda item: (getattr(_stamp(item), field), _stamp(item).id), reverse=descending)
+        else:  # ascending ids, as GitHub lists them without `sort`
+            items.sort(key=lambda item: _stamp(item).id)
         return Listing(items, self._render_comment, self._paging(repo, "/issues/comments"))
 
     def _render_comment(self, item: Any) -> Json:

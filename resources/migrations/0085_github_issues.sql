@@ -92,6 +92,7 @@ CREATE TABLE IF NOT EXISTS staging.github_issues (
     repo_full_name     text        NOT NULL,
     issue_number       integer     NOT NULL,
     title              text,
+    url                text,
     author_login       text,
     author_is_bot      boolean     NOT NULL,
     state              text        NOT NULL,
@@ -116,6 +117,7 @@ COMMENT ON COLUMN staging.github_issues.issue_id IS 'GitHub issue id.';
 COMMENT ON COLUMN staging.github_issues.repo_full_name IS 'Repository as owner/name where the issue is now.';
 COMMENT ON COLUMN staging.github_issues.issue_number IS 'Issue number within that repository.';
 COMMENT ON COLUMN staging.github_issues.title IS 'Issue title.';
+COMMENT ON COLUMN staging.github_issues.url IS 'The issue''s web page.';
 COMMENT ON COLUMN staging.github_issues.author_login IS 'Who opened it; NULL when the account was deleted (GitHub''s ghost).';
 COMMENT ON COLUMN staging.github_issues.author_is_bot IS 'True when a bot opened it.';
 COMMENT ON COLUMN staging.github_issues.state IS 'open or closed.';
@@ -164,6 +166,7 @@ CREATE TABLE IF NOT EXISTS staging.github_discussions (
     repo_full_name         text        NOT NULL,
     discussion_number      integer     NOT NULL,
     title                  text,
+    url                    text,
     author_login           text,
     author_is_bot          boolean     NOT NULL,
     category               text,
@@ -188,6 +191,7 @@ COMMENT ON COLUMN staging.github_discussions.discussion_id IS 'GitHub discussion
 COMMENT ON COLUMN staging.github_discussions.repo_full_name IS 'Repository as owner/name.';
 COMMENT ON COLUMN staging.github_discussions.discussion_number IS 'Discussion number within the repository.';
 COMMENT ON COLUMN staging.github_discussions.title IS 'Discussion title.';
+COMMENT ON COLUMN staging.github_discussions.url IS 'The discussion''s web page.';
 COMMENT ON COLUMN staging.github_discussions.author_login IS 'Who started it; NULL when the account was deleted.';
 COMMENT ON COLUMN staging.github_discussions.author_is_bot IS 'True when a bot started it.';
 COMMENT ON COLUMN staging.github_discussions.category IS 'Category name (General, Q&A, Ideas...).';
@@ -239,3 +243,167 @@ COMMENT ON COLUMN staging.github_discussion_comments.fetched_at IS 'When that ve
 ALTER TABLE processing.dora_settings ADD COLUMN IF NOT EXISTS bug_labels text[] NOT NULL DEFAULT '{bug}';
 COMMENT ON COLUMN processing.dora_settings.bug_labels IS 'GitHub issue labels that make an issue a bug, lower case (DEXXY_BUG_LABELS).';
 COMMENT ON COLUMN processing.dora_settings.incident_labels IS 'Jira and GitHub issue labels that make an issue an incident, lower case (DEXXY_INCIDENT_LABELS).';
+
+-- analytics: the GitHub issues and discussions marts and member activity (comments as in schema.yml).
+CREATE TABLE IF NOT EXISTS analytics.github_issues (
+    issue_node_id           text,
+    issue_id                bigint,
+    repository              text,
+    issue_number            integer,
+    title                   text,
+    url                     text,
+    author_login            text,
+    author_is_bot           boolean,
+    state                   text,
+    state_reason            text,
+    labels                  text[],
+    assignees               text[],
+    is_bug                  boolean,
+    is_incident             boolean,
+    comments_count          integer,
+    created_at              timestamp with time zone,
+    closed_at               timestamp with time zone,
+    updated_at              timestamp with time zone,
+    time_to_close_hours     numeric(12,2),
+    reopened_count          integer,
+    is_reopened             boolean,
+    closed_by_login         text,
+    closing_commit_sha      text,
+    closed_by_pull_request  boolean,
+    closed_by_pr_id         bigint,
+    closed_by_pr_repository text,
+    closed_by_pr_number     integer,
+    transferred_at          timestamp with time zone
+);
+COMMENT ON TABLE analytics.github_issues IS 'GitHub issues, one row per issue (by node id: a transferred issue is one row, in its new repository), with bug and incident flags (DEXXY_BUG_LABELS, DEXXY_INCIDENT_LABELS), time to close, reopenings and the pull request that closed it. See docs/metrics.md (GitHub issues).';
+COMMENT ON COLUMN analytics.github_issues.issue_node_id IS 'GitHub global node id (kept across a transfer).';
+COMMENT ON COLUMN analytics.github_issues.issue_id IS 'GitHub issue id.';
+COMMENT ON COLUMN analytics.github_issues.repository IS 'Repository as owner/name where the issue is now.';
+COMMENT ON COLUMN analytics.github_issues.issue_number IS 'Issue number within that repository.';
+COMMENT ON COLUMN analytics.github_issues.title IS 'Issue title.';
+COMMENT ON COLUMN analytics.github_issues.url IS 'The issue''s web page.';
+COMMENT ON COLUMN analytics.github_issues.author_login IS 'Who opened it; NULL when the account was deleted.';
+COMMENT ON COLUMN analytics.github_issues.author_is_bot IS 'True when a bot opened it.';
+COMMENT ON COLUMN analytics.github_issues.state IS 'open or closed.';
+COMMENT ON COLUMN analytics.github_issues.state_reason IS 'completed, not_planned, duplicate or reopened (an open issue that was reopened); NULL when never closed.';
+COMMENT ON COLUMN analytics.github_issues.labels IS 'Label names, sorted.';
+COMMENT ON COLUMN analytics.github_issues.assignees IS 'Assignee logins, sorted.';
+COMMENT ON COLUMN analytics.github_issues.is_bug IS 'True when a label is one of DEXXY_BUG_LABELS (default bug), case-insensitive.';
+COMMENT ON COLUMN analytics.github_issues.is_incident IS 'True when a label is one of DEXXY_INCIDENT_LABELS (default incident), case-insensitive; such issues are also rows of analytics.incidents.';
+COMMENT ON COLUMN analytics.github_issues.comments_count IS 'Number of comments GitHub reports.';
+COMMENT ON COLUMN analytics.github_issues.created_at IS 'When it was opened.';
+COMMENT ON COLUMN analytics.github_issues.closed_at IS 'When it was last closed; NULL while open.';
+COMMENT ON COLUMN analytics.github_issues.updated_at IS 'Last change.';
+COMMENT ON COLUMN analytics.github_issues.time_to_close_hours IS 'Closed issues: hours from created_at to closed_at (the last close, reopenings included); NULL while open.';
+COMMENT ON COLUMN analytics.github_issues.reopened_count IS 'How many times it was reopened.';
+COMMENT ON COLUMN analytics.github_issues.is_reopened IS 'True when it was reopened at least once.';
+COMMENT ON COLUMN analytics.github_issues.closed_by_login IS 'Who closed it last; NULL while open or for a deleted account.';
+COMMENT ON COLUMN analytics.github_issues.closing_commit_sha IS 'The commit that closed it last (a pull request''s merge commit when one did).';
+COMMENT ON COLUMN analytics.github_issues.closed_by_pull_request IS 'True when the merge of a pull request of the synced repositories closed it.';
+COMMENT ON COLUMN analytics.github_issues.closed_by_pr_id IS 'That pull request; joins analytics.pull_requests.pr_id.';
+COMMENT ON COLUMN analytics.github_issues.closed_by_pr_repository IS 'Repository of that pull request as owner/name.';
+COMMENT ON COLUMN analytics.github_issues.closed_by_pr_number IS 'Number of that pull request.';
+COMMENT ON COLUMN analytics.github_issues.transferred_at IS 'When it was last transferred from another repository; NULL if never.';
+
+CREATE TABLE IF NOT EXISTS analytics.github_discussions (
+    discussion_node_id           text,
+    discussion_id                bigint,
+    repository                   text,
+    discussion_number            integer,
+    title                        text,
+    url                          text,
+    author_login                 text,
+    author_is_bot                boolean,
+    category                     text,
+    is_answerable                boolean,
+    is_answered                  boolean,
+    answer_author_login          text,
+    answer_chosen_at             timestamp with time zone,
+    time_to_answer_hours         numeric(12,2),
+    time_to_first_response_hours numeric(12,2),
+    comments_count               integer,
+    replies_count                integer,
+    is_closed                    boolean,
+    state_reason                 text,
+    closed_at                    timestamp with time zone,
+    created_at                   timestamp with time zone,
+    updated_at                   timestamp with time zone,
+    is_deleted                   boolean,
+    deleted_seen_at              timestamp with time zone
+);
+COMMENT ON TABLE analytics.github_discussions IS 'GitHub discussions, one row per discussion, with category, answer and response times; a deleted discussion stays as last seen with is_deleted. See docs/metrics.md (GitHub discussions).';
+COMMENT ON COLUMN analytics.github_discussions.discussion_node_id IS 'GitHub global node id.';
+COMMENT ON COLUMN analytics.github_discussions.discussion_id IS 'GitHub discussion database id.';
+COMMENT ON COLUMN analytics.github_discussions.repository IS 'Repository as owner/name.';
+COMMENT ON COLUMN analytics.github_discussions.discussion_number IS 'Discussion number within the repository.';
+COMMENT ON COLUMN analytics.github_discussions.title IS 'Discussion title.';
+COMMENT ON COLUMN analytics.github_discussions.url IS 'The discussion''s web page.';
+COMMENT ON COLUMN analytics.github_discussions.author_login IS 'Who started it; NULL when the account was deleted.';
+COMMENT ON COLUMN analytics.github_discussions.author_is_bot IS 'True when a bot started it.';
+COMMENT ON COLUMN analytics.github_discussions.category IS 'Category name (General, Q&A, Ideas, Announcements...).';
+COMMENT ON COLUMN analytics.github_discussions.is_answerable IS 'True when its category takes answers (Q&A).';
+COMMENT ON COLUMN analytics.github_discussions.is_answered IS 'True when a comment is marked as the answer.';
+COMMENT ON COLUMN analytics.github_discussions.answer_author_login IS 'Who wrote the answer.';
+COMMENT ON COLUMN analytics.github_discussions.answer_chosen_at IS 'When the answer was marked.';
+COMMENT ON COLUMN analytics.github_discussions.time_to_answer_hours IS 'Hours from created_at to answer_chosen_at; NULL when unanswered.';
+COMMENT ON COLUMN analytics.github_discussions.time_to_first_response_hours IS 'Hours from created_at to the first comment or reply by someone other than the author; NULL when none.';
+COMMENT ON COLUMN analytics.github_discussions.comments_count IS 'Comments and replies staged for it.';
+COMMENT ON COLUMN analytics.github_discussions.replies_count IS 'Of those, replies to a comment.';
+COMMENT ON COLUMN analytics.github_discussions.is_closed IS 'True when closed.';
+COMMENT ON COLUMN analytics.github_discussions.state_reason IS 'Why it was closed: resolved, outdated or duplicate (or reopened).';
+COMMENT ON COLUMN analytics.github_discussions.closed_at IS 'When it was closed.';
+COMMENT ON COLUMN analytics.github_discussions.created_at IS 'When it was started.';
+COMMENT ON COLUMN analytics.github_discussions.updated_at IS 'Last change seen.';
+COMMENT ON COLUMN analytics.github_discussions.is_deleted IS 'True once a sync found it deleted on GitHub: the row is its last seen version.';
+COMMENT ON COLUMN analytics.github_discussions.deleted_seen_at IS 'When a sync first found it deleted.';
+
+CREATE TABLE IF NOT EXISTS analytics.member_activity_daily (
+    activity_date       date,
+    github_login        text,
+    member_id           bigint,
+    prs_opened          integer,
+    prs_merged          integer,
+    reviews             integer,
+    review_comments     integer,
+    pr_comments         integer,
+    commits             integer,
+    issues_opened       integer,
+    issues_closed       integer,
+    issue_comments      integer,
+    discussions_opened  integer,
+    discussion_comments integer,
+    total_actions       integer
+);
+COMMENT ON TABLE analytics.member_activity_daily IS 'A person''s activity per UTC day across pull requests, reviews, comments, commits, issues and discussions: one row per human GitHub login and day with at least one action (bots and deleted accounts left out). See docs/metrics.md (Member activity).';
+COMMENT ON COLUMN analytics.member_activity_daily.activity_date IS 'The UTC day.';
+COMMENT ON COLUMN analytics.member_activity_daily.github_login IS 'The person''s GitHub login.';
+COMMENT ON COLUMN analytics.member_activity_daily.member_id IS 'Joins analytics.team_members.member_id; NULL for someone who is not a known member.';
+COMMENT ON COLUMN analytics.member_activity_daily.prs_opened IS 'Pull requests they opened that day.';
+COMMENT ON COLUMN analytics.member_activity_daily.prs_merged IS 'Pull requests they authored that were merged that day.';
+COMMENT ON COLUMN analytics.member_activity_daily.reviews IS 'Reviews they submitted that day on others'' pull requests.';
+COMMENT ON COLUMN analytics.member_activity_daily.review_comments IS 'Inline review comments they wrote that day.';
+COMMENT ON COLUMN analytics.member_activity_daily.pr_comments IS 'Conversation comments they wrote on pull requests that day.';
+COMMENT ON COLUMN analytics.member_activity_daily.commits IS 'Distinct commits of pull requests they authored that day.';
+COMMENT ON COLUMN analytics.member_activity_daily.issues_opened IS 'Issues they opened that day.';
+COMMENT ON COLUMN analytics.member_activity_daily.issues_closed IS 'Issues they closed that day (the last close of each issue).';
+COMMENT ON COLUMN analytics.member_activity_daily.issue_comments IS 'Comments they wrote on issues that day.';
+COMMENT ON COLUMN analytics.member_activity_daily.discussions_opened IS 'Discussions they started that day.';
+COMMENT ON COLUMN analytics.member_activity_daily.discussion_comments IS 'Discussion comments and replies they wrote that day.';
+COMMENT ON COLUMN analytics.member_activity_daily.total_actions IS 'The sum of the counts above.';
+
+CREATE INDEX IF NOT EXISTS github_issues_repository_idx ON analytics.github_issues (repository, created_at);
+CREATE INDEX IF NOT EXISTS github_discussions_repository_idx ON analytics.github_discussions (repository, created_at);
+CREATE INDEX IF NOT EXISTS member_activity_daily_idx ON analytics.member_activity_daily (activity_date, github_login);
+COMMENT ON COLUMN analytics.incidents.incident_id IS 'jira:<issue id>, github_issue:<issue node id> or pr:<pull request id>.';
+COMMENT ON COLUMN analytics.incidents.source IS 'jira, github_issue, revert or hotfix.';
+
+-- The read-only BI role reads the new tables (default privileges cover tables the migrating role creates;
+-- granted here too for a warehouse migrated by another role).
+DO $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'dexxy_bi') THEN
+        GRANT SELECT ON analytics.github_issues, analytics.github_discussions, analytics.member_activity_daily
+            TO dexxy_bi;
+    END IF;
+END
+$$;
