@@ -23,6 +23,12 @@ SELECTION = (
     "key:github/issues_staged or key:github/discussions or key:github/discussion_comments or "
     "key:github/discussions_staged"
 )
+MOVED_ISSUE = (
+    "SELECT repo_full_name, issue_number, transferred_at FROM staging.github_issues WHERE issue_node_id = :id"
+)
+GONE_DISCUSSION = (
+    "SELECT title, is_deleted, deleted_seen_at FROM staging.github_discussions WHERE discussion_node_id = :id"
+)
 STAGED = {
     "staging.github_issues": "issue_node_id",
     "staging.github_issue_comments": "comment_id",
@@ -111,9 +117,7 @@ def test_a_transferred_issue_is_one_row_in_its_new_repository(sandbox, warehouse
     _run(warehouse, sandbox, "rest")
     with warehouse.connect() as conn:
         rows = conn.execute(
-            text(
-                "SELECT repo_full_name, issue_number, transferred_at FROM staging.github_issues WHERE issue_node_id = :id"
-            ),
+            text(MOVED_ISSUE),
             {"id": moved.node_id},
         ).all()
     assert [(r.repo_full_name, r.issue_number) for r in rows] == [(f"{login}/{new_repo}", new_number)]
@@ -141,9 +145,7 @@ def test_a_deleted_discussion_stays_as_last_seen_and_is_flagged(make_database) -
         after.stop()
     with warehouse.connect() as conn:
         row = conn.execute(
-            text(
-                "SELECT title, is_deleted, deleted_seen_at FROM staging.github_discussions WHERE discussion_node_id = :id"
-            ),
+            text(GONE_DISCUSSION),
             {"id": gone.node_id},
         ).one()
         problems = conn.execute(

@@ -44,8 +44,8 @@ from graphql.pyutils import Undefined
 
 from dexxy_sandbox.github_graphql.official_schema import load_official_schema
 from dexxy_sandbox.github_graphql.schema import build_github_schema
-from dexxy_sandbox.org.model import PullRequest
 from dexxy_sandbox.org.issue_generator import issue_book
+from dexxy_sandbox.org.model import PullRequest
 from dexxy_sandbox.server import SandboxServer
 from tests.conftest import SPECS_DIR
 from tests.github_runs import SANDBOX_TOKEN
