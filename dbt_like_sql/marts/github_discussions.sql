@@ -5,7 +5,9 @@ WITH comments AS (
         c.discussion_node_id,
         count(*) AS comments,
         count(*) FILTER (WHERE c.reply_to_node_id IS NOT NULL) AS replies,
-        min(c.created_at) FILTER (WHERE c.author_login IS DISTINCT FROM d.author_login) AS first_response_at
+        min(c.created_at) FILTER (
+            WHERE NOT c.author_is_bot AND c.author_login IS DISTINCT FROM d.author_login
+        ) AS first_response_at
     FROM {{ source('staging', 'github_discussion_comments') }} AS c
     JOIN {{ source('staging', 'github_discussions') }} AS d ON d.discussion_node_id = c.discussion_node_id
     GROUP BY c.discussion_node_id

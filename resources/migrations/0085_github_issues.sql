@@ -346,7 +346,7 @@ COMMENT ON COLUMN analytics.github_discussions.is_answered IS 'True when a comme
 COMMENT ON COLUMN analytics.github_discussions.answer_author_login IS 'Who wrote the answer.';
 COMMENT ON COLUMN analytics.github_discussions.answer_chosen_at IS 'When the answer was marked.';
 COMMENT ON COLUMN analytics.github_discussions.time_to_answer_hours IS 'Hours from created_at to answer_chosen_at; NULL when unanswered.';
-COMMENT ON COLUMN analytics.github_discussions.time_to_first_response_hours IS 'Hours from created_at to the first comment or reply by someone other than the author; NULL when none.';
+COMMENT ON COLUMN analytics.github_discussions.time_to_first_response_hours IS 'Hours from created_at to the first comment or reply by a person other than the author (bots do not count); NULL when none.';
 COMMENT ON COLUMN analytics.github_discussions.comments_count IS 'Comments and replies staged for it.';
 COMMENT ON COLUMN analytics.github_discussions.replies_count IS 'Of those, replies to a comment.';
 COMMENT ON COLUMN analytics.github_discussions.is_closed IS 'True when closed.';
