@@ -8,9 +8,11 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from rich.console import Console
 from sqlalchemy import text
 
 from dexxy_assets.analytics.mart_asset import rebuild_mart
+from dexxy_assets.cli.demo_summary import load_summary, print_summary
 from dexxy_assets.processing.dora_settings import configured_settings, write_settings
 from resources.warehouse import WarehouseResource
 from tests import issues_handmade
@@ -95,3 +97,14 @@ def test_discussions_answers_and_response_times(built: WarehouseResource) -> Non
         and deleted["title"] == "Discussion 32"
     )
     assert not deleted["is_answered"] and deleted["time_to_first_response_hours"] is None
+
+
+def test_the_demo_summary_shows_issues(built: WarehouseResource) -> None:
+    console = Console(record=True, width=200)
+    counts, weekly = load_summary(built.engine())
+    print_summary(console, counts, weekly)
+    # I21-I25: one open, four closed, one by PR 1's merge; I22 is the one incident from issues; D32 deleted
+    assert (
+        "GitHub issues: 5 (1 open, 4 closed, 1 by a pull request); 1 incidents from issues; 1 discussions."
+        in (console.export_text())
+    )

@@ -1,5 +1,5 @@
-"""What `dexxy demo` prints at the end: what was loaded, the Jira figures, the median cycle time per week
-and where the weekly charts are."""
+"""What `dexxy demo` prints at the end: what was loaded, the Jira figures, the GitHub issues, the median
+cycle time per week and where the weekly charts are."""
 
 from __future__ import annotations
 
@@ -25,6 +25,17 @@ _COUNTS = text(
            (SELECT coalesce(sum(prs_opened), 0) FROM analytics.jira_linkage_weekly) AS prs_opened
     """
 )
+_ISSUES = text(
+    """
+    SELECT count(*) AS issues,
+           count(*) FILTER (WHERE state = 'open') AS issues_open,
+           count(*) FILTER (WHERE state = 'closed') AS issues_closed,
+           count(*) FILTER (WHERE closed_by_pull_request) AS issues_closed_by_pr,
+           (SELECT count(*) FROM analytics.incidents WHERE source = 'github_issue') AS issue_incidents,
+           (SELECT count(*) FROM analytics.github_discussions WHERE NOT is_deleted) AS discussions
+    FROM analytics.github_issues
+    """
+)
 _WEEKLY_CYCLE_TIME = text(
     """
     SELECT date_trunc('week', merged_at)::date AS week,
@@ -43,6 +54,7 @@ _WEEKLY_CYCLE_TIME = text(
 def load_summary(engine: Engine) -> tuple[dict[str, int], list[tuple]]:
     with engine.connect() as conn:
         counts = dict(conn.execute(_COUNTS).one()._mapping)
+        counts.update(conn.execute(_ISSUES).one()._mapping)
         weekly = [tuple(row) for row in conn.execute(_WEEKLY_CYCLE_TIME)]
     return counts, weekly
 
@@ -60,6 +72,12 @@ def print_summary(console: Console, counts: dict[str, int], weekly: list[tuple])
             f"Jira: [bold]{counts['jira_issues']}[/bold] issues, {counts['jira_sprints']} sprints; "
             f"{linked:.0%} of pull requests name an issue; "
             f"{counts['jira_people_matched']} of {counts['jira_people']} Jira people matched to team members."
+        )
+    if counts.get("issues"):
+        console.print(
+            f"GitHub issues: [bold]{counts['issues']}[/bold] ({counts['issues_open']} open, "
+            f"{counts['issues_closed']} closed, {counts['issues_closed_by_pr']} by a pull request); "
+            f"{counts['issue_incidents']} incidents from issues; {counts['discussions']} discussions."
         )
     table = Table(title="Per week of merge (non-bot pull requests)")
     table.add_column("week (Mon)")
