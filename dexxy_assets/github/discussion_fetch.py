@@ -20,6 +20,7 @@ from typing import Any
 from dexxy_assets.github import issue_queries
 from dexxy_assets.payload_fields import parse_timestamp
 from dexxy_assets.problems import ProblemLog
+from resources.bulk_load import Jsonb
 from resources.github_graphql import GitHubGraphQL
 
 NODES_PER_QUERY = 100
@@ -34,6 +35,17 @@ class DiscussionRecord:
     payload_format: str  # graphql, or deleted
     payload: Any
 
+    def raw_row(self, fetched_at: dt.datetime) -> dict[str, Any]:
+        return {
+            "partition_date": self.day,
+            "repo_full_name": self.repo_full_name,
+            "discussion_id": self.discussion_id,
+            "discussion_node_id": self.node_id,
+            "fetched_at": fetched_at,
+            "payload_format": self.payload_format,
+            "payload": Jsonb(self.payload),
+        }
+
 
 @dataclass(frozen=True)
 class DiscussionCommentRecord:
@@ -42,6 +54,16 @@ class DiscussionCommentRecord:
     node_id: str | None
     discussion_node_id: str | None
     payload: Any
+
+    def raw_row(self, fetched_at: dt.datetime) -> dict[str, Any]:
+        return {
+            "partition_date": self.day,
+            "repo_full_name": self.repo_full_name,
+            "comment_node_id": self.node_id,
+            "discussion_node_id": self.discussion_node_id,
+            "fetched_at": fetched_at,
+            "payload": Jsonb(self.payload),
+        }
 
 
 def _updated(node: Any) -> dt.datetime | None:

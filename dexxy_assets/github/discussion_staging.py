@@ -17,13 +17,13 @@ from sqlalchemy import Connection, text
 
 from dexxy_assets.github.asset_settings import SETTINGS
 from dexxy_assets.github.issue_assets import DISCUSSION_COMMENTS_KEY, DISCUSSIONS_KEY
-from dexxy_assets.github.issue_staging import account
+from dexxy_assets.github.issue_staging import account, upsert_newest
 from dexxy_assets.github.parser_version import parser_version
 from dexxy_assets.ingestion_asset import Landed
 from dexxy_assets.payload_fields import FieldReader, dig
 from dexxy_assets.problems import ProblemLog
 from dexxy_assets.staging_asset import build_staging_asset
-from resources.bulk_load import lock_partitions, upsert
+from resources.bulk_load import lock_partitions
 
 DISCUSSIONS_STAGED_KEY = dg.AssetKey(["github", "discussions_staged"])
 STATE_REASONS = frozenset({"resolved", "outdated", "duplicate", "reopened"})
@@ -138,24 +138,8 @@ def stage_discussions(conn: Connection, days: list[dt.date], _context: Any = Non
         )
         if row is not None:
             comments.append(row)
-    if discussions:
-        upsert(
-            conn,
-            "staging.github_discussions",
-            list(discussions[0]),
-            discussions,
-            ["discussion_node_id"],
-            ["updated_at", "fetched_at"],
-        )
-    if comments:
-        upsert(
-            conn,
-            "staging.github_discussion_comments",
-            list(comments[0]),
-            comments,
-            ["comment_node_id"],
-            ["updated_at", "fetched_at"],
-        )
+    upsert_newest(conn, "staging.github_discussions", discussions, "discussion_node_id")
+    upsert_newest(conn, "staging.github_discussion_comments", comments, "comment_node_id")
     for flag in deleted:
         conn.execute(text(_FLAG_DELETED), flag)
     run_wide = {"comments": len(comments), "deleted_flagged": len(deleted)}

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import dagster as dg
@@ -27,8 +27,8 @@ from dexxy_assets.github.issue_fetch import fetch_issues_graphql, fetch_issues_r
 from dexxy_assets.github.snapshot_assets import REPOSITORIES_KEY
 from dexxy_assets.problems import ProblemLog
 from dexxy_assets.raw_spool import RawSpool
-from resources.bulk_load import Jsonb
 from resources.github import GitHubResource
+from resources.github_client import GitHubClient
 from resources.github_graphql import GitHubGraphQL
 
 ISSUES_KEY = dg.AssetKey(["github", "issues"])
@@ -115,59 +115,78 @@ class _Spools:
         return landed
 
 
+# (client, graphql, repo, window start, window end, problems, fetched_at) -> (entity, raw row) of the repo
+FetchRepository = Callable[
+    [GitHubClient, GitHubGraphQL, str, dt.datetime, dt.datetime, ProblemLog, dt.datetime],
+    Iterable[tuple[dg.AssetKey, dict[str, Any]]],
+]
+# after the repositories: (run, graphql, repositories, spools, problems, fetched_at) -> run-wide metadata
+AfterFetch = Callable[
+    [ingest.IngestionRun, GitHubGraphQL, list[str], "_Spools", ProblemLog, dt.datetime], dict[str, Any]
+]
+
+
+def _load_by_repository(
+    run: ingest.IngestionRun,
+    tables: dict[dg.AssetKey, tuple[str, Sequence[str]]],
+    fetch: FetchRepository,
+    after: AfterFetch | None = None,
+    run_wide: dict[str, Any] | None = None,
+) -> ingest.LandingStep:
+    """Fetch each repository in scope into spools (one per raw table), then land them all at once."""
+    github: GitHubResource = run.api
+    problems, spools = ProblemLog(), _Spools(tables)
+    fetched_at = dt.datetime.now(dt.UTC)
+    shown = dict(run_wide or {})
+    with github.client() as client:
+        repos = rest_fetch.repository_names(client, github.scope())
+        graphql = GitHubGraphQL(client)
+        for repo in repos:
+            for key, row in fetch(
+                client, graphql, repo, run.window.start, run.window.end, problems, fetched_at
+            ):
+                spools.add(key, row, run.days)
+        if after is not None:
+            shown.update(after(run, graphql, repos, spools, problems, fetched_at))
+        usage = client.usage
+    shown["repositories"] = len(repos)
+
+    def land(conn: Connection) -> dict[dg.AssetKey, ingest.Landed]:
+        return spools.land(conn, run.days, problems, shown, usage)
+
+    return land
+
+
+def _issue_fetch(mode: str) -> FetchRepository:
+    def fetch(
+        client: GitHubClient,
+        graphql: GitHubGraphQL,
+        repo: str,
+        start: dt.datetime,
+        end: dt.datetime,
+        problems: ProblemLog,
+        fetched_at: dt.datetime,
+    ) -> list[tuple[dg.AssetKey, dict[str, Any]]]:
+        if mode == "rest":
+            issues, comments = fetch_issues_rest(client, repo, start, end, problems)
+        else:
+            issues, comments = fetch_issues_graphql(graphql, repo, start, end, problems)
+        return [(ISSUES_KEY, issue.raw_row(fetched_at)) for issue in issues] + [
+            (ISSUE_COMMENTS_KEY, comment.raw_row(fetched_at)) for comment in comments
+        ]
+
+    return fetch
+
+
 def build_issue_assets(partitions: dg.PartitionsDefinition) -> dg.AssetsDefinition:
+    tables = {
+        ISSUES_KEY: ("raw.github_issues", ISSUE_COLUMNS),
+        ISSUE_COMMENTS_KEY: ("raw.github_issue_comments", ISSUE_COMMENT_COLUMNS),
+    }
+
     def load(run: ingest.IngestionRun) -> ingest.LandingStep:
-        github: GitHubResource = run.api
-        mode = github.resolved_fetch_mode()
-        problems = ProblemLog()
-        spools = _Spools(
-            {
-                ISSUES_KEY: ("raw.github_issues", ISSUE_COLUMNS),
-                ISSUE_COMMENTS_KEY: ("raw.github_issue_comments", ISSUE_COMMENT_COLUMNS),
-            }
-        )
-        fetched_at = dt.datetime.now(dt.UTC)
-        start, end = run.window.start, run.window.end
-        with github.client() as client:
-            repos = rest_fetch.repository_names(client, github.scope())
-            graphql = GitHubGraphQL(client)
-            for repo in repos:
-                if mode == "rest":
-                    issues, comments = fetch_issues_rest(client, repo, start, end, problems)
-                else:
-                    issues, comments = fetch_issues_graphql(graphql, repo, start, end, problems)
-                for issue in issues:
-                    row = {
-                        "partition_date": issue.day,
-                        "repo_full_name": issue.repo_full_name,
-                        "issue_id": issue.issue_id,
-                        "issue_node_id": issue.node_id,
-                        "issue_number": issue.number,
-                        "fetched_at": fetched_at,
-                        "payload_format": issue.payload_format,
-                        "payload": Jsonb(issue.payload),
-                        "timeline": None if issue.timeline is None else Jsonb(issue.timeline),
-                    }
-                    spools.add(ISSUES_KEY, row, run.days)
-                for comment in comments:
-                    row = {
-                        "partition_date": comment.day,
-                        "repo_full_name": comment.repo_full_name,
-                        "comment_id": comment.comment_id,
-                        "issue_number": comment.issue_number,
-                        "fetched_at": fetched_at,
-                        "payload_format": comment.payload_format,
-                        "payload": Jsonb(comment.payload),
-                    }
-                    spools.add(ISSUE_COMMENTS_KEY, row, run.days)
-            usage = client.usage
-
-        def land(conn: Connection) -> dict[dg.AssetKey, ingest.Landed]:
-            return spools.land(
-                conn, run.days, problems, {"fetch_mode": mode, "repositories": len(repos)}, usage
-            )
-
-        return land
+        mode = run.api.resolved_fetch_mode()
+        return _load_by_repository(run, tables, _issue_fetch(mode), run_wide={"fetch_mode": mode})
 
     entities = [
         ingest.Entity(
@@ -187,58 +206,53 @@ def build_issue_assets(partitions: dg.PartitionsDefinition) -> dg.AssetsDefiniti
     return github_ingestion_asset("github__issues", entities, load, partitions, deps=[REPOSITORIES_KEY])
 
 
+def _discussion_fetch(
+    client: GitHubClient,
+    graphql: GitHubGraphQL,
+    repo: str,
+    start: dt.datetime,
+    end: dt.datetime,
+    problems: ProblemLog,
+    fetched_at: dt.datetime,
+) -> list[tuple[dg.AssetKey, dict[str, Any]]]:
+    discussions, comments = fetch_discussions(graphql, repo, start, end, problems)
+    return [(DISCUSSIONS_KEY, d.raw_row(fetched_at)) for d in discussions] + [
+        (DISCUSSION_COMMENTS_KEY, c.raw_row(fetched_at)) for c in comments
+    ]
+
+
+def _sweep_deleted(
+    run: ingest.IngestionRun,
+    graphql: GitHubGraphQL,
+    repos: list[str],
+    spools: _Spools,
+    problems: ProblemLog,
+    fetched_at: dt.datetime,
+) -> dict[str, Any]:
+    """A ``deleted`` row, on the run's last day, for each staged discussion GitHub no longer resolves."""
+    with run.warehouse.connect() as conn:
+        staged = conn.execute(text(_STAGED_DISCUSSIONS), {"repos": repos}).all()
+    gone = vanished_discussions(graphql, [row.discussion_node_id for row in staged])
+    day = run.days[-1]
+    for row in staged:
+        if row.discussion_node_id in gone:
+            answer = gone[row.discussion_node_id]
+            record = DiscussionRecord(
+                day, row.repo_full_name, None, row.discussion_node_id, "deleted", answer
+            )
+            spools.add(DISCUSSIONS_KEY, record.raw_row(fetched_at), run.days)
+            problems.add("discussion.deleted", day, row.discussion_node_id)
+    return {"deleted_found": len(gone)}
+
+
 def build_discussion_assets(partitions: dg.PartitionsDefinition) -> dg.AssetsDefinition:
+    tables = {
+        DISCUSSIONS_KEY: ("raw.github_discussions", DISCUSSION_COLUMNS),
+        DISCUSSION_COMMENTS_KEY: ("raw.github_discussion_comments", DISCUSSION_COMMENT_COLUMNS),
+    }
+
     def load(run: ingest.IngestionRun) -> ingest.LandingStep:
-        github: GitHubResource = run.api
-        problems = ProblemLog()
-        spools = _Spools(
-            {
-                DISCUSSIONS_KEY: ("raw.github_discussions", DISCUSSION_COLUMNS),
-                DISCUSSION_COMMENTS_KEY: ("raw.github_discussion_comments", DISCUSSION_COMMENT_COLUMNS),
-            }
-        )
-        fetched_at = dt.datetime.now(dt.UTC)
-        start, end = run.window.start, run.window.end
-        with github.client() as client:
-            repos = rest_fetch.repository_names(client, github.scope())
-            graphql = GitHubGraphQL(client)
-            for repo in repos:
-                discussions, comments = fetch_discussions(graphql, repo, start, end, problems)
-                for discussion in discussions:
-                    spools.add(DISCUSSIONS_KEY, _discussion_row(discussion, fetched_at), run.days)
-                for comment in comments:
-                    row = {
-                        "partition_date": comment.day,
-                        "repo_full_name": comment.repo_full_name,
-                        "comment_node_id": comment.node_id,
-                        "discussion_node_id": comment.discussion_node_id,
-                        "fetched_at": fetched_at,
-                        "payload": Jsonb(comment.payload),
-                    }
-                    spools.add(DISCUSSION_COMMENTS_KEY, row, run.days)
-            with run.warehouse.connect() as conn:
-                staged = conn.execute(text(_STAGED_DISCUSSIONS), {"repos": repos}).all()
-            gone = vanished_discussions(graphql, [row.discussion_node_id for row in staged])
-            day = run.days[-1]
-            for row in staged:
-                if row.discussion_node_id in gone:
-                    record = DiscussionRecord(
-                        day,
-                        row.repo_full_name,
-                        None,
-                        row.discussion_node_id,
-                        "deleted",
-                        gone[row.discussion_node_id],
-                    )
-                    spools.add(DISCUSSIONS_KEY, _discussion_row(record, fetched_at), run.days)
-                    problems.add("discussion.deleted", day, row.discussion_node_id)
-            usage = client.usage
-
-        def land(conn: Connection) -> dict[dg.AssetKey, ingest.Landed]:
-            run_wide = {"repositories": len(repos), "deleted_found": len(gone)}
-            return spools.land(conn, run.days, problems, run_wide, usage)
-
-        return land
+        return _load_by_repository(run, tables, _discussion_fetch, after=_sweep_deleted)
 
     entities = [
         ingest.Entity(
@@ -254,15 +268,3 @@ def build_discussion_assets(partitions: dg.PartitionsDefinition) -> dg.AssetsDef
         ),
     ]
     return github_ingestion_asset("github__discussions", entities, load, partitions, deps=[REPOSITORIES_KEY])
-
-
-def _discussion_row(record: DiscussionRecord, fetched_at: dt.datetime) -> dict[str, Any]:
-    return {
-        "partition_date": record.day,
-        "repo_full_name": record.repo_full_name,
-        "discussion_id": record.discussion_id,
-        "discussion_node_id": record.node_id,
-        "fetched_at": fetched_at,
-        "payload_format": record.payload_format,
-        "payload": Jsonb(record.payload),
-    }

@@ -26,6 +26,7 @@ from typing import Any
 from dexxy_assets.github import issue_queries
 from dexxy_assets.payload_fields import parse_timestamp
 from dexxy_assets.problems import ProblemLog
+from resources.bulk_load import Jsonb
 from resources.github_client import GitHubClient
 from resources.github_errors import GitHubNotFoundError
 from resources.github_graphql import GitHubGraphQL
@@ -45,6 +46,19 @@ class IssueRecord:
     payload: Any
     timeline: list[Any] | None = None
 
+    def raw_row(self, fetched_at: dt.datetime) -> dict[str, Any]:
+        return {
+            "partition_date": self.day,
+            "repo_full_name": self.repo_full_name,
+            "issue_id": self.issue_id,
+            "issue_node_id": self.node_id,
+            "issue_number": self.number,
+            "fetched_at": fetched_at,
+            "payload_format": self.payload_format,
+            "payload": Jsonb(self.payload),
+            "timeline": None if self.timeline is None else Jsonb(self.timeline),
+        }
+
 
 @dataclass(frozen=True)
 class CommentRecord:
@@ -56,6 +70,17 @@ class CommentRecord:
     issue_number: int | None
     payload_format: str
     payload: Any
+
+    def raw_row(self, fetched_at: dt.datetime) -> dict[str, Any]:
+        return {
+            "partition_date": self.day,
+            "repo_full_name": self.repo_full_name,
+            "comment_id": self.comment_id,
+            "issue_number": self.issue_number,
+            "fetched_at": fetched_at,
+            "payload_format": self.payload_format,
+            "payload": Jsonb(self.payload),
+        }
 
 
 def _int(value: Any) -> int | None:

@@ -181,6 +181,12 @@ def issue_comment_row(
     }
 
 
+def upsert_newest(conn: Connection, table: str, rows: list[dict[str, Any]], key: str) -> None:
+    """Merge parsed rows by ``key``; a row replaces only an older version (``updated_at``, ``fetched_at``)."""
+    if rows:
+        upsert(conn, table, list(rows[0]), rows, [key], ["updated_at", "fetched_at"])
+
+
 def stage_issues(conn: Connection, days: list[dt.date], _context: Any = None) -> Landed:
     lock_partitions(conn, "raw.github_issues", days)
     problems, per_day = ProblemLog(), Counter[dt.date]()
@@ -211,24 +217,8 @@ def stage_issues(conn: Connection, days: list[dt.date], _context: Any = None) ->
         )
         if row is not None:
             comments.append(row)
-    if issues:
-        upsert(
-            conn,
-            "staging.github_issues",
-            list(issues[0]),
-            issues,
-            ["issue_node_id"],
-            ["updated_at", "fetched_at"],
-        )
-    if comments:
-        upsert(
-            conn,
-            "staging.github_issue_comments",
-            list(comments[0]),
-            comments,
-            ["comment_id"],
-            ["updated_at", "fetched_at"],
-        )
+    upsert_newest(conn, "staging.github_issues", issues, "issue_node_id")
+    upsert_newest(conn, "staging.github_issue_comments", comments, "comment_id")
     return Landed(rows=len(issues), per_day=per_day, problems=problems, run_wide={"comments": len(comments)})
 
 
