@@ -153,3 +153,47 @@ def test_a_deleted_discussion_stays_as_last_seen_and_is_flagged(make_database) -
         ).scalar_one()
     assert row.title == gone.title and row.is_deleted and row.deleted_seen_at is not None
     assert problems >= 1
+
+
+def test_unknown_values_and_deleted_accounts_are_kept_and_counted() -> None:
+    from dexxy_assets.github.discussion_staging import discussion_row
+    from dexxy_assets.github.issue_staging import issue_row
+    from dexxy_assets.problems import ProblemLog
+
+    problems, day, now = ProblemLog(), dt.date(2026, 6, 1), dt.datetime(2026, 6, 2, tzinfo=dt.UTC)
+    rest = {
+        "node_id": "I_1",
+        "id": 1,
+        "number": 7,
+        "state": "closed",
+        "state_reason": "archived",  # a reason GitHub may add one day
+        "user": None,  # a deleted account over REST
+        "labels": ["plain-string-label", {"name": "bug"}],
+        "created_at": "2026-06-01T10:00:00Z",
+        "updated_at": "2026-06-01T11:00:00Z",
+    }
+    row = issue_row("rest", rest, None, "o/r", day, now, problems)
+    assert row is not None and row["state_reason"] == "archived" and row["author_login"] is None
+    assert row["labels"] == ["bug"] and row["reopened_count"] == 0
+    graphql = {
+        "id": "D_1",
+        "number": 3,
+        "stateReason": "MERGED_AWAY",
+        "author": {"__typename": "User", "login": "ghost"},  # GraphQL's stand-in for a deleted account
+        "createdAt": "2026-06-01T10:00:00Z",
+        "updatedAt": "2026-06-01T11:00:00Z",
+    }
+    discussion = discussion_row(graphql, "o/r", day, now, problems)
+    assert discussion is not None and discussion["state_reason"] == "merged_away"
+    assert discussion["author_login"] is None
+    assert issue_row("graphql", {"id": "I_2"}, None, "o/r", day, now, problems) is None  # no times: counted
+    assert problems.by_problem() == {
+        "discussion.author_deleted": 1,
+        "discussion.state_reason_unknown_value": 1,
+        "issue.author_deleted": 1,
+        "issue.createdAt_missing": 1,
+        "issue.number_missing": 1,
+        "issue.state_reason_unknown_value": 1,
+        "issue.unkeyed": 1,
+        "issue.updatedAt_missing": 1,
+    }
