@@ -7,9 +7,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
+import dagster as dg
 import pytest
 from sqlalchemy import text
 
+from dexxy_assets.definitions import defs
 from dexxy_sandbox.org import generate_org
 from dexxy_sandbox.org.issue_generator import issue_book
 from dexxy_sandbox.server import SandboxServer
@@ -60,12 +62,14 @@ def _staged(warehouse: WarehouseResource, table: str, key: str) -> list[dict]:
 
 
 def _run(
-    warehouse: WarehouseResource, server: SandboxServer, mode: str, end: dt.date = SANDBOX_UNTIL
+    warehouse: WarehouseResource,
+    server: SandboxServer,
+    mode: str,
+    end: dt.date = SANDBOX_UNTIL,
+    selection: str = SELECTION,
 ) -> None:
-    result = materialize_range(
-        warehouse, github_resource(server, fetch_mode=mode), START, end, selection=SELECTION
-    )
-    assert result.success, mode
+    github = github_resource(server, fetch_mode=mode)
+    assert materialize_range(warehouse, github, START, end, selection=selection).success, mode
 
 
 def test_both_fetch_modes_stage_the_same_issues_and_discussions(sandbox, make_database) -> None:  # type: ignore[no-untyped-def]
@@ -197,3 +201,19 @@ def test_unknown_values_and_deleted_accounts_are_kept_and_counted() -> None:
         "issue.unkeyed": 1,
         "issue.updatedAt_missing": 1,
     }
+
+
+def test_issues_and_discussions_restage_from_raw_with_zero_github_calls(sandbox, warehouse) -> None:  # type: ignore[no-untyped-def]
+    _run(warehouse, sandbox, "graphql")
+    before = {table: _staged(warehouse, table, key) for table, key in STAGED.items()}
+    assert before["staging.github_issues"] and before["staging.github_discussions"]
+    with warehouse.begin() as conn:  # staging lost: only raw can bring it back
+        conn.execute(text("TRUNCATE " + ", ".join(STAGED)))
+    requests_before = sandbox.request_log.total
+    _run(warehouse, sandbox, "graphql", selection="key:github/issues_staged or key:github/discussions_staged")
+    assert sandbox.request_log.total == requests_before, "re-staging reads raw, never GitHub"
+    assert {table: _staged(warehouse, table, key) for table, key in STAGED.items()} == before
+    assets = {key: a for a in defs().assets if isinstance(a, dg.AssetsDefinition) for key in a.keys}
+    for name in ("issues_staged", "discussions_staged"):  # versioned: a parser change marks them stale
+        key = dg.AssetKey(["github", name])
+        assert assets[key].code_versions_by_key[key]
