@@ -22,7 +22,7 @@ from typing import Any
 
 from graphql import GraphQLObjectType, GraphQLResolveInfo, GraphQLSchema, extend_schema, parse
 
-from dexxy_sandbox.github_graphql.views import Connection, GitHubGraphQLError, GraphData, LabelView
+from dexxy_sandbox.github_graphql.views import Connection, GitHubGraphQLError, GraphData, LabelView, type_of
 from dexxy_sandbox.org.github_ids import legacy_node_id
 from dexxy_sandbox.org.issue_generator import issue_book
 from dexxy_sandbox.org.issue_model import (
@@ -698,6 +698,8 @@ def bind_issue_resolvers(schema: GraphQLSchema) -> None:
         for name, resolver in resolvers.items():
             if name in graphql_type.fields:
                 graphql_type.fields[name].resolve = resolver
+    for union in ("Closer", "IssueTimelineItems"):
+        schema.type_map[union].resolve_type = type_of  # type: ignore[attr-defined]
     shared = (("IssueComment", ISSUE_COMMENT, IssueCommentView), ("ClosedEvent", EVENT, IssueEventView))
     for type_name, resolvers, view_type in shared:
         graphql_type = schema.type_map[type_name]

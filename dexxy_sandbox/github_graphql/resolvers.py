@@ -587,8 +587,7 @@ def executable_subset() -> GraphQLSchema:
         _bind(schema, type_name, resolvers)
     bind_issue_resolvers(schema)  # issues and discussions (issues.py), after the PRs' shared types
     abstract = ("Node", "Actor", "UniformResourceLocatable", "RepositoryOwner", "GitObject")
-    unions = ("SearchResultItem", "PullRequestTimelineItems", "RequestedReviewer", "Assignee")
-    for name in (*abstract, *unions, "Closer", "IssueTimelineItems"):
+    for name in (*abstract, "SearchResultItem", "PullRequestTimelineItems", "RequestedReviewer", "Assignee"):
         schema.type_map[name].resolve_type = type_of  # type: ignore[attr-defined]
     _adapt_scalars(schema)
     return schema
