@@ -66,18 +66,13 @@ def print_summary(console: Console, counts: dict[str, int], weekly: list[tuple])
         f"[bold]{counts['commits']}[/bold] commits, {counts['team_members']} team members; "
         f"{counts['ai_assisted']} pull requests AI-assisted."
     )
+    print_issues(console, counts)
     if counts.get("jira_issues"):
         linked = counts["prs_with_key"] / counts["prs_opened"] if counts["prs_opened"] else 0.0
         console.print(
             f"Jira: [bold]{counts['jira_issues']}[/bold] issues, {counts['jira_sprints']} sprints; "
             f"{linked:.0%} of pull requests name an issue; "
             f"{counts['jira_people_matched']} of {counts['jira_people']} Jira people matched to team members."
-        )
-    if counts.get("issues"):
-        console.print(
-            f"GitHub issues: [bold]{counts['issues']}[/bold] ({counts['issues_open']} open, "
-            f"{counts['issues_closed']} closed, {counts['issues_closed_by_pr']} by a pull request); "
-            f"{counts['issue_incidents']} incidents from issues; {counts['discussions']} discussions."
         )
     table = Table(title="Per week of merge (non-bot pull requests)")
     table.add_column("week (Mon)")
@@ -87,6 +82,16 @@ def print_summary(console: Console, counts: dict[str, int], weekly: list[tuple])
     for week, merged, *medians in weekly:
         table.add_row(str(week), str(merged), *(f"{m:.1f}" if m is not None else "-" for m in medians))
     console.print(table)
+
+
+def print_issues(console: Console, counts: dict[str, int]) -> None:
+    """GitHub issues (analytics.github_issues), the incidents they raised, and the discussions."""
+    if counts.get("issues"):
+        console.print(
+            f"GitHub issues: [bold]{counts['issues']}[/bold] ({counts['issues_open']} open, "
+            f"{counts['issues_closed']} closed, {counts['issues_closed_by_pr']} by a pull request); "
+            f"{counts['issue_incidents']} incidents from issues; {counts['discussions']} discussions."
+        )
 
 
 def print_chart_paths(console: Console, paths: list[Path]) -> None:
