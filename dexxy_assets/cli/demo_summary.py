@@ -59,6 +59,16 @@ def load_summary(engine: Engine) -> tuple[dict[str, int], list[tuple]]:
     return counts, weekly
 
 
+def print_issues(console: Console, counts: dict[str, int]) -> None:
+    """GitHub issues (analytics.github_issues), the incidents they raised, and the discussions."""
+    if counts.get("issues"):
+        console.print(
+            f"GitHub issues: [bold]{counts['issues']}[/bold] ({counts['issues_open']} open, "
+            f"{counts['issues_closed']} closed, {counts['issues_closed_by_pr']} by a pull request); "
+            f"{counts['issue_incidents']} incidents from issues; {counts['discussions']} discussions."
+        )
+
+
 def print_summary(console: Console, counts: dict[str, int], weekly: list[tuple]) -> None:
     console.print(
         f"Loaded [bold]{counts['pull_requests']}[/bold] pull requests, "
@@ -82,16 +92,6 @@ def print_summary(console: Console, counts: dict[str, int], weekly: list[tuple])
     for week, merged, *medians in weekly:
         table.add_row(str(week), str(merged), *(f"{m:.1f}" if m is not None else "-" for m in medians))
     console.print(table)
-
-
-def print_issues(console: Console, counts: dict[str, int]) -> None:
-    """GitHub issues (analytics.github_issues), the incidents they raised, and the discussions."""
-    if counts.get("issues"):
-        console.print(
-            f"GitHub issues: [bold]{counts['issues']}[/bold] ({counts['issues_open']} open, "
-            f"{counts['issues_closed']} closed, {counts['issues_closed_by_pr']} by a pull request); "
-            f"{counts['issue_incidents']} incidents from issues; {counts['discussions']} discussions."
-        )
 
 
 def print_chart_paths(console: Console, paths: list[Path]) -> None:
