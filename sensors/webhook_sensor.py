@@ -27,12 +27,25 @@ import dagster as dg
 from sqlalchemy import Connection, text
 
 from dexxy_assets.github.deployment_assets import DEPLOYMENTS_KEY
+from dexxy_assets.github.issue_assets import (
+    DISCUSSION_COMMENTS_KEY,
+    DISCUSSIONS_KEY,
+    ISSUE_COMMENTS_KEY,
+    ISSUES_KEY,
+)
 from dexxy_assets.github.pull_request_assets import ENTITIES as PULL_REQUEST_ENTITIES
 from dexxy_assets.jira.issue_assets import RAW_ENTITIES as JIRA_ISSUE_ENTITIES
 from resources.warehouse import WarehouseResource
 from sensors import webhook_inbox, webhook_scope_events
 from sensors.stale_code_version import RANGE_END_TAG, RANGE_START_TAG
-from sensors.webhook_events import GITHUB_DEPLOYMENTS, GITHUB_PULL_REQUESTS, JIRA_ISSUES, touches
+from sensors.webhook_events import (
+    GITHUB_DEPLOYMENTS,
+    GITHUB_DISCUSSIONS,
+    GITHUB_ISSUES,
+    GITHUB_PULL_REQUESTS,
+    JIRA_ISSUES,
+    touches,
+)
 
 SENSOR_NAME = "webhook_inbox"
 DEFAULT_INTERVAL_SECONDS = 30
@@ -43,6 +56,8 @@ REASON_TAG = "dexxy/reason"
 FAMILY_ROOTS: Mapping[str, tuple[dg.AssetKey, ...]] = {
     GITHUB_PULL_REQUESTS: tuple(key for key, _, _ in PULL_REQUEST_ENTITIES.values()),
     GITHUB_DEPLOYMENTS: (DEPLOYMENTS_KEY,),
+    GITHUB_ISSUES: (ISSUES_KEY, ISSUE_COMMENTS_KEY),
+    GITHUB_DISCUSSIONS: (DISCUSSIONS_KEY, DISCUSSION_COMMENTS_KEY),
     JIRA_ISSUES: tuple(JIRA_ISSUE_ENTITIES),
 }
 # A refresh is one day: its steps run in the run's own process, not one process per step (the default for

@@ -112,6 +112,7 @@ def isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Non
         "DEXXY_DEPLOYMENT_RULES",  # DORA settings: a test sets the ones it means
         "DEXXY_INCIDENT_ISSUE_TYPES",
         "DEXXY_INCIDENT_LABELS",
+        "DEXXY_BUG_LABELS",
         "DEXXY_CHANGE_FAILURE_WINDOW_HOURS",
         "DAGSTER_PG_URL",
         "DAGSTER_HOME",  # `dexxy run` sets it for its process: one test's instance is not the next one's

@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from dexxy_sandbox.org import generate_org
+from dexxy_sandbox.org.issue_generator import issue_book
 from dexxy_sandbox.org.model import Deployment, PullRequest, SyntheticOrg
 from dexxy_sandbox.org.path_vocabulary import DEPENDENCY_FILES
 from dexxy_sandbox.server import SandboxServer
@@ -171,6 +172,9 @@ def test_repo_wide_comments_filter_by_since_and_sort(
     repo = org.repositories[0].name
     everything = every_page(client, f"/repos/{org.login}/{repo}/issues/comments", per_page=100)
     expected = sorted(s.id for p in org.pulls(repo) for s in p.issue_comment_stamps)
+    expected = sorted(
+        expected + [c.id for i in issue_book(org).issues(repo) for c in i.comments]
+    )  # issues too
     assert [c["id"] for c in everything] == expected  # ascending ids by default
     since = org.as_of - dt.timedelta(days=10)
     recent = every_page(

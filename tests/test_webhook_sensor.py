@@ -14,7 +14,14 @@ from dexxy_assets.definitions import defs
 from resources.warehouse import WarehouseResource
 from sensors import webhook_inbox
 from sensors.stale_code_version import RANGE_END_TAG, RANGE_START_TAG
-from sensors.webhook_events import GITHUB_DEPLOYMENTS, GITHUB_PULL_REQUESTS, JIRA_ISSUES, Touch, touches
+from sensors.webhook_events import (
+    GITHUB_DEPLOYMENTS,
+    GITHUB_ISSUES,
+    GITHUB_PULL_REQUESTS,
+    JIRA_ISSUES,
+    Touch,
+    touches,
+)
 from sensors.webhook_sensor import SENSOR_NAME, SOURCE_TAG
 from tests.conftest import SPECS_DIR
 
@@ -51,7 +58,9 @@ def test_github_examples_touch_their_partition(name: str, family: str, day: dt.d
 
 def test_issue_comment_counts_only_on_a_pull_request() -> None:
     payload = example("issue_comment.created.0.json")
-    assert touches("github", "issue_comment", payload, RECEIVED) == []  # a plain issue
+    assert touches("github", "issue_comment", payload, RECEIVED) == [  # a plain issue: the issues' partition
+        Touch("github", GITHUB_ISSUES, dt.date(2019, 5, 15))
+    ]
     payload["issue"]["pull_request"] = {"url": "https://api.github.com/repos/o/r/pulls/1"}
     assert touches("github", "issue_comment", payload, RECEIVED) == [
         Touch("github", GITHUB_PULL_REQUESTS, dt.date(2019, 5, 15))

@@ -1,5 +1,6 @@
--- Incidents (docs/metrics.md, DORA): Jira issues of an incident type or label, and revert and hotfix pull
--- requests of a change a production deployment shipped; each attributed to the deployment that caused it.
+-- Incidents (docs/metrics.md, DORA): Jira issues of an incident type or label, GitHub issues with an incident
+-- label, and revert and hotfix pull requests of a change a production deployment shipped; each attributed to
+-- the deployment that caused it.
 WITH settings AS (
     SELECT * FROM {{ source('processing', 'dora_settings') }} AS s WHERE s.settings_key = 'current'
 ),
@@ -50,6 +51,32 @@ jira AS (
         LIMIT 1
     ) AS cause ON true
     WHERE j.created_at IS NOT NULL
+),
+github AS (
+    -- a GitHub issue with an incident label (analytics.github_issues.is_incident); one closed as not planned
+    -- or as a duplicate was no incident of its own
+    SELECT
+        'github_issue:' || g.issue_node_id AS incident_id,
+        'github_issue' AS source,
+        g.repository,
+        g.title,
+        g.url,
+        NULL::text AS jira_key,
+        NULL::bigint AS pr_id,
+        g.created_at AS started_at,
+        CASE WHEN g.state = 'closed' THEN g.closed_at END AS resolved_at,
+        cause.source AS deployment_source,
+        cause.deployment_id,
+        cause.deployed_at
+    FROM {{ ref('github_issues') }} AS g
+    LEFT JOIN LATERAL (
+        SELECT p.* FROM production AS p
+        WHERE p.repository = g.repository AND p.deployed_at <= g.created_at
+        ORDER BY p.deployed_at DESC, p.deployment_id DESC
+        LIMIT 1
+    ) AS cause ON true
+    WHERE g.is_incident AND g.state_reason IS DISTINCT FROM 'not_planned'
+      AND g.state_reason IS DISTINCT FROM 'duplicate'
 ),
 fix_prs AS (
     SELECT
@@ -102,6 +129,8 @@ fixes AS (
 ),
 found AS (
     SELECT * FROM jira
+    UNION ALL
+    SELECT * FROM github
     UNION ALL
     SELECT * FROM fixes
 ),

@@ -12,8 +12,9 @@ from dexxy_assets.checks.sql_checks import SqlCheck, build_sql_check
 DORA_MARTS = (
     MartSpec(
         name="incidents",
-        description="Production incidents (Jira incident issues, revert and hotfix pull requests of a "
-        "shipped change), each attributed to the deployment that caused it.",
+        description="Production incidents (Jira incident issues, GitHub issues with an incident label, "
+        "revert and hotfix pull requests of a shipped change), each attributed to the deployment that "
+        "caused it.",
         preview_columns=["source", "repository", "started_at", "deployment_id", "is_change_failure"],
     ),
     MartSpec(

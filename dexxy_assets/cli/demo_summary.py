@@ -1,5 +1,5 @@
-"""What `dexxy demo` prints at the end: what was loaded, the Jira figures, the median cycle time per week
-and where the weekly charts are."""
+"""What `dexxy demo` prints at the end: what was loaded, the Jira figures, the GitHub issues, the median
+cycle time per week and where the weekly charts are."""
 
 from __future__ import annotations
 
@@ -34,6 +34,17 @@ _COUNTS = text(
                AS survey_verdicts
     """
 )
+_ISSUES = text(
+    """
+    SELECT count(*) AS issues,
+           count(*) FILTER (WHERE state = 'open') AS issues_open,
+           count(*) FILTER (WHERE state = 'closed') AS issues_closed,
+           count(*) FILTER (WHERE closed_by_pull_request) AS issues_closed_by_pr,
+           (SELECT count(*) FROM analytics.incidents WHERE source = 'github_issue') AS issue_incidents,
+           (SELECT count(*) FROM analytics.github_discussions WHERE NOT is_deleted) AS discussions
+    FROM analytics.github_issues
+    """
+)
 _WEEKLY_CYCLE_TIME = text(
     """
     SELECT date_trunc('week', merged_at)::date AS week,
@@ -52,8 +63,19 @@ _WEEKLY_CYCLE_TIME = text(
 def load_summary(engine: Engine) -> tuple[dict[str, int], list[tuple]]:
     with engine.connect() as conn:
         counts = dict(conn.execute(_COUNTS).one()._mapping)
+        counts.update(conn.execute(_ISSUES).one()._mapping)
         weekly = [tuple(row) for row in conn.execute(_WEEKLY_CYCLE_TIME)]
     return counts, weekly
+
+
+def print_issues(console: Console, counts: dict[str, int]) -> None:
+    """GitHub issues (analytics.github_issues), the incidents they raised, and the discussions."""
+    if counts.get("issues"):
+        console.print(
+            f"GitHub issues: [bold]{counts['issues']}[/bold] ({counts['issues_open']} open, "
+            f"{counts['issues_closed']} closed, {counts['issues_closed_by_pr']} by a pull request); "
+            f"{counts['issue_incidents']} incidents from issues; {counts['discussions']} discussions."
+        )
 
 
 def print_summary(console: Console, counts: dict[str, int], weekly: list[tuple]) -> None:
@@ -63,6 +85,7 @@ def print_summary(console: Console, counts: dict[str, int], weekly: list[tuple])
         f"[bold]{counts['commits']}[/bold] commits, {counts['team_members']} team members; "
         f"{counts['ai_assisted']} pull requests AI-assisted."
     )
+    print_issues(console, counts)
     if counts.get("jira_issues"):
         linked = counts["prs_with_key"] / counts["prs_opened"] if counts["prs_opened"] else 0.0
         console.print(

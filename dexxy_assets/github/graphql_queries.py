@@ -5,6 +5,8 @@ number of nested connection requests / 100); a pull request whose connection ove
 
 from __future__ import annotations
 
+from dexxy_assets.github.issue_queries import ISSUE_DOCUMENTS
+
 PAGE_SIZE = 100  # the most GitHub allows; a last, smaller page asks for exactly what is left
 # GitHub charges one request per connection per parent, whatever its size: a first-level connection costs
 # one request per pull request even at 100, while each review thread adds a nested one. So the first level
@@ -119,4 +121,5 @@ ALL_DOCUMENTS = {
     "SEARCH_PULL_REQUESTS": SEARCH_PULL_REQUESTS,
     "COUNT_PULL_REQUESTS": COUNT_PULL_REQUESTS,
     "HEAD_COMMIT_CHECKS": HEAD_COMMIT_CHECKS,
+    **ISSUE_DOCUMENTS,  # issues and discussions (issue_queries.py)
 }

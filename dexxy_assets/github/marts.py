@@ -43,4 +43,23 @@ GITHUB_MARTS = (
         description="Deployments with outcome and change set (commits since the previous successful one).",
         preview_columns=["repository", "environment", "latest_state", "commits_count", "pull_requests_count"],
     ),
+    MartSpec(
+        name="github_issues",
+        description="One row per GitHub issue (by node id: a transferred issue is one row), with bug and "
+        "incident flags (DEXXY_BUG_LABELS, DEXXY_INCIDENT_LABELS), time to close, reopenings and the pull "
+        "request that closed it.",
+        preview_columns=["repository", "issue_number", "state", "is_incident", "time_to_close_hours"],
+    ),
+    MartSpec(
+        name="github_discussions",
+        description="One row per GitHub discussion, with category, answer and response times; a deleted "
+        "one stays as last seen, flagged.",
+        preview_columns=["repository", "discussion_number", "category", "is_answered", "is_deleted"],
+    ),
+    MartSpec(
+        name="member_activity_daily",
+        description="A person's activity per UTC day: pull requests opened and merged, reviews, comments, "
+        "commits, issues opened and closed, issue comments, discussions and discussion comments.",
+        preview_columns=["activity_date", "github_login", "prs_opened", "reviews", "total_actions"],
+    ),
 )

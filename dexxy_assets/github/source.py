@@ -1,6 +1,6 @@
 """GitHub as a registered source: members, repositories, teams, pull requests with their children,
-deployments, and the workflow runs and releases that DEXXY_DEPLOYMENT_RULES names deployments; each fetched
-into raw and staged from raw."""
+deployments, the workflow runs and releases that DEXXY_DEPLOYMENT_RULES names deployments, issues and
+discussions with their comments; each fetched into raw and staged from raw."""
 
 from __future__ import annotations
 
@@ -11,7 +11,10 @@ from dexxy_assets.github.asset_settings import SETTINGS
 from dexxy_assets.github.checks import build_github_checks
 from dexxy_assets.github.deployment_assets import build_deployment_assets
 from dexxy_assets.github.deployment_staged_asset import build_deployment_staged_asset
+from dexxy_assets.github.discussion_staging import build_discussion_staged_asset
 from dexxy_assets.github.gx_suites import GITHUB_SUITES
+from dexxy_assets.github.issue_assets import build_discussion_assets, build_issue_assets
+from dexxy_assets.github.issue_staging import build_issue_staged_asset
 from dexxy_assets.github.marts import GITHUB_MARTS
 from dexxy_assets.github.pull_request_assets import build_pull_request_assets
 from dexxy_assets.github.pull_request_staged_asset import build_pull_request_staged_asset
@@ -53,6 +56,10 @@ def build(partitions: dg.TimeWindowPartitionsDefinition) -> dg.Definitions:
             build_record_staged_asset(WORKFLOW_RUNS_STAGING, partitions),
             build_release_assets(partitions),
             build_record_staged_asset(RELEASES_STAGING, partitions),
+            build_issue_assets(partitions),  # issues, discussions and their comments (issue_assets.py)
+            build_issue_staged_asset(partitions),
+            build_discussion_assets(partitions),
+            build_discussion_staged_asset(partitions),
         ],
         asset_checks=[*build_github_checks(), *build_gx_checks(partitions, GITHUB_SUITES)],
     )

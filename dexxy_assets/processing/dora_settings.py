@@ -3,7 +3,9 @@
 - ``processing.deployment_rules``: ``DEXXY_DEPLOYMENT_RULES`` (``github/deployment_rules``), globs turned into
   anchored regexes, so the deployments mart picks workflow runs and releases in SQL;
 - ``processing.dora_settings``: ``DEXXY_INCIDENT_ISSUE_TYPES`` (default ``Incident``),
-  ``DEXXY_INCIDENT_LABELS`` (default ``incident``) and ``DEXXY_CHANGE_FAILURE_WINDOW_HOURS`` (default 72).
+  ``DEXXY_INCIDENT_LABELS`` (default ``incident``; Jira and GitHub issue labels),
+  ``DEXXY_CHANGE_FAILURE_WINDOW_HOURS`` (default 72) and ``DEXXY_BUG_LABELS`` (default ``bug``: which GitHub
+  issues ``analytics.github_issues`` calls bugs).
 
 Why tables rather than template variables: a BI reader sees the rules a number was computed with, and the
 asset's code version is a digest of the settings, so changing one marks the marts downstream for a rebuild.
@@ -27,6 +29,7 @@ DORA_SETTINGS_KEY = dg.AssetKey(["processing", "dora_settings"])
 DEFAULT_INCIDENT_TYPES = ("Incident",)
 DEFAULT_INCIDENT_LABELS = ("incident",)
 DEFAULT_WINDOW_HOURS = 72.0
+DEFAULT_BUG_LABELS = ("bug",)
 
 
 class DoraSettingsError(ValueError):
@@ -39,6 +42,7 @@ class DoraSettings:
     incident_issue_types: tuple[str, ...]
     incident_labels: tuple[str, ...]
     change_failure_window_hours: float
+    bug_labels: tuple[str, ...] = DEFAULT_BUG_LABELS
 
     @property
     def version(self) -> str:
@@ -70,6 +74,7 @@ def configured_settings(environ: Mapping[str, str] | None = None) -> DoraSetting
         ),
         incident_labels=_names(env.get("DEXXY_INCIDENT_LABELS"), DEFAULT_INCIDENT_LABELS),
         change_failure_window_hours=window,
+        bug_labels=_names(env.get("DEXXY_BUG_LABELS"), DEFAULT_BUG_LABELS),
     )
 
 
@@ -114,14 +119,15 @@ def write_settings(conn: Connection, settings: DoraSettings) -> None:
     conn.execute(
         text(
             "INSERT INTO processing.dora_settings (settings_key, incident_issue_types, incident_labels, "
-            "change_failure_window_hours, settings_version) "
-            "VALUES ('current', :types, :labels, :hours, :version)"
+            "change_failure_window_hours, settings_version, bug_labels) "
+            "VALUES ('current', :types, :labels, :hours, :version, :bugs)"
         ),
         {
             "types": list(settings.incident_issue_types),
             "labels": list(settings.incident_labels),
             "hours": settings.change_failure_window_hours,
             "version": settings.version,
+            "bugs": list(settings.bug_labels),
         },
     )
 
@@ -157,6 +163,7 @@ def build_dora_settings_asset() -> dg.AssetsDefinition:
                 "deployment_rules": len(settings.rules),
                 "incident_issue_types": ", ".join(settings.incident_issue_types),
                 "incident_labels": ", ".join(settings.incident_labels),
+                "bug_labels": ", ".join(settings.bug_labels),
                 "change_failure_window_hours": settings.change_failure_window_hours,
                 "settings_version": settings.version,
             },

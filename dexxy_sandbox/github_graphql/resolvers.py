@@ -44,6 +44,7 @@ from dexxy_sandbox.github_graphql.details import (
     pr_timeline_items,
     review_comments_of,
 )
+from dexxy_sandbox.github_graphql.issues import bind_issue_resolvers
 from dexxy_sandbox.github_graphql.official_schema import SharedSchema
 from dexxy_sandbox.github_graphql.schema import build_github_schema
 from dexxy_sandbox.github_graphql.search import search_pulls
@@ -586,6 +587,7 @@ def executable_subset() -> GraphQLSchema:
     }
     for type_name, resolvers in bindings.items():
         _bind(schema, type_name, resolvers)
+    bind_issue_resolvers(schema)  # issues and discussions (issues.py), after the PRs' shared types
     abstract = ("Node", "Actor", "UniformResourceLocatable", "RepositoryOwner", "GitObject")
     unions = (
         "SearchResultItem",

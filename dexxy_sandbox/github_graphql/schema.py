@@ -16,6 +16,7 @@ from __future__ import annotations
 from graphql import GraphQLSchema, assert_valid_schema, build_schema
 
 from dexxy_sandbox.github_graphql.deployments import extend_with_deployments
+from dexxy_sandbox.github_graphql.issues import extend_with_issues
 from dexxy_sandbox.github_graphql.teams import extend_with_teams
 
 SDL = """
@@ -926,5 +927,6 @@ def build_github_schema() -> GraphQLSchema:
     """A new schema from SDL, without resolvers (`resolvers` binds them to its own copy)."""
     schema = extend_with_deployments(build_schema(SDL))  # Repository.deployments lives in its own module
     schema = extend_with_teams(schema)  # Organization.teams too (teams.py)
+    schema = extend_with_issues(schema)  # Repository.issues and .discussions (issues.py)
     assert_valid_schema(schema)
     return schema

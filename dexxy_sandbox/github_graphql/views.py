@@ -300,6 +300,9 @@ class GraphData:
                 index[pr.node_id] = pr
                 for review in pr.reviews:
                     index[review.node_id] = ReviewView(pr, review)
+            from dexxy_sandbox.github_graphql.issues import node_entries  # issues.py builds on this module
+
+            index.update(node_entries(self))  # issues and discussions (a deleted discussion: absent)
             self._nodes = index
         return self._nodes
 
@@ -419,4 +422,5 @@ def type_of(value: Any, info: Any, abstract: Any) -> str:
         return EVENT_TYPES[value.kind]
     if isinstance(value, RecordView):
         return value.kind
-    return _VIEW_TYPES[type(value)]
+    named = getattr(value, "graphql_type", None)  # issue and discussion views (issues.py)
+    return named if isinstance(named, str) else _VIEW_TYPES[type(value)]

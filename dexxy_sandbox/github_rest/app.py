@@ -46,6 +46,8 @@ from dexxy_sandbox.github_rest.handling import (
     RestRequest,
     choice,
 )
+from dexxy_sandbox.github_rest.issue_payloads import IssuePayloads
+from dexxy_sandbox.github_rest.issues import IssueHandlers
 from dexxy_sandbox.github_rest.pagination import PageRequest, link_header
 from dexxy_sandbox.github_rest.payloads import GitHubPayloads, Json
 from dexxy_sandbox.github_rest.teams import TeamHandlers
@@ -227,7 +229,11 @@ class GitHubRestApi:
             (f"{pull}/commits", (f"{alias_pull}/commits",), self._commits),
             ("/users/{username}", (), self._user),
         ]
-        table += ActivityHandlers(self.org, self.activity, self.lookup, self.api_root).routes()
+        activity = ActivityHandlers(self.org, self.activity, self.lookup, self.api_root)
+        # issues (issues.py) before activity: its repository comment listing adds the issues' comments
+        issues = IssuePayloads(self.activity)
+        table += IssueHandlers(self.org, issues, activity, self.lookup, self.api_root).routes()
+        table += activity.routes()
         table += ActionsHandlers(self.lookup, self.payloads, self.api_root).routes()
         table += TeamHandlers(self.org, self.lookup, self.payloads, self.api_root).routes()
         # --- copilot: /orgs/{org}/copilot/billing/seats and the metrics reports (copilot/rest.py) ---
@@ -477,7 +483,8 @@ class GitHubRestApi:
         try:
             status, (body, extra, last_modified) = route.status, self._render(route.handler(request), request)
         except ApiError as error:
-            status, body, extra, last_modified = error.status, encode(error.body()), [], None
+            status, body, last_modified = error.status, encode(error.body()), None
+            extra = list(getattr(error, "headers", []))  # a 301's Location (issues.Moved)
         etag = f'W/"{hashlib.blake2b(body, digest_size=32).hexdigest()}"'
         validators = [CACHE_CONTROL, (b"etag", etag.encode())] if status == 200 and get else []
         if last_modified and validators:

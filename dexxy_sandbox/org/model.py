@@ -366,6 +366,7 @@ class SyntheticOrg:
     # repositories deploying by workflow runs or releases: (style, deployments); pipeline_deployments.py
     pipeline_deployments_by_repo: dict[str, tuple[str, tuple[Deployment, ...]]] = field(default_factory=dict)
     generators: DetailGenerators | None = field(default=None, repr=False, compare=False)
+    issue_book: Any = field(default=None, repr=False, compare=False)  # issue_generator.issue_book builds it
     _accounts: dict[str, Account] = field(default_factory=dict, repr=False, compare=False)
     _repos: dict[str, Repository] = field(default_factory=dict, repr=False, compare=False)
     _pull_index: dict[str, dict[int, PullRequest]] = field(default_factory=dict, repr=False, compare=False)

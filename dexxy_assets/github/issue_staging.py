@@ -1,0 +1,243 @@
+"""``github/issues_staged``: the raw issues and issue comments of each day parsed into
+``staging.github_issues`` and ``staging.github_issue_comments`` (newest version wins), from either fetch
+mode's payloads into the same rows; re-staged from raw with zero API calls after a parser change.
+
+An issue is one entity by its node id: a transferred issue's older version (listed in its old repository,
+under its old number) loses to the newer one, so it is never counted twice. Deleted accounts (REST ``null``,
+GraphQL's ``ghost``) stage as NULL logins and count as ``<entity>.author_deleted``; unknown state reasons
+are kept as they came and counted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from typing import Any
+
+import dagster as dg
+from sqlalchemy import Connection, text
+
+from dexxy_assets.github.accounts import is_bot_account
+from dexxy_assets.github.asset_settings import SETTINGS
+from dexxy_assets.github.graphql_records import actor_login
+from dexxy_assets.github.issue_assets import ISSUE_COMMENTS_KEY, ISSUES_KEY
+from dexxy_assets.github.parser_version import parser_version
+from dexxy_assets.ingestion_asset import Landed
+from dexxy_assets.payload_fields import FieldReader, dig, parse_timestamp
+from dexxy_assets.problems import ProblemLog
+from dexxy_assets.staging_asset import build_staging_asset
+from resources.bulk_load import lock_partitions, upsert
+
+ISSUES_STAGED_KEY = dg.AssetKey(["github", "issues_staged"])
+STATES = frozenset({"open", "closed"})
+STATE_REASONS = frozenset({"completed", "not_planned", "reopened", "duplicate"})
+GHOST = "ghost"
+_RAW_ISSUES = (
+    "SELECT partition_date, repo_full_name, fetched_at, payload_format, payload, timeline "
+    "FROM raw.github_issues WHERE partition_date = ANY(:days) ORDER BY partition_date, partition_row"
+)
+_RAW_COMMENTS = (
+    "SELECT partition_date, repo_full_name, issue_number, fetched_at, payload_format, payload "
+    "FROM raw.github_issue_comments WHERE partition_date = ANY(:days) ORDER BY partition_date, partition_row"
+)
+
+
+def account(f: FieldReader, field: str, graphql: bool) -> tuple[str | None, bool]:
+    """(login, is bot) of an account; a deleted account (null or ``ghost``) is (None, False), counted."""
+    node = f.payload.get(field)
+    login = actor_login(node) if graphql else dig(node, "login")
+    if not isinstance(login, str) or login == GHOST:
+        f.problem(f"{'author' if field in ('user', 'author') else field}_deleted", f.payload.get("url"))
+        return None, False
+    kind = (
+        "Bot" if graphql and isinstance(node, dict) and node.get("__typename") == "Bot" else dig(node, "type")
+    )
+    return login, is_bot_account(login, kind if isinstance(kind, str) else None)
+
+
+def _names(items: Any, key: str) -> list[str]:
+    nodes = items.get("nodes") if isinstance(items, dict) else items
+    return sorted(
+        {item[key] for item in nodes or [] if isinstance(item, dict) and isinstance(item.get(key), str)}
+    )
+
+
+def _state_events(
+    payload_format: str, payload: Any, timeline: Any
+) -> list[tuple[dt.datetime, str, Any, Any]]:
+    """(when, closed | reopened | transferred, actor login, closing commit), oldest first, either shape."""
+    events: list[tuple[dt.datetime, str, Any, Any]] = []
+    if payload_format == "graphql":
+        for node in dig(payload, "timelineItems", "nodes") or []:
+            kind = {
+                "ClosedEvent": "closed",
+                "ReopenedEvent": "reopened",
+                "TransferredEvent": "transferred",
+            }.get(dig(node, "__typename") or "")
+            at = parse_timestamp(dig(node, "createdAt"))
+            if kind and at:
+                closer = dig(node, "closer")
+                sha = (
+                    dig(closer, "mergeCommit", "oid") or dig(closer, "oid")
+                    if isinstance(closer, dict)
+                    else None
+                )
+                events.append((at, kind, actor_login(dig(node, "actor")), sha))
+    else:
+        for event in timeline if isinstance(timeline, list) else []:
+            kind = dig(event, "event")
+            at = parse_timestamp(dig(event, "created_at"))
+            if kind in ("closed", "reopened", "transferred") and at:
+                events.append((at, kind, dig(event, "actor", "login"), dig(event, "commit_id")))
+    return sorted(events, key=lambda e: e[0])
+
+
+def issue_row(
+    payload_format: str,
+    payload: Any,
+    timeline: Any,
+    repo: str,
+    partition: dt.date,
+    fetched_at: dt.datetime,
+    problems: ProblemLog,
+) -> dict[str, Any] | None:
+    """A typed row from a REST or GraphQL issue; None (counted) without a node id or its times."""
+    f = FieldReader(payload, "issue", problems, partition)
+    graphql = payload_format == "graphql"
+    node_id = f.text("id" if graphql else "node_id")
+    created = f.timestamp("createdAt" if graphql else "created_at", required=True)
+    updated = f.timestamp("updatedAt" if graphql else "updated_at", required=True)
+    number = f.integer("number", required=True)
+    if not node_id or created is None or updated is None or number is None:
+        f.problem("unkeyed", payload)
+        return None
+    author, author_is_bot = account(f, "author" if graphql else "user", graphql)
+    state = (f.text("state") or "").lower()
+    if state not in STATES:
+        f.problem("state_unknown_value", state)
+    reason = f.text("stateReason" if graphql else "state_reason")
+    reason = reason.lower() if reason else None
+    if reason is not None and reason not in STATE_REASONS:
+        f.problem("state_reason_unknown_value", reason)
+    events = _state_events(payload_format, payload, timeline)
+    closes = [e for e in events if e[1] == "closed"]
+    transfers = [e[0] for e in events if e[1] == "transferred"]
+    closed_by = closes[-1][2] if closes and state == "closed" else None
+    return {
+        "issue_node_id": node_id,
+        "issue_id": f.integer("databaseId" if graphql else "id"),
+        "repo_full_name": repo,
+        "issue_number": number,
+        "title": f.text("title"),
+        "url": f.text("url" if graphql else "html_url"),
+        "author_login": author,
+        "author_is_bot": author_is_bot,
+        "state": state or "unknown",
+        "state_reason": reason,
+        "labels": _names(f.payload.get("labels"), "name"),
+        "assignees": _names(f.payload.get("assignees"), "login"),
+        "comments_count": f.integer("comments", "totalCount") if graphql else f.integer("comments"),
+        "created_at": created,
+        "updated_at": updated,
+        "closed_at": f.timestamp("closedAt" if graphql else "closed_at"),
+        "closed_by_login": None if closed_by == GHOST else closed_by,
+        "closing_commit_sha": closes[-1][3] if closes and state == "closed" else None,
+        "reopened_count": sum(1 for e in events if e[1] == "reopened"),
+        "transferred_at": transfers[-1] if transfers else None,
+        "partition_date": partition,
+        "fetched_at": fetched_at,
+    }
+
+
+def issue_comment_row(
+    payload_format: str,
+    payload: Any,
+    repo: str,
+    issue_number: int | None,
+    partition: dt.date,
+    fetched_at: dt.datetime,
+    problems: ProblemLog,
+) -> dict[str, Any] | None:
+    f = FieldReader(payload, "issue_comment", problems, partition)
+    graphql = payload_format == "graphql"
+    comment_id = f.integer("databaseId" if graphql else "id", required=True)
+    created = f.timestamp("createdAt" if graphql else "created_at", required=True)
+    updated = f.timestamp("updatedAt" if graphql else "updated_at", required=True)
+    if comment_id is None or created is None or updated is None or issue_number is None:
+        f.problem("unkeyed", payload)
+        return None
+    author, author_is_bot = account(f, "author" if graphql else "user", graphql)
+    return {
+        "comment_id": comment_id,
+        "comment_node_id": f.text("id" if graphql else "node_id"),
+        "repo_full_name": repo,
+        "issue_number": issue_number,
+        "author_login": author,
+        "author_is_bot": author_is_bot,
+        "created_at": created,
+        "updated_at": updated,
+        "partition_date": partition,
+        "fetched_at": fetched_at,
+    }
+
+
+def upsert_newest(conn: Connection, table: str, rows: list[dict[str, Any]], key: str) -> None:
+    """Merge parsed rows by ``key``; a row replaces only an older version (``updated_at``, ``fetched_at``)."""
+    if rows:
+        upsert(conn, table, list(rows[0]), rows, [key], ["updated_at", "fetched_at"])
+
+
+def stage_issues(conn: Connection, days: list[dt.date], _context: Any = None) -> Landed:
+    lock_partitions(conn, "raw.github_issues", days)
+    problems, per_day = ProblemLog(), Counter[dt.date]()
+    issues = []
+    for raw in conn.execute(text(_RAW_ISSUES), {"days": days}):
+        row = issue_row(
+            raw.payload_format,
+            raw.payload,
+            raw.timeline,
+            raw.repo_full_name,
+            raw.partition_date,
+            raw.fetched_at,
+            problems,
+        )
+        if row is not None:
+            issues.append(row)
+            per_day[raw.partition_date] += 1
+    comments = []
+    for raw in conn.execute(text(_RAW_COMMENTS), {"days": days}):
+        row = issue_comment_row(
+            raw.payload_format,
+            raw.payload,
+            raw.repo_full_name,
+            raw.issue_number,
+            raw.partition_date,
+            raw.fetched_at,
+            problems,
+        )
+        if row is not None:
+            comments.append(row)
+    upsert_newest(conn, "staging.github_issues", issues, "issue_node_id")
+    upsert_newest(conn, "staging.github_issue_comments", comments, "comment_id")
+    return Landed(rows=len(issues), per_day=per_day, problems=problems, run_wide={"comments": len(comments)})
+
+
+def build_issue_staged_asset(partitions: dg.PartitionsDefinition) -> dg.AssetsDefinition:
+    return build_staging_asset(
+        SETTINGS,
+        partitions,
+        key=ISSUES_STAGED_KEY,
+        tables=["staging.github_issues", "staging.github_issue_comments"],
+        deps=[ISSUES_KEY, ISSUE_COMMENTS_KEY],
+        description="Issues and their comments parsed from raw into staging (newest version wins; one row "
+        "per issue by node id, so a transferred issue is not duplicated); re-staged from raw after a parser "
+        "change.",
+        parser_version=parser_version(
+            "github/issue_staging.py",
+            "github/accounts.py",
+            "github/graphql_records.py",
+            "payload_fields.py",
+            "problems.py",
+        ),
+        stage=stage_issues,
+    )
