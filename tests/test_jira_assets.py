@@ -63,6 +63,7 @@ def run(
         assets=[*definitions.assets, *definitions.asset_checks],  # type: ignore[list-item]
         selection=[dg.AssetKey.from_user_string(k) for k in selection.split()],
         resources={
+            **(definitions.resources or {}),  # every source's own (an unconfigured Slack bot skips)
             "warehouse": warehouse,
             "jira": jira,
             "github": GitHubResource(),
