@@ -3,8 +3,10 @@
 
 ``repository.discussions(orderBy: UPDATED_AT DESC)`` with each discussion's comments and their replies;
 the listing stops at the first discussion last updated before the window (a comment or reply updates its
-discussion, so nothing older holds one of the window's comments). A discussion or comment list longer than
-the query asked for is counted (``discussion.comments_truncated``, ``discussion.replies_truncated``).
+discussion, so nothing older holds one of the window's comments). A comment or reply list longer than the
+query asked for is read on from its ``endCursor`` for that discussion or comment only (``connection_pages``);
+one GitHub no longer resolves meanwhile keeps what was read (``discussion.vanished_while_read``), and a list
+still short is counted (``discussion.comments_truncated``, ``discussion.replies_truncated``).
 
 GitHub lists no deleted discussions, so ``vanished_discussions`` asks, a hundred node ids at a time, whether
 each discussion staged before still exists: one that comes back null is gone.
@@ -17,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from dexxy_assets.github import issue_queries
+from dexxy_assets.github import connection_pages, issue_queries
 from dexxy_assets.payload_fields import parse_timestamp
 from dexxy_assets.problems import ProblemLog
 from resources.bulk_load import Jsonb
@@ -74,10 +76,60 @@ def _day(moment: dt.datetime | None, start: dt.datetime) -> dt.date:
     return (moment or start).astimezone(dt.UTC).date()
 
 
-def _truncated(connection: Any) -> bool:
-    if not isinstance(connection, dict):
-        return False
-    return (connection.get("totalCount") or 0) > len(connection.get("nodes") or [])
+def _read_on(
+    graphql: GitHubGraphQL,
+    document: str,
+    variables: dict[str, Any],
+    owner_path: tuple[str, ...],
+    child: str,
+    connection: Any,
+    problems: ProblemLog,
+    where: tuple[dt.date, str],
+) -> list[Any]:
+    """``connection``'s nodes with the rest read on when it was cut short; what stays short is counted."""
+    rest = connection_pages.ConnectionRest()
+    if connection_pages.short(connection) and None not in variables.values():  # unkeyed: nothing to ask
+        rest = connection_pages.read_on(graphql, document, variables, owner_path, child, connection)
+    nodes = connection_pages.whole(connection, rest)
+    if rest.vanished is not None:
+        problems.add("discussion.vanished_while_read", where[0], f"{where[1]}: {rest.vanished}")
+    elif connection_pages.short(nodes):
+        problems.add(f"discussion.{child}_truncated", *where)
+    return [n for n in nodes["nodes"] if isinstance(n, dict)]
+
+
+def whole_thread(
+    graphql: GitHubGraphQL, repo: str, node: dict[str, Any], problems: ProblemLog, day: dt.date
+) -> list[dict[str, Any]]:
+    """The discussion's comments, each followed by its replies, every list read to its end."""
+    owner, _, name = repo.partition("/")
+    where = (day, f"{repo}#{node.get('number')}")
+    number = node.get("number")
+    variables = {"owner": owner, "name": name, "number": number if isinstance(number, int) else None}
+    listed = _read_on(
+        graphql,
+        issue_queries.DISCUSSION_COMMENTS_PAGE,
+        variables,
+        ("repository", "discussion"),
+        "comments",
+        node.get("comments"),
+        problems,
+        where,
+    )
+    thread: list[dict[str, Any]] = []
+    for comment in listed:
+        replies = _read_on(
+            graphql,
+            issue_queries.DISCUSSION_REPLIES_PAGE,
+            {"id": comment.get("id")},
+            ("node",),
+            "replies",
+            comment.get("replies"),
+            problems,
+            where,
+        )
+        thread += [_without_nodes(comment, "replies"), *replies]
+    return thread
 
 
 def _without_nodes(node: dict[str, Any], child: str) -> dict[str, Any]:
@@ -108,24 +160,13 @@ def fetch_discussions(
                 return discussions, comments  # newest first: the rest is older still
             day = _day(updated, start)
             node_id = node.get("id") if isinstance(node.get("id"), str) else None
-            listed = node.get("comments")
-            if _truncated(listed):
-                problems.add("discussion.comments_truncated", day, f"{repo}#{node.get('number')}")
-            for comment in (listed or {}).get("nodes") or []:
-                if not isinstance(comment, dict):
-                    continue
-                if _truncated(comment.get("replies")):
-                    problems.add("discussion.replies_truncated", day, f"{repo}#{node.get('number')}")
-                replies = [
-                    r for r in (comment.get("replies") or {}).get("nodes") or [] if isinstance(r, dict)
-                ]
-                for item in (_without_nodes(comment, "replies"), *replies):
-                    changed = _updated(item)
-                    if changed is None or start <= changed < end:
-                        item_id = item.get("id") if isinstance(item.get("id"), str) else None
-                        comments.append(
-                            DiscussionCommentRecord(_day(changed, start), repo, item_id, node_id, item)
-                        )
+            for item in whole_thread(graphql, repo, node, problems, day):
+                changed = _updated(item)
+                if changed is None or start <= changed < end:
+                    item_id = item.get("id") if isinstance(item.get("id"), str) else None
+                    comments.append(
+                        DiscussionCommentRecord(_day(changed, start), repo, item_id, node_id, item)
+                    )
             if updated is None or updated < end:
                 database_id = node.get("databaseId")
                 discussions.append(

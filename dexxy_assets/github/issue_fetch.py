@@ -9,8 +9,11 @@ too: those (an ``html_url`` under ``/pull/``) are skipped. Both listings stop at
 
 GraphQL: ``repository.issues(filterBy: {since}, orderBy: UPDATED_AT ASC)`` with labels, assignees, comments
 and the state timeline in one query. An issue updated after the window may hold a comment edited inside
-it, so the listing is read to its end; only the window's records are kept. A comment list longer than the
-query asked for is counted (``issue.comments_truncated``), never silently cut.
+it, so the listing is read to its end; only the window's records are kept. A list longer than the query
+asked for (more than 100 comments, say) is read on from its ``endCursor`` for that issue only
+(``connection_pages``): an issue is staged the same in both modes. One that GitHub no longer resolves
+meanwhile keeps what the listing gave (``issue.vanished_while_read``); a list still short is counted
+(``issue.comments_truncated``), never silently cut.
 
 Records land on the UTC day of their ``updated_at`` (the window's first day when unreadable: staging counts
 it). The payloads are kept as GitHub sent them; a GraphQL issue's comments move to their own raw rows.
@@ -23,7 +26,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from dexxy_assets.github import issue_queries
+from dexxy_assets.github import connection_pages, issue_queries
 from dexxy_assets.payload_fields import parse_timestamp
 from dexxy_assets.problems import ProblemLog
 from resources.bulk_load import Jsonb
@@ -165,16 +168,48 @@ def fetch_issues_rest(
 
 
 # ----- GraphQL -----
+ISSUE_CHILDREN = tuple(issue_queries.ISSUE_CONNECTIONS)
+
+
 def _connection_nodes(node: dict[str, Any], name: str) -> list[Any]:
     connection = node.get(name)
     return list(connection.get("nodes") or []) if isinstance(connection, dict) else []
 
 
-def _short(node: dict[str, Any], name: str) -> bool:
-    connection = node.get(name)
-    if not isinstance(connection, dict):
-        return False
-    return (connection.get("totalCount") or 0) > len(connection.get("nodes") or [])
+def made_whole(
+    graphql: GitHubGraphQL,
+    repo: str,
+    node: dict[str, Any],
+    children: tuple[str, ...],
+    problems: ProblemLog,
+    day: dt.date,
+) -> dict[str, Any]:
+    """The issue node with each of ``children`` that the listing cut short read to its end, and each of
+    them as ``{totalCount, nodes}``."""
+    owner, _, name = repo.partition("/")
+    number = _int(node.get("number"))
+    whole = {**node}
+    vanished: str | None = None
+    for child in children:
+        connection = node.get(child)
+        rest = connection_pages.ConnectionRest()
+        if connection_pages.short(connection) and number is not None and vanished is None:
+            rest = connection_pages.read_on(
+                graphql,
+                issue_queries.ISSUE_CONNECTION_PAGES[child],
+                {"owner": owner, "name": name, "number": number},
+                ("repository", "issue"),
+                child,
+                connection,
+            )
+            vanished = rest.vanished
+        if isinstance(connection, dict):
+            whole[child] = connection_pages.whole(connection, rest)
+        if vanished is None and connection_pages.short(whole.get(child)):
+            problems.add(f"issue.{child}_truncated", day, f"{repo}#{number}")
+    if vanished is not None:  # deleted or moved between the listing and now: kept as the listing gave it
+        problems.add("issue.vanished_while_read", day, f"{repo}#{number}: {vanished}")
+    return whole
 
 
 def fetch_issues_graphql(
@@ -195,6 +230,10 @@ def fetch_issues_graphql(
                 continue
             number = _int(node.get("number"))
             updated = _updated(node, "updatedAt")
+            kept = updated is None or start <= updated < end
+            day = _day(updated if kept else None, start)
+            # an issue updated after the window is only read for its comments edited inside it
+            node = made_whole(graphql, repo, node, ISSUE_CHILDREN if kept else ("comments",), problems, day)
             for comment in _connection_nodes(node, "comments"):
                 changed = _updated(comment, "updatedAt")
                 if changed is None or start <= changed < end:
@@ -202,12 +241,8 @@ def fetch_issues_graphql(
                     comments.append(
                         CommentRecord(_day(changed, start), repo, comment_id, number, "graphql", comment)
                     )
-            if updated is not None and not start <= updated < end:
+            if not kept:
                 continue
-            day = _day(updated, start)
-            for child in ("comments", "labels", "assignees", "timelineItems"):
-                if _short(node, child):
-                    problems.add(f"issue.{child}_truncated", day, f"{repo}#{number}")
             payload = {**node}
             if isinstance(node.get("comments"), dict):  # the comments have raw rows of their own
                 payload["comments"] = {"totalCount": node["comments"].get("totalCount")}

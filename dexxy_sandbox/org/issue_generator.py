@@ -35,6 +35,10 @@ DELETED_DISCUSSION_RATE = 0.04
 ISSUE_ID_BASE, ISSUE_COMMENT_ID_BASE = 3_300_000_000, 2_650_000_000
 DISCUSSION_ID_BASE, DISCUSSION_COMMENT_ID_BASE = 5_200_000, 9_100_000
 EVENT_ID_BASE = 16_000_000_000
+# one issue and one discussion per org hold more than a GraphQL page (comments(first: 100), comments(first: 25)
+# and replies(first: 25) in the product's queries), so paging through a long thread is exercised everywhere
+LONG_ISSUE_COMMENTS, LONG_DISCUSSION_COMMENTS, LONG_THREAD_REPLIES = 130, 40, 30
+LONG_THREAD_STEP = 40 * 60  # seconds between two of their comments: about four days in all
 
 # kind: (weight, labels, share closed, median hours to close, share not planned, comments per issue)
 _KINDS = {
@@ -107,6 +111,7 @@ def generate_issue_book(org: SyntheticOrg) -> IssueBook:
         if slot.kind == "issue"
     ]
     _plan_transfers(org, plans, slots)
+    _lengthen_one_issue(org, plans)
     discussions = [
         _plan_discussion(org, slot, people)
         for repo in org.repositories
@@ -116,7 +121,41 @@ def generate_issue_book(org: SyntheticOrg) -> IssueBook:
     if discussions and not any(d.deleted_at for d in discussions):  # at least one, for the bad-input case
         earliest = min(discussions, key=lambda d: (d.slot.ts, d.slot.seed))  # the same at any later as_of
         earliest.deleted_at = earliest.created_at + dt.timedelta(days=3)
+    _lengthen_one_discussion(org, discussions)
     return _snapshot(org, plans, discussions, as_of)
+
+
+def _lengthen_one_issue(org: SyntheticOrg, plans: list[_IssuePlan]) -> None:
+    """The earliest issue that stays where it is gets LONG_ISSUE_COMMENTS more comments, one every
+    LONG_THREAD_STEP from an hour after its creation (the same whatever the as_of)."""
+    staying = [p for p in plans if p.transfer is None]
+    if not staying:
+        return
+    plan = min(staying, key=lambda p: (p.slot.ts, p.slot.seed))
+    rng = random.Random(f"{plan.slot.seed}:long-thread")
+    team = _people_of(list(org.engineers), plan.slot.repo, org)
+    start = plan.slot.ts + HOUR
+    for step in range(LONG_ISSUE_COMMENTS):
+        at = start + step * LONG_THREAD_STEP
+        plan.comments.append((at, at, rng.choice(team).login))
+    plan.comments.sort()
+
+
+def _lengthen_one_discussion(org: SyntheticOrg, plans: list[_DiscussionPlan]) -> None:
+    """The earliest discussion never deleted gets LONG_DISCUSSION_COMMENTS more comments, the first of them
+    with LONG_THREAD_REPLIES replies, after its own (their indices, the answer's too, stay)."""
+    kept = [p for p in plans if p.deleted_at is None]
+    if not kept:
+        return
+    plan = min(kept, key=lambda p: (p.slot.ts, p.slot.seed))
+    rng = random.Random(f"{plan.slot.seed}:long-thread")
+    team = _people_of(list(org.engineers), plan.slot.repo, org)
+    at = max([plan.slot.ts, *(c[0] for c in plan.comments)])
+    first = len(plan.comments)
+    for step in range(LONG_DISCUSSION_COMMENTS + LONG_THREAD_REPLIES):
+        at += LONG_THREAD_STEP
+        reply_to = first if 1 <= step <= LONG_THREAD_REPLIES else None
+        plan.comments.append((at, rng.choice(team).login, reply_to))
 
 
 # ----- slots -----
