@@ -3,7 +3,10 @@
 REST (``GITHUB_FETCH_MODE=rest``): ``/issues?state=all&sort=updated&direction=asc&since=START`` lists issues
 *and pull requests*; pull requests (the items with a ``pull_request`` key) are skipped, they are
 ``github/pull_requests``' business. Each issue's ``/timeline`` is read for its state changes (closed by which
-commit, reopened, transferred): one request per issue. Comments come from the repository-wide
+commit, reopened, transferred): one request per issue, except an issue untouched since it was opened (open,
+no state reason, ``updated_at`` = ``created_at``): closing, reopening or transferring it would have moved
+``updated_at``, so its timeline holds none and is kept as ``[]`` unread. Any other open issue is read: a
+transfer leaves no trace in the issue's REST payload. Comments come from the repository-wide
 ``/issues/comments?sort=updated&direction=asc&since=START``, which lists pull requests' conversation comments
 too: those (an ``html_url`` under ``/pull/``) are skipped. Both listings stop at the window's end.
 
@@ -122,6 +125,16 @@ def _sorted_since(
             yield payload, updated
 
 
+def state_changes_possible(payload: Any) -> bool:
+    """Whether the issue's timeline may hold a state change: False only for one untouched since it was
+    opened (open, no state reason, ``updated_at`` = ``created_at``; any close, reopen or transfer moves
+    ``updated_at``). Unreadable times: True (read it)."""
+    if not isinstance(payload, dict) or payload.get("state") != "open" or payload.get("state_reason"):
+        return True
+    created, updated = _updated(payload, "created_at"), _updated(payload, "updated_at")
+    return created is None or updated is None or updated != created
+
+
 def fetch_issues_rest(
     client: GitHubClient, repo: str, start: dt.datetime, end: dt.datetime, problems: ProblemLog
 ) -> tuple[list[IssueRecord], list[CommentRecord]]:
@@ -131,7 +144,9 @@ def fetch_issues_rest(
             continue
         number = _int(payload.get("number")) if isinstance(payload, dict) else None
         timeline: list[Any] | None = None
-        if number is not None:
+        if number is not None and not state_changes_possible(payload):
+            timeline = []  # known empty: nothing to ask
+        elif number is not None:
             try:
                 timeline = list(client.paginate(repo_path(repo, "issues", number, "timeline")))
             except GitHubNotFoundError:  # deleted or moved since it was listed: staged without its timeline
