@@ -9,10 +9,12 @@ thread costs a few requests of its own and the listing stays as cheap as it is. 
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
 from dexxy_assets.payload_fields import dig
+from dexxy_assets.problems import ProblemLog
 from resources.github_graphql import GitHubGraphQL
 
 
@@ -67,3 +69,33 @@ def read_on(
         rest.nodes += nodes
         page = more.get("pageInfo")
     return rest
+
+
+@dataclass(frozen=True)
+class Owner:
+    """Who holds the lists: the query that reads one on, its variables, where it answers the owner, and how
+    problems name it (``issue`` / ``discussion``, the day and an example such as ``org/repo#12``)."""
+
+    document: str
+    variables: dict[str, Any]
+    path: tuple[str, ...]
+    entity: str
+    day: dt.date
+    example: str
+
+
+def completed(
+    graphql: GitHubGraphQL, owner: Owner, child: str, connection: Any, problems: ProblemLog, ask: bool = True
+) -> tuple[dict[str, Any], str | None]:
+    """``connection`` as ``{totalCount, nodes}``, the rest read on when the listing cut it short (``ask``
+    and every variable known), and why the owner vanished meanwhile (counted as
+    ``<entity>.vanished_while_read``); a list still short is counted as ``<entity>.<child>_truncated``."""
+    rest = ConnectionRest()
+    if ask and short(connection) and None not in owner.variables.values():
+        rest = read_on(graphql, owner.document, owner.variables, owner.path, child, connection)
+    listed = whole(connection, rest)
+    if rest.vanished is not None:
+        problems.add(f"{owner.entity}.vanished_while_read", owner.day, f"{owner.example}: {rest.vanished}")
+    elif short(listed):
+        problems.add(f"{owner.entity}.{child}_truncated", owner.day, owner.example)
+    return listed, rest.vanished

@@ -76,59 +76,37 @@ def _day(moment: dt.datetime | None, start: dt.datetime) -> dt.date:
     return (moment or start).astimezone(dt.UTC).date()
 
 
-def _read_on(
-    graphql: GitHubGraphQL,
-    document: str,
-    variables: dict[str, Any],
-    owner_path: tuple[str, ...],
-    child: str,
-    connection: Any,
-    problems: ProblemLog,
-    where: tuple[dt.date, str],
-) -> list[Any]:
-    """``connection``'s nodes with the rest read on when it was cut short; what stays short is counted."""
-    rest = connection_pages.ConnectionRest()
-    if connection_pages.short(connection) and None not in variables.values():  # unkeyed: nothing to ask
-        rest = connection_pages.read_on(graphql, document, variables, owner_path, child, connection)
-    nodes = connection_pages.whole(connection, rest)
-    if rest.vanished is not None:
-        problems.add("discussion.vanished_while_read", where[0], f"{where[1]}: {rest.vanished}")
-    elif connection_pages.short(nodes):
-        problems.add(f"discussion.{child}_truncated", *where)
-    return [n for n in nodes["nodes"] if isinstance(n, dict)]
-
-
 def whole_thread(
     graphql: GitHubGraphQL, repo: str, node: dict[str, Any], problems: ProblemLog, day: dt.date
 ) -> list[dict[str, Any]]:
     """The discussion's comments, each followed by its replies, every list read to its end."""
     owner, _, name = repo.partition("/")
-    where = (day, f"{repo}#{node.get('number')}")
     number = node.get("number")
-    variables = {"owner": owner, "name": name, "number": number if isinstance(number, int) else None}
-    listed = _read_on(
-        graphql,
+    comments = connection_pages.Owner(
         issue_queries.DISCUSSION_COMMENTS_PAGE,
-        variables,
+        {"owner": owner, "name": name, "number": number if isinstance(number, int) else None},
         ("repository", "discussion"),
-        "comments",
-        node.get("comments"),
-        problems,
-        where,
+        "discussion",
+        day,
+        f"{repo}#{number}",
     )
+    listed, _ = connection_pages.completed(graphql, comments, "comments", node.get("comments"), problems)
     thread: list[dict[str, Any]] = []
-    for comment in listed:
-        replies = _read_on(
-            graphql,
+    for comment in listed["nodes"]:
+        if not isinstance(comment, dict):
+            continue
+        replies = connection_pages.Owner(
             issue_queries.DISCUSSION_REPLIES_PAGE,
             {"id": comment.get("id")},
             ("node",),
-            "replies",
-            comment.get("replies"),
-            problems,
-            where,
+            "discussion",
+            day,
+            comments.example,
         )
-        thread += [_without_nodes(comment, "replies"), *replies]
+        answered, _ = connection_pages.completed(
+            graphql, replies, "replies", comment.get("replies"), problems
+        )
+        thread += [_without_nodes(comment, "replies"), *(r for r in answered["nodes"] if isinstance(r, dict))]
     return thread
 
 

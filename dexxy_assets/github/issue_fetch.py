@@ -206,24 +206,21 @@ def made_whole(
     whole = {**node}
     vanished: str | None = None
     for child in children:
-        connection = node.get(child)
-        rest = connection_pages.ConnectionRest()
-        if connection_pages.short(connection) and number is not None and vanished is None:
-            rest = connection_pages.read_on(
-                graphql,
-                issue_queries.ISSUE_CONNECTION_PAGES[child],
-                {"owner": owner, "name": name, "number": number},
-                ("repository", "issue"),
-                child,
-                connection,
-            )
-            vanished = rest.vanished
-        if isinstance(connection, dict):
-            whole[child] = connection_pages.whole(connection, rest)
-        if vanished is None and connection_pages.short(whole.get(child)):
-            problems.add(f"issue.{child}_truncated", day, f"{repo}#{number}")
-    if vanished is not None:  # deleted or moved between the listing and now: kept as the listing gave it
-        problems.add("issue.vanished_while_read", day, f"{repo}#{number}: {vanished}")
+        if not isinstance(node.get(child), dict):
+            continue
+        reader = connection_pages.Owner(
+            issue_queries.ISSUE_CONNECTION_PAGES[child],
+            {"owner": owner, "name": name, "number": number},
+            ("repository", "issue"),
+            "issue",
+            day,
+            f"{repo}#{number}",
+        )
+        # once gone, the other lists stay as the listing gave them
+        whole[child], gone = connection_pages.completed(
+            graphql, reader, child, node[child], problems, ask=vanished is None
+        )
+        vanished = vanished or gone
     return whole
 
 

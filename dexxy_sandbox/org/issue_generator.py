@@ -14,6 +14,7 @@ import datetime as dt
 import itertools
 import random
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from dexxy_sandbox.org.conversation_planner import CI_BOT
 from dexxy_sandbox.org.github_ids import legacy_node_id
@@ -35,8 +36,8 @@ DELETED_DISCUSSION_RATE = 0.04
 ISSUE_ID_BASE, ISSUE_COMMENT_ID_BASE = 3_300_000_000, 2_650_000_000
 DISCUSSION_ID_BASE, DISCUSSION_COMMENT_ID_BASE = 5_200_000, 9_100_000
 EVENT_ID_BASE = 16_000_000_000
-# one issue and one discussion per org hold more than a GraphQL page (comments(first: 100), comments(first: 25)
-# and replies(first: 25) in the product's queries), so paging through a long thread is exercised everywhere
+# one issue and one discussion per org hold more than a GraphQL page (the product asks comments(first: 100),
+# comments(first: 25) and replies(first: 25)), so paging through a long thread is exercised everywhere
 LONG_ISSUE_COMMENTS, LONG_DISCUSSION_COMMENTS, LONG_THREAD_REPLIES = 130, 40, 30
 LONG_THREAD_STEP = 40 * 60  # seconds between two of their comments: about four days in all
 
@@ -125,15 +126,30 @@ def generate_issue_book(org: SyntheticOrg) -> IssueBook:
     return _snapshot(org, plans, discussions, as_of)
 
 
+_Planned = TypeVar("_Planned", "_IssuePlan", "_DiscussionPlan")
+
+
+def _earliest(
+    org: SyntheticOrg, plans: list[_Planned]
+) -> tuple[_Planned, random.Random, list[Account]] | None:
+    """The earliest of ``plans`` (the same whatever the as_of) with a generator of its own and its team."""
+    if not plans:
+        return None
+    plan = min(plans, key=lambda p: (p.slot.ts, p.slot.seed))
+    return (
+        plan,
+        random.Random(f"{plan.slot.seed}:long-thread"),
+        _people_of(list(org.engineers), plan.slot.repo, org),
+    )
+
+
 def _lengthen_one_issue(org: SyntheticOrg, plans: list[_IssuePlan]) -> None:
     """The earliest issue that stays where it is gets LONG_ISSUE_COMMENTS more comments, one every
     LONG_THREAD_STEP from an hour after its creation (the same whatever the as_of)."""
-    staying = [p for p in plans if p.transfer is None]
-    if not staying:
+    chosen = _earliest(org, [p for p in plans if p.transfer is None])
+    if chosen is None:
         return
-    plan = min(staying, key=lambda p: (p.slot.ts, p.slot.seed))
-    rng = random.Random(f"{plan.slot.seed}:long-thread")
-    team = _people_of(list(org.engineers), plan.slot.repo, org)
+    plan, rng, team = chosen
     start = plan.slot.ts + HOUR
     for step in range(LONG_ISSUE_COMMENTS):
         at = start + step * LONG_THREAD_STEP
@@ -144,12 +160,10 @@ def _lengthen_one_issue(org: SyntheticOrg, plans: list[_IssuePlan]) -> None:
 def _lengthen_one_discussion(org: SyntheticOrg, plans: list[_DiscussionPlan]) -> None:
     """The earliest discussion never deleted gets LONG_DISCUSSION_COMMENTS more comments, the first of them
     with LONG_THREAD_REPLIES replies, after its own (their indices, the answer's too, stay)."""
-    kept = [p for p in plans if p.deleted_at is None]
-    if not kept:
+    chosen = _earliest(org, [p for p in plans if p.deleted_at is None])
+    if chosen is None:
         return
-    plan = min(kept, key=lambda p: (p.slot.ts, p.slot.seed))
-    rng = random.Random(f"{plan.slot.seed}:long-thread")
-    team = _people_of(list(org.engineers), plan.slot.repo, org)
+    plan, rng, team = chosen
     at = max([plan.slot.ts, *(c[0] for c in plan.comments)])
     first = len(plan.comments)
     for step in range(LONG_DISCUSSION_COMMENTS + LONG_THREAD_REPLIES):
