@@ -15,6 +15,7 @@ from dexxy_assets.github import issue_queries
 from dexxy_assets.github.discussion_fetch import fetch_discussions, whole_thread
 from dexxy_assets.github.issue_fetch import ISSUE_CHILDREN, made_whole
 from dexxy_assets.problems import ProblemLog
+from dexxy_sandbox.faults import FaultConfig
 from dexxy_sandbox.org import generate_org
 from dexxy_sandbox.org.issue_generator import LONG_DISCUSSION_COMMENTS, LONG_ISSUE_COMMENTS, issue_book
 from dexxy_sandbox.server import SandboxServer
@@ -125,3 +126,39 @@ def test_an_item_gone_while_its_long_list_is_read_keeps_what_was_listed(sandbox)
         assert {c["id"] for c in kept} < {c.node_id for c in thread.comments}
         assert len([c for c in kept if c["replyTo"] is None]) == issue_queries.LIMITS["dcomments"]
         assert problems.by_problem() == {"discussion.vanished_while_read": 1}
+
+
+def test_issues_deleted_after_the_listing_are_kept_as_listed_and_counted(sandbox, make_database) -> None:  # type: ignore[no-untyped-def]
+    """The sandbox's ``vanish_rate`` fault deletes every issue after it is listed: REST's timeline answers
+    410 Gone, GraphQL's ``issue(number:)`` NOT_FOUND; both runs succeed and count it."""
+    book = issue_book(sandbox.org)
+    longest = max(book.all_issues(), key=lambda i: len(i.comments))
+    sandbox.faults = FaultConfig(vanish_rate=1.0)
+    try:
+        problems = {}
+        for mode in ("rest", "graphql"):
+            warehouse = WarehouseResource(database_url=make_database())
+            assert materialize_range(
+                warehouse,
+                github_resource(sandbox, fetch_mode=mode),
+                START,
+                SANDBOX_UNTIL,
+                selection=SELECTION,
+            ).success, mode
+            with warehouse.connect() as conn:
+                problems[mode] = dict(
+                    conn.execute(
+                        text("SELECT problem, sum(occurrences) FROM ops.ingest_problems GROUP BY problem")
+                    ).all()
+                )
+                staged = conn.execute(
+                    text("SELECT count(*) FROM staging.github_issues WHERE issue_node_id = :id"),
+                    {"id": longest.node_id},
+                ).scalar_one()
+            assert staged == 1, mode  # kept as the listing gave it
+    finally:
+        sandbox.faults = FaultConfig()
+    assert problems["rest"]["issue.timeline_unavailable"] == len(
+        [i for i in book.all_issues() if i.updated_at != i.created_at]
+    )
+    assert problems["graphql"]["issue.vanished_while_read"] == 1  # only the long issue is read again

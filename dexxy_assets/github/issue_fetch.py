@@ -34,7 +34,7 @@ from dexxy_assets.payload_fields import parse_timestamp
 from dexxy_assets.problems import ProblemLog
 from resources.bulk_load import Jsonb
 from resources.github_client import GitHubClient
-from resources.github_errors import GitHubNotFoundError
+from resources.github_errors import GitHubError, GitHubNotFoundError
 from resources.github_graphql import GitHubGraphQL
 from resources.github_names import repo_path
 
@@ -110,6 +110,9 @@ def _iso(moment: dt.datetime) -> str:
 
 
 # ----- REST -----
+GONE = 410  # an issue deleted where the token can read: staged as listed, without its timeline
+
+
 def _sorted_since(
     client: GitHubClient, path: str, start: dt.datetime, end: dt.datetime
 ) -> Iterator[tuple[Any, dt.datetime | None]]:
@@ -149,7 +152,9 @@ def fetch_issues_rest(
         elif number is not None:
             try:
                 timeline = list(client.paginate(repo_path(repo, "issues", number, "timeline")))
-            except GitHubNotFoundError:  # deleted or moved since it was listed: staged without its timeline
+            except GitHubError as error:  # deleted since it was listed (404, or GitHub's 410 Gone)
+                if not isinstance(error, GitHubNotFoundError) and error.status != GONE:
+                    raise
                 problems.add("issue.timeline_unavailable", _day(updated, start), f"{repo}#{number}")
         record = IssueRecord(
             _day(updated, start),

@@ -422,7 +422,7 @@ def _issue(repo: Repository, info: GraphQLResolveInfo, number: int) -> IssueView
     if found is None:
         moved = book.moved_to(repo.name, number)
         found = book.issue(*moved) if moved else None
-    if found is None:
+    if found is None or _data(info).vanished(found.repo, found.number):  # `vanish_rate`: deleted since listed
         raise GitHubGraphQLError("NOT_FOUND", f"Could not resolve to an Issue with the number of {number}.")
     return IssueView(found)
 
