@@ -46,13 +46,14 @@ class GitHubGraphQL:
         return data
 
     def execute_partial(
-        self, query: str, variables: dict[str, Any] | None = None
+        self, query: str, variables: dict[str, Any] | None = None, may_vanish: tuple[str, ...] = ()
     ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         """``data`` and the NOT_FOUND errors of single nodes that came back null (an object deleted between
         GitHub's index and the read), once the same nodes came back null in three answers in a row, so a
         node that was only briefly unresolvable is read whole; transient errors are asked again until the
         retries are spent; any other error raises. Partial ``data`` beside a transient error is never
-        returned: its nulls would read as empty lists."""
+        returned: its nulls would read as empty lists. ``may_vanish``: dotted paths of single objects
+        (``repository.issue``) whose NOT_FOUND is an answer like a list item's."""
         limited = failures = asked_again = same = 0
         previous: list[str] | None = None  # the unresolved nodes of the last answer
         while True:
@@ -77,9 +78,9 @@ class GitHubGraphQL:
                 cause = f"GraphQL {transient.get('type') or 'error'} at {_path_text(transient)}"
                 failures = self.client.retry_or_raise(failures, cause)
                 continue
-            unresolved = [e for e in errors if _is_unresolved_node(e)]
+            unresolved = [e for e in errors if _is_unresolved_node(e, may_vanish)]
             if len(unresolved) < len(errors):
-                first = next(e for e in errors if not _is_unresolved_node(e))
+                first = next(e for e in errors if not _is_unresolved_node(e, may_vanish))
                 raise GitHubError(
                     f"GitHub GraphQL error ({first.get('type', 'ERROR')}): {first.get('message')}"
                 )
@@ -117,9 +118,10 @@ def _path_text(error: dict[str, Any]) -> str:
     return ".".join(str(step) for step in path) if isinstance(path, list) and path else "the query"
 
 
-def _is_unresolved_node(error: dict[str, Any]) -> bool:
-    """A NOT_FOUND error at a list item (``[..., "nodes", 3]``): that node is null, the rest is data."""
+def _is_unresolved_node(error: dict[str, Any], may_vanish: tuple[str, ...] = ()) -> bool:
+    """A NOT_FOUND error at a list item (``[..., "nodes", 3]``) or at one of ``may_vanish``: that node is
+    null, the rest is data."""
     path = error.get("path")
     if error.get("type") != "NOT_FOUND" or not isinstance(path, list) or not path:
         return False
-    return isinstance(path[-1], int)
+    return isinstance(path[-1], int) or _path_text(error) in may_vanish

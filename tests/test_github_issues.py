@@ -217,3 +217,24 @@ def test_issues_and_discussions_restage_from_raw_with_zero_github_calls(sandbox,
     for name in ("issues_staged", "discussions_staged"):  # versioned: a parser change marks them stale
         key = dg.AssetKey(["github", name])
         assert assets[key].code_versions_by_key[key]
+
+
+TIMELINE = "/repos/{owner}/{repo}/issues/{issue_number}/timeline"
+
+
+def test_rest_reads_no_timeline_for_an_issue_untouched_since_it_was_opened(sandbox, warehouse) -> None:  # type: ignore[no-untyped-def]
+    book = issue_book(sandbox.org)
+    touched = [i for i in book.all_issues() if i.updated_at != i.created_at]
+    untouched = [i for i in book.all_issues() if i.updated_at == i.created_at]
+    assert untouched and all(i.state == "open" and not i.events for i in untouched)
+    before = sandbox.request_log.by_template[TIMELINE]
+    _run(warehouse, sandbox, "rest")
+    # one timeline per issue that may hold a state change (the window holds each issue once); the staging of
+    # the others is the same as GraphQL's (test_both_fetch_modes_stage_the_same_issues_and_discussions)
+    assert sandbox.request_log.by_template[TIMELINE] - before == len(touched) < len(book.all_issues())
+    with warehouse.connect() as conn:
+        skipped = conn.execute(
+            text("SELECT timeline FROM raw.github_issues WHERE issue_node_id = ANY(:ids)"),
+            {"ids": [i.node_id for i in untouched]},
+        ).scalars()
+        assert list(skipped) == [[] for _ in untouched]  # known empty, unlike an unreadable one (null)

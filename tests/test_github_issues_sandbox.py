@@ -152,3 +152,30 @@ def test_graphql_costs_as_github_and_a_deleted_discussion_is_gone(server, client
         json={"query": "query($id: ID!) { node(id: $id) { id } }", "variables": {"id": gone.node_id}},
     )
     assert lookup.json()["data"]["node"] is None and lookup.json()["errors"][0]["type"] == "NOT_FOUND"
+
+
+BY_NUMBER = """
+query($owner: String!, $name: String!, $issue: Int!, $discussion: Int!) {
+  repository(owner: $owner, name: $name) {
+    issue(number: $issue) { number }
+    discussion(number: $discussion) { number }
+  }
+}
+"""
+
+
+def test_an_unknown_issue_or_discussion_number_is_not_found_as_on_github(server, client) -> None:  # type: ignore[no-untyped-def]
+    book = issue_book(server.org)
+    gone = book.deleted_discussions[0]
+    pull = server.org.pulls(gone.repo)[0].number  # a pull request's number holds no issue
+    variables = {"owner": server.org.login, "name": gone.repo, "issue": pull, "discussion": gone.number}
+    answer = client.post("/graphql", json={"query": BY_NUMBER, "variables": variables}).json()
+    assert answer["data"]["repository"] == {"issue": None, "discussion": None}
+    assert sorted((e["type"], e["path"][-1], e["message"]) for e in answer["errors"]) == [
+        ("NOT_FOUND", "discussion", f"Could not resolve to a Discussion with the number of {gone.number}."),
+        ("NOT_FOUND", "issue", f"Could not resolve to an Issue with the number of {pull}."),
+    ]
+    known = book.issues(gone.repo)[0]
+    variables |= {"issue": known.number, "discussion": book.discussions(gone.repo)[0].number}
+    answer = client.post("/graphql", json={"query": BY_NUMBER, "variables": variables}).json()
+    assert "errors" not in answer and answer["data"]["repository"]["issue"] == {"number": known.number}

@@ -87,10 +87,17 @@ def busy_pull(server: SandboxServer) -> PullRequest:
 
 
 def writer_for(schema: GraphQLSchema, server: SandboxServer) -> tuple[QueryWriter, PullRequest]:
-    """A query writer whose `owner`, `name`, `login` and `number` arguments find `busy_pull` and its repo."""
+    """A query writer whose `owner`, `name`, `login` and `number` arguments find `busy_pull` and its repo, and
+    whose `issue(number:)` / `discussion(number:)` find one of that repo's (any other number is NOT_FOUND)."""
     pr = busy_pull(server)
     org = server.org.login
-    return QueryWriter(schema, {"owner": org, "login": org, "name": pr.repo, "number": pr.number}), pr
+    book = issue_book(server.org)
+    by_field = {
+        ("issue", "number"): book.issues(pr.repo)[0].number,
+        ("discussion", "number"): book.discussions(pr.repo)[0].number,
+    }
+    known = {"owner": org, "login": org, "name": pr.repo, "number": pr.number}
+    return QueryWriter(schema, known, by_field), pr
 
 
 # ----- the query generator -----
@@ -100,6 +107,7 @@ class QueryWriter:
 
     schema: GraphQLSchema
     known: dict[str, Any] = field(default_factory=dict)  # values the sandbox resolves: owner, name, number
+    by_field: dict[tuple[str, str], Any] = field(default_factory=dict)  # (field, argument): known there only
 
     def literal(self, graphql_type: GraphQLType, name: str) -> str:
         if isinstance(graphql_type, GraphQLNonNull):
@@ -131,7 +139,9 @@ class QueryWriter:
     def call(self, name: str, definition: GraphQLField, paged: bool) -> str:
         arguments = [f"first: {PAGE}"] if paged else []
         for arg_name, arg in definition.args.items():
-            if isinstance(arg.type, GraphQLNonNull) and arg.default_value is Undefined:
+            if (name, arg_name) in self.by_field:
+                arguments.append(f"{arg_name}: {json.dumps(self.by_field[name, arg_name])}")
+            elif isinstance(arg.type, GraphQLNonNull) and arg.default_value is Undefined:
                 arguments.append(f"{arg_name}: {self.literal(arg.type, arg_name)}")
         return f"{name}({', '.join(arguments)})" if arguments else name
 
@@ -291,6 +301,7 @@ def test_every_field_of_a_repository_answers_with_its_type(
     }
     issues = issue_book(server.org).issues(pr.repo)  # modelled since the org has issues (issue_generator)
     assert answered["issues"]["totalCount"] == len(issues) and answered["stargazerCount"] == 0
+    assert answered["issue"]["number"] == issues[0].number and answered["discussion"]["number"] is not None
     assert answered["licenseInfo"] is None  # nullable and not modelled: null
 
 

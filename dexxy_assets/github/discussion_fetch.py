@@ -3,8 +3,10 @@
 
 ``repository.discussions(orderBy: UPDATED_AT DESC)`` with each discussion's comments and their replies;
 the listing stops at the first discussion last updated before the window (a comment or reply updates its
-discussion, so nothing older holds one of the window's comments). A discussion or comment list longer than
-the query asked for is counted (``discussion.comments_truncated``, ``discussion.replies_truncated``).
+discussion, so nothing older holds one of the window's comments). A comment or reply list longer than the
+query asked for is read on from its ``endCursor`` for that discussion or comment only (``connection_pages``);
+one GitHub no longer resolves meanwhile keeps what was read (``discussion.vanished_while_read``), and a list
+still short is counted (``discussion.comments_truncated``, ``discussion.replies_truncated``).
 
 GitHub lists no deleted discussions, so ``vanished_discussions`` asks, a hundred node ids at a time, whether
 each discussion staged before still exists: one that comes back null is gone.
@@ -17,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from dexxy_assets.github import issue_queries
+from dexxy_assets.github import connection_pages, issue_queries
 from dexxy_assets.payload_fields import parse_timestamp
 from dexxy_assets.problems import ProblemLog
 from resources.bulk_load import Jsonb
@@ -74,10 +76,38 @@ def _day(moment: dt.datetime | None, start: dt.datetime) -> dt.date:
     return (moment or start).astimezone(dt.UTC).date()
 
 
-def _truncated(connection: Any) -> bool:
-    if not isinstance(connection, dict):
-        return False
-    return (connection.get("totalCount") or 0) > len(connection.get("nodes") or [])
+def whole_thread(
+    graphql: GitHubGraphQL, repo: str, node: dict[str, Any], problems: ProblemLog, day: dt.date
+) -> list[dict[str, Any]]:
+    """The discussion's comments, each followed by its replies, every list read to its end."""
+    owner, _, name = repo.partition("/")
+    number = node.get("number")
+    comments = connection_pages.Owner(
+        issue_queries.DISCUSSION_COMMENTS_PAGE,
+        {"owner": owner, "name": name, "number": number if isinstance(number, int) else None},
+        ("repository", "discussion"),
+        "discussion",
+        day,
+        f"{repo}#{number}",
+    )
+    listed, _ = connection_pages.completed(graphql, comments, "comments", node.get("comments"), problems)
+    thread: list[dict[str, Any]] = []
+    for comment in listed["nodes"]:
+        if not isinstance(comment, dict):
+            continue
+        replies = connection_pages.Owner(
+            issue_queries.DISCUSSION_REPLIES_PAGE,
+            {"id": comment.get("id")},
+            ("node",),
+            "discussion",
+            day,
+            comments.example,
+        )
+        answered, _ = connection_pages.completed(
+            graphql, replies, "replies", comment.get("replies"), problems
+        )
+        thread += [_without_nodes(comment, "replies"), *(r for r in answered["nodes"] if isinstance(r, dict))]
+    return thread
 
 
 def _without_nodes(node: dict[str, Any], child: str) -> dict[str, Any]:
@@ -108,24 +138,13 @@ def fetch_discussions(
                 return discussions, comments  # newest first: the rest is older still
             day = _day(updated, start)
             node_id = node.get("id") if isinstance(node.get("id"), str) else None
-            listed = node.get("comments")
-            if _truncated(listed):
-                problems.add("discussion.comments_truncated", day, f"{repo}#{node.get('number')}")
-            for comment in (listed or {}).get("nodes") or []:
-                if not isinstance(comment, dict):
-                    continue
-                if _truncated(comment.get("replies")):
-                    problems.add("discussion.replies_truncated", day, f"{repo}#{node.get('number')}")
-                replies = [
-                    r for r in (comment.get("replies") or {}).get("nodes") or [] if isinstance(r, dict)
-                ]
-                for item in (_without_nodes(comment, "replies"), *replies):
-                    changed = _updated(item)
-                    if changed is None or start <= changed < end:
-                        item_id = item.get("id") if isinstance(item.get("id"), str) else None
-                        comments.append(
-                            DiscussionCommentRecord(_day(changed, start), repo, item_id, node_id, item)
-                        )
+            for item in whole_thread(graphql, repo, node, problems, day):
+                changed = _updated(item)
+                if changed is None or start <= changed < end:
+                    item_id = item.get("id") if isinstance(item.get("id"), str) else None
+                    comments.append(
+                        DiscussionCommentRecord(_day(changed, start), repo, item_id, node_id, item)
+                    )
             if updated is None or updated < end:
                 database_id = node.get("databaseId")
                 discussions.append(

@@ -3,14 +3,20 @@
 REST (``GITHUB_FETCH_MODE=rest``): ``/issues?state=all&sort=updated&direction=asc&since=START`` lists issues
 *and pull requests*; pull requests (the items with a ``pull_request`` key) are skipped, they are
 ``github/pull_requests``' business. Each issue's ``/timeline`` is read for its state changes (closed by which
-commit, reopened, transferred): one request per issue. Comments come from the repository-wide
+commit, reopened, transferred): one request per issue, except an issue untouched since it was opened (open,
+no state reason, ``updated_at`` = ``created_at``): closing, reopening or transferring it would have moved
+``updated_at``, so its timeline holds none and is kept as ``[]`` unread. Any other open issue is read: a
+transfer leaves no trace in the issue's REST payload. Comments come from the repository-wide
 ``/issues/comments?sort=updated&direction=asc&since=START``, which lists pull requests' conversation comments
 too: those (an ``html_url`` under ``/pull/``) are skipped. Both listings stop at the window's end.
 
 GraphQL: ``repository.issues(filterBy: {since}, orderBy: UPDATED_AT ASC)`` with labels, assignees, comments
 and the state timeline in one query. An issue updated after the window may hold a comment edited inside
-it, so the listing is read to its end; only the window's records are kept. A comment list longer than the
-query asked for is counted (``issue.comments_truncated``), never silently cut.
+it, so the listing is read to its end; only the window's records are kept. A list longer than the query
+asked for (more than 100 comments, say) is read on from its ``endCursor`` for that issue only
+(``connection_pages``): an issue is staged the same in both modes. One that GitHub no longer resolves
+meanwhile keeps what the listing gave (``issue.vanished_while_read``); a list still short is counted
+(``issue.comments_truncated``), never silently cut.
 
 Records land on the UTC day of their ``updated_at`` (the window's first day when unreadable: staging counts
 it). The payloads are kept as GitHub sent them; a GraphQL issue's comments move to their own raw rows.
@@ -23,12 +29,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from dexxy_assets.github import issue_queries
+from dexxy_assets.github import connection_pages, issue_queries
 from dexxy_assets.payload_fields import parse_timestamp
 from dexxy_assets.problems import ProblemLog
 from resources.bulk_load import Jsonb
 from resources.github_client import GitHubClient
-from resources.github_errors import GitHubNotFoundError
+from resources.github_errors import GitHubError, GitHubNotFoundError
 from resources.github_graphql import GitHubGraphQL
 from resources.github_names import repo_path
 
@@ -104,6 +110,9 @@ def _iso(moment: dt.datetime) -> str:
 
 
 # ----- REST -----
+GONE = 410  # an issue deleted where the token can read: staged as listed, without its timeline
+
+
 def _sorted_since(
     client: GitHubClient, path: str, start: dt.datetime, end: dt.datetime
 ) -> Iterator[tuple[Any, dt.datetime | None]]:
@@ -119,6 +128,16 @@ def _sorted_since(
             yield payload, updated
 
 
+def state_changes_possible(payload: Any) -> bool:
+    """Whether the issue's timeline may hold a state change: False only for one untouched since it was
+    opened (open, no state reason, ``updated_at`` = ``created_at``; any close, reopen or transfer moves
+    ``updated_at``). Unreadable times: True (read it)."""
+    if not isinstance(payload, dict) or payload.get("state") != "open" or payload.get("state_reason"):
+        return True
+    created, updated = _updated(payload, "created_at"), _updated(payload, "updated_at")
+    return created is None or updated is None or updated != created
+
+
 def fetch_issues_rest(
     client: GitHubClient, repo: str, start: dt.datetime, end: dt.datetime, problems: ProblemLog
 ) -> tuple[list[IssueRecord], list[CommentRecord]]:
@@ -128,10 +147,14 @@ def fetch_issues_rest(
             continue
         number = _int(payload.get("number")) if isinstance(payload, dict) else None
         timeline: list[Any] | None = None
-        if number is not None:
+        if number is not None and not state_changes_possible(payload):
+            timeline = []  # known empty: nothing to ask
+        elif number is not None:
             try:
                 timeline = list(client.paginate(repo_path(repo, "issues", number, "timeline")))
-            except GitHubNotFoundError:  # deleted or moved since it was listed: staged without its timeline
+            except GitHubError as error:  # deleted since it was listed (404, or GitHub's 410 Gone)
+                if not isinstance(error, GitHubNotFoundError) and error.status != GONE:
+                    raise
                 problems.add("issue.timeline_unavailable", _day(updated, start), f"{repo}#{number}")
         record = IssueRecord(
             _day(updated, start),
@@ -165,16 +188,45 @@ def fetch_issues_rest(
 
 
 # ----- GraphQL -----
+ISSUE_CHILDREN = tuple(issue_queries.ISSUE_CONNECTIONS)
+
+
 def _connection_nodes(node: dict[str, Any], name: str) -> list[Any]:
     connection = node.get(name)
     return list(connection.get("nodes") or []) if isinstance(connection, dict) else []
 
 
-def _short(node: dict[str, Any], name: str) -> bool:
-    connection = node.get(name)
-    if not isinstance(connection, dict):
-        return False
-    return (connection.get("totalCount") or 0) > len(connection.get("nodes") or [])
+def made_whole(
+    graphql: GitHubGraphQL,
+    repo: str,
+    node: dict[str, Any],
+    children: tuple[str, ...],
+    problems: ProblemLog,
+    day: dt.date,
+) -> dict[str, Any]:
+    """The issue node with each of ``children`` that the listing cut short read to its end, and each of
+    them as ``{totalCount, nodes}``."""
+    owner, _, name = repo.partition("/")
+    number = _int(node.get("number"))
+    whole = {**node}
+    vanished: str | None = None
+    for child in children:
+        if not isinstance(node.get(child), dict):
+            continue
+        reader = connection_pages.Owner(
+            issue_queries.ISSUE_CONNECTION_PAGES[child],
+            {"owner": owner, "name": name, "number": number},
+            ("repository", "issue"),
+            "issue",
+            day,
+            f"{repo}#{number}",
+        )
+        # once gone, the other lists stay as the listing gave them
+        whole[child], gone = connection_pages.completed(
+            graphql, reader, child, node[child], problems, ask=vanished is None
+        )
+        vanished = vanished or gone
+    return whole
 
 
 def fetch_issues_graphql(
@@ -195,6 +247,10 @@ def fetch_issues_graphql(
                 continue
             number = _int(node.get("number"))
             updated = _updated(node, "updatedAt")
+            kept = updated is None or start <= updated < end
+            day = _day(updated if kept else None, start)
+            # an issue updated after the window is only read for its comments edited inside it
+            node = made_whole(graphql, repo, node, ISSUE_CHILDREN if kept else ("comments",), problems, day)
             for comment in _connection_nodes(node, "comments"):
                 changed = _updated(comment, "updatedAt")
                 if changed is None or start <= changed < end:
@@ -202,12 +258,8 @@ def fetch_issues_graphql(
                     comments.append(
                         CommentRecord(_day(changed, start), repo, comment_id, number, "graphql", comment)
                     )
-            if updated is not None and not start <= updated < end:
+            if not kept:
                 continue
-            day = _day(updated, start)
-            for child in ("comments", "labels", "assignees", "timelineItems"):
-                if _short(node, child):
-                    problems.add(f"issue.{child}_truncated", day, f"{repo}#{number}")
             payload = {**node}
             if isinstance(node.get("comments"), dict):  # the comments have raw rows of their own
                 payload["comments"] = {"totalCount": node["comments"].get("totalCount")}

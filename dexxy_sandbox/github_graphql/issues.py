@@ -9,6 +9,8 @@ What github.com does and the sandbox copies:
   where `ClosedEvent.closer` is the pull request whose merge closed it, `TransferredEvent.fromRepository`
   where it came from; `closedByPullRequestsReferences` lists that pull request too;
 - a transferred issue is listed in its new repository only, under its new number, with the same node id;
+  `issue(number:)` / `discussion(number:)` answer null with a NOT_FOUND error ("Could not resolve to an
+  Issue with the number of N.") for a number that holds none (a pull request's, a deleted discussion's);
 - `discussions(orderBy: {field: UPDATED_AT})` with `category`, `answer`, `comments` (with `replies`);
   a deleted discussion leaves every list and its `node(id:)` is NOT_FOUND;
 - the point cost is computed by `cost` like every other connection.
@@ -412,14 +414,17 @@ def _issues(repo: Repository, info: GraphQLResolveInfo, **args: Any) -> Connecti
     return Connection(data.cache.get(key, build), args)
 
 
-def _issue(repo: Repository, info: GraphQLResolveInfo, number: int) -> IssueView | None:
-    """The issue, following a transfer as GitHub does; null for any other number (a pull request's too)."""
+def _issue(repo: Repository, info: GraphQLResolveInfo, number: int) -> IssueView:
+    """The issue, following a transfer as GitHub does; any other number (a pull request's too) is
+    NOT_FOUND, with GitHub's message."""
     book = issue_book(_data(info).org)
     found = book.issue(repo.name, number)
     if found is None:
         moved = book.moved_to(repo.name, number)
         found = book.issue(*moved) if moved else None
-    return IssueView(found) if found is not None else None
+    if found is None or _data(info).vanished(found.repo, found.number):  # `vanish_rate`: deleted since listed
+        raise GitHubGraphQLError("NOT_FOUND", f"Could not resolve to an Issue with the number of {number}.")
+    return IssueView(found)
 
 
 def _discussions(repo: Repository, info: GraphQLResolveInfo, **args: Any) -> Connection:
@@ -448,10 +453,14 @@ def _discussions(repo: Repository, info: GraphQLResolveInfo, **args: Any) -> Con
     )
 
 
-def _discussion(repo: Repository, info: GraphQLResolveInfo, number: int) -> DiscussionView | None:
-    """The discussion; null for a deleted one or any other number."""
+def _discussion(repo: Repository, info: GraphQLResolveInfo, number: int) -> DiscussionView:
+    """The discussion; a deleted one or any other number is NOT_FOUND, with GitHub's message."""
     found = issue_book(_data(info).org).discussion(repo.name, number)
-    return DiscussionView(found) if found is not None else None
+    if found is None:
+        raise GitHubGraphQLError(
+            "NOT_FOUND", f"Could not resolve to a Discussion with the number of {number}."
+        )
+    return DiscussionView(found)
 
 
 REPOSITORY: dict[str, Any] = {

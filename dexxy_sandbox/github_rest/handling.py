@@ -102,6 +102,10 @@ class OrgLookup:
             raise NOT_FOUND
         return found
 
+    def vanished(self, repo: str, number: int) -> bool:
+        """The `vanish_rate` fault for `repo`#`number` (a pull request's or an issue's)."""
+        return self._vanished(repo, number)
+
     def pull_request(
         self, params: dict[str, Any], key: str = "pull_number"
     ) -> tuple[Repository, PullRequest]:

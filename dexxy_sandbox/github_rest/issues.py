@@ -4,6 +4,7 @@
   by default, `sort=created|updated|comments`, `direction`, `since` (updated at or after), `labels`;
 - `GET /repos/{o}/{r}/issues/{n}` and `.../timeline`: a transferred issue's old number answers
   `301 Moved Permanently` with the new URL (`/repositories/{id}/issues/{m}`), in `Location` and the body;
+  an issue the `vanish_rate` fault deleted after it was listed answers `410 Gone` ("This issue was deleted");
 - `GET /repos/{o}/{r}/issues/comments` lists the comments of the repository's issues and pull requests
   together (this route replaces the pull-request-only one of `activity.py`).
 """
@@ -43,6 +44,9 @@ class Moved(ApiError):
 
     def body(self) -> Json:
         return {"message": self.message, "url": self.url, "documentation_url": DOCS}
+
+
+DELETED = ApiError(410, "This issue was deleted")  # GitHub's answer for an issue deleted where one can read
 
 
 class IssueHandlers:
@@ -122,6 +126,8 @@ class IssueHandlers:
         repo = self.lookup.repo(request.params)
         number = request.params["issue_number"]
         found = self.book.issue(repo.name, number)
+        if found is not None and self.lookup.vanished(repo.name, number):
+            raise DELETED  # the `vanish_rate` fault: deleted after it was listed
         if found is not None:
             return repo, found
         moved = self.book.moved_to(repo.name, number)

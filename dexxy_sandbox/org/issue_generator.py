@@ -14,6 +14,7 @@ import datetime as dt
 import itertools
 import random
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from dexxy_sandbox.org.conversation_planner import CI_BOT
 from dexxy_sandbox.org.github_ids import legacy_node_id
@@ -35,6 +36,10 @@ DELETED_DISCUSSION_RATE = 0.04
 ISSUE_ID_BASE, ISSUE_COMMENT_ID_BASE = 3_300_000_000, 2_650_000_000
 DISCUSSION_ID_BASE, DISCUSSION_COMMENT_ID_BASE = 5_200_000, 9_100_000
 EVENT_ID_BASE = 16_000_000_000
+# one issue and one discussion per org hold more than a GraphQL page (the product asks comments(first: 100),
+# comments(first: 25) and replies(first: 25)), so paging through a long thread is exercised everywhere
+LONG_ISSUE_COMMENTS, LONG_DISCUSSION_COMMENTS, LONG_THREAD_REPLIES = 130, 40, 30
+LONG_THREAD_STEP = 40 * 60  # seconds between two of their comments: about four days in all
 
 # kind: (weight, labels, share closed, median hours to close, share not planned, comments per issue)
 _KINDS = {
@@ -107,6 +112,7 @@ def generate_issue_book(org: SyntheticOrg) -> IssueBook:
         if slot.kind == "issue"
     ]
     _plan_transfers(org, plans, slots)
+    _lengthen_one_issue(org, plans)
     discussions = [
         _plan_discussion(org, slot, people)
         for repo in org.repositories
@@ -116,7 +122,54 @@ def generate_issue_book(org: SyntheticOrg) -> IssueBook:
     if discussions and not any(d.deleted_at for d in discussions):  # at least one, for the bad-input case
         earliest = min(discussions, key=lambda d: (d.slot.ts, d.slot.seed))  # the same at any later as_of
         earliest.deleted_at = earliest.created_at + dt.timedelta(days=3)
+    _lengthen_one_discussion(org, discussions)
     return _snapshot(org, plans, discussions, as_of)
+
+
+_Planned = TypeVar("_Planned", "_IssuePlan", "_DiscussionPlan")
+
+
+def _earliest(
+    org: SyntheticOrg, plans: list[_Planned]
+) -> tuple[_Planned, random.Random, list[Account]] | None:
+    """The earliest of ``plans`` (the same whatever the as_of) with a generator of its own and its team."""
+    if not plans:
+        return None
+    plan = min(plans, key=lambda p: (p.slot.ts, p.slot.seed))
+    return (
+        plan,
+        random.Random(f"{plan.slot.seed}:long-thread"),
+        _people_of(list(org.engineers), plan.slot.repo, org),
+    )
+
+
+def _lengthen_one_issue(org: SyntheticOrg, plans: list[_IssuePlan]) -> None:
+    """The earliest issue that stays where it is gets LONG_ISSUE_COMMENTS more comments, one every
+    LONG_THREAD_STEP from an hour after its creation (the same whatever the as_of)."""
+    chosen = _earliest(org, [p for p in plans if p.transfer is None])
+    if chosen is None:
+        return
+    plan, rng, team = chosen
+    start = plan.slot.ts + HOUR
+    for step in range(LONG_ISSUE_COMMENTS):
+        at = start + step * LONG_THREAD_STEP
+        plan.comments.append((at, at, rng.choice(team).login))
+    plan.comments.sort()
+
+
+def _lengthen_one_discussion(org: SyntheticOrg, plans: list[_DiscussionPlan]) -> None:
+    """The earliest discussion never deleted gets LONG_DISCUSSION_COMMENTS more comments, the first of them
+    with LONG_THREAD_REPLIES replies, after its own (their indices, the answer's too, stay)."""
+    chosen = _earliest(org, [p for p in plans if p.deleted_at is None])
+    if chosen is None:
+        return
+    plan, rng, team = chosen
+    at = max([plan.slot.ts, *(c[0] for c in plan.comments)])
+    first = len(plan.comments)
+    for step in range(LONG_DISCUSSION_COMMENTS + LONG_THREAD_REPLIES):
+        at += LONG_THREAD_STEP
+        reply_to = first if 1 <= step <= LONG_THREAD_REPLIES else None
+        plan.comments.append((at, rng.choice(team).login, reply_to))
 
 
 # ----- slots -----
