@@ -12,6 +12,10 @@ happen: the row is claimed (status ``sending``) and committed *before* ``chat.po
   ``internal_error``), the row becomes ``unconfirmed`` and is never sent again: a missing answer costs less
   than asking twice. A process killed between the claim and the record leaves ``sending``; the next run turns
   rows claimed longer than ``STALE_CLAIM`` ago into ``unconfirmed``.
+
+The row is the survey, whichever channel carries it: ``SlackChannel`` here, ``GitHubCommentChannel``
+(survey_github_comment.py) for the people Slack cannot reach. A channel claims only rows in the states its
+``takeover`` names, so a person reached by one channel is never asked by the other.
 """
 
 from __future__ import annotations
