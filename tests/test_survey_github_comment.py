@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -22,10 +21,17 @@ from dexxy_sandbox.server import SandboxServer
 from dexxy_sandbox.slack import SlackConfig
 from resources.slack import SlackResource
 from resources.warehouse import WarehouseResource
-from tests.conftest import fresh_database
 from tests.github_runs import SANDBOX_TOKEN
-from tests.sandbox_fixtures import running_sandbox
-from tests.slack_fixtures import DAYS, GITHUB, SURVEYS, materialize, slack_resource
+from tests.slack_fixtures import (
+    DAYS,
+    GITHUB,
+    SURVEYS,
+    World,
+    materialize,
+    slack_resource,
+    staged_world,
+    survey_verdicts,
+)
 
 VARIABLES = (
     "SLACK_BOT_TOKEN",
@@ -37,28 +43,10 @@ VARIABLES = (
 COMMENTS_ROUTE = "error_rate@issues/{issue_number}/comments=1"
 
 
-@dataclass(frozen=True)
-class World:
-    server: SandboxServer
-    warehouse: WarehouseResource
-
-
 @pytest.fixture(scope="module")
 def world(server_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    """One small sandbox and one warehouse with the days' pull requests staged (done once)."""
-    with (
-        fresh_database(server_url) as url,
-        pytest.MonkeyPatch.context() as env,
-        running_sandbox(engineers=8, repos=2, days=12) as server,
-    ):
-        env.setenv("DEXXY_HOME", str(tmp_path_factory.mktemp("home")))
-        env.setenv("DEXXY_START_DATE", "2026-01-01")
-        for variable in VARIABLES:
-            env.delenv(variable, raising=False)
-        warehouse = WarehouseResource(database_url=url)
-        assert materialize(warehouse, server, f"{GITHUB} or key:processing/pr_ai_detection").success
-        assert materialize(warehouse, server, "key:github/members", days=None).success
-        yield World(server, warehouse)
+    with staged_world(server_url, tmp_path_factory.mktemp("home"), VARIABLES) as staged:
+        yield staged
 
 
 @pytest.fixture
@@ -241,19 +229,8 @@ def test_the_authors_reply_is_the_answer_and_others_replies_are_ignored(fresh: W
     assert materialize(warehouse, server, SURVEYS, settings).success
     with warehouse.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM ops.pr_survey_comment_replies")).scalar_one() == 6
-    marts = "key:analytics/pull_requests or key:analytics/ai_usage_daily or key:analytics/team_members"
-    assert materialize(warehouse, None, marts, SlackResource(), days=None).success
+    prs, usage = survey_verdicts(warehouse)
     with warehouse.connect() as conn:
-        prs = {
-            row.pr_id: row
-            for row in conn.execute(
-                text(
-                    "SELECT pr_id, effective_is_ai_assisted, effective_ai_tools, survey_ai_answer "
-                    "FROM analytics.pull_requests"
-                )
-            )
-        }
-        usage = list(conn.execute(text("SELECT * FROM analytics.ai_usage_daily WHERE source = 'survey'")))
         view = {
             row.pr_id: row
             for row in conn.execute(text("SELECT pr_id, channel, answer_source FROM analytics.pr_surveys"))
