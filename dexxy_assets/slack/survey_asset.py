@@ -52,7 +52,8 @@ PROBLEM_REPLIES = {
 
 _DAYS_SURVEYS = text(
     """
-SELECT (merged_at AT TIME ZONE 'UTC')::date AS day, status, error, repository, pr_number, github_login
+SELECT (merged_at AT TIME ZONE 'UTC')::date AS day, status, error, repository, pr_number, github_login,
+       channel
 FROM ops.pr_survey_deliveries
 WHERE merged_at >= :start AND merged_at < :end
 """
@@ -205,7 +206,10 @@ def _days_state(
         statuses[row.status] += 1
         if row.status in PROBLEM_STATUSES:
             example = f"{row.repository}#{row.pr_number} {row.github_login}: {row.error}"
-            problems.add(PROBLEM_STATUSES[row.status], row.day, example)
+            kind = PROBLEM_STATUSES[row.status]
+            if (row.channel, row.status) == ("github_comment", "failed"):
+                kind = "survey_github_comment_refused"  # GitHub refused the comment (404, 410, 422)
+            problems.add(kind, row.day, example)
     interactions = conn.execute(
         _DAYS_INTERACTIONS, {"start": start, "end": end, "statuses": list(PROBLEM_INTERACTIONS)}
     )
