@@ -310,3 +310,18 @@ def test_the_simulated_authors_answer_over_rest_and_graphql(fresh: World) -> Non
     answered = {(row.pr_id, row.answer) for row in _rows(warehouse) if row.answer}
     by_key = {_key(row): pr_id for pr_id, row in merged.items()}
     assert answered == {(by_key[(r.repo, r.number)], r.body.split()[1]) for r in replies}
+
+
+def test_a_comment_github_refuses_is_a_problem_and_not_posted_again(fresh: World) -> None:
+    """A pull request gone (404) is ``failed`` with GitHub's words: counted, and no later run posts it."""
+    server, warehouse = fresh.server, fresh.warehouse
+    server.faults = "vanish_rate=1"  # every pull request answers 404
+    refused = materialize(warehouse, server, SURVEYS, comments_only())
+    server.faults = None
+    assert refused.success  # a refusal about one pull request is a row, not a failed run
+    rows = _rows(warehouse)
+    assert rows and {(row.channel, row.status) for row in rows} == {("github_comment", "failed")}
+    assert all(row.error.startswith("404 ") for row in rows)
+    assert _problems(refused) == Counter(survey_github_comment_refused=len(rows))
+    assert materialize(warehouse, server, SURVEYS, comments_only()).success
+    assert _asked(server) == Counter()
