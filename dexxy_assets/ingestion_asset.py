@@ -92,6 +92,7 @@ class IngestionSpec:
     settings: SourceSettings
     load: Callable[[IngestionRun], LandingStep]
     api_resource: str | None = None  # None: reads only the warehouse, so it cannot call an API
+    other_resources: tuple[str, ...] = ()  # a second API the step also calls (``run.context.resources``)
     partitions: dg.PartitionsDefinition | None = None
     deps: tuple[dg.AssetKey, ...] = ()
     kinds: frozenset[str] | None = None  # default: the source's
@@ -120,7 +121,7 @@ def build_ingestion_asset(spec: IngestionSpec) -> dg.AssetsDefinition:
         )
         for entity in spec.entities
     ]
-    resources = {"warehouse", *([spec.api_resource] if spec.api_resource else [])}
+    resources = {"warehouse", *([spec.api_resource] if spec.api_resource else []), *spec.other_resources}
 
     @dg.multi_asset(
         name=spec.name,

@@ -39,7 +39,21 @@ class SlackResource(dg.ConfigurableResource):
     max_age_hours: float | None = Field(
         default=None, description="Merged longer ago: not asked; unset → DEXXY_SURVEY_MAX_AGE_HOURS (72)."
     )
+    github_comment: bool | None = Field(
+        default=None,
+        description="Ask on the pull request those Slack cannot reach; unset → DEXXY_SURVEY_GITHUB_COMMENT.",
+    )
     timeout_seconds: float = 30.0
+
+    def github_comments(self) -> bool:
+        """The survey as a comment on the pull request for authors Slack cannot reach (all, without Slack)."""
+        if self.github_comment is not None:
+            return self.github_comment
+        return (env_value("DEXXY_SURVEY_GITHUB_COMMENT") or "").lower() in _TRUE
+
+    def survey_off_reason(self) -> str | None:
+        """Why the survey asset does nothing: neither Slack nor the GitHub comment is set up."""
+        return None if self.github_comments() else self.not_configured_reason()
 
     def not_configured_reason(self) -> str | None:
         missing = [
@@ -54,7 +68,8 @@ class SlackResource(dg.ConfigurableResource):
             return None
         return (
             f"Slack surveys are off: {' and '.join(missing)} not set (set both to survey authors of merged "
-            "pull requests; see docs/operations.md, Slack surveys)"
+            "pull requests, or DEXXY_SURVEY_GITHUB_COMMENT=true to ask on the pull request; see "
+            "docs/operations.md, Slack surveys)"
         )
 
     def resolved_api_url(self) -> str:

@@ -55,7 +55,8 @@ _SETTLE = text(
 _ANSWER = text(
     """
 UPDATE ops.pr_survey_deliveries
-SET answer = :answer, tools = :tools, answered_at = now(), answer_action_ts = :action_ts, status = 'answered'
+SET answer = :answer, tools = :tools, answered_at = now(), answer_action_ts = :action_ts, status = 'answered',
+    answer_source = 'slack'
 WHERE pr_id = :pr_id AND slack_user_id = :user_id AND answer IS NULL
   AND status IN ('sending', 'sent', 'unconfirmed')
 RETURNING pr_id

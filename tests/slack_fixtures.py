@@ -8,11 +8,15 @@ import json
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
 import dagster as dg
 import httpx
+import pytest
+from sqlalchemy import text
 
 from dexxy_assets.cli.bench_pass import PULL_REQUEST_ASSETS
 from dexxy_sandbox.server import SandboxServer
@@ -22,8 +26,9 @@ from resources.slack import SlackResource
 from resources.warehouse import WarehouseResource
 from sensors.slack_interactivity import signature
 from sensors.webhook_receiver import Secrets, build_app, serving_in_background
+from tests.conftest import fresh_database
 from tests.github_runs import github_resource, materialize_selection
-from tests.sandbox_fixtures import SANDBOX_UNTIL
+from tests.sandbox_fixtures import SANDBOX_UNTIL, running_sandbox
 
 SIGNING_SECRET = "test-slack-signing-secret"
 DAYS = (SANDBOX_UNTIL - dt.timedelta(days=5), SANDBOX_UNTIL - dt.timedelta(days=1))
@@ -63,6 +68,50 @@ def materialize(
     )
     chosen = slack or (slack_resource(server) if server else SlackResource())
     return materialize_selection(warehouse, github, selection, tags=tags, resources={"slack": chosen})
+
+
+@dataclass(frozen=True)
+class World:
+    server: SandboxServer
+    warehouse: WarehouseResource
+
+
+@contextmanager
+def staged_world(server_url: str, home: Path, unset: tuple[str, ...]) -> Iterator[World]:
+    """One sandbox and one warehouse with the days' pull requests staged and the members synced (the slow
+    part, done once per module), with the ``unset`` variables out of the environment."""
+    with (
+        fresh_database(server_url) as url,
+        pytest.MonkeyPatch.context() as env,
+        running_sandbox(engineers=8, repos=2, days=12) as server,
+    ):
+        env.setenv("DEXXY_HOME", str(home))
+        env.setenv("DEXXY_START_DATE", "2026-01-01")
+        for variable in unset:
+            env.delenv(variable, raising=False)
+        warehouse = WarehouseResource(database_url=url)
+        assert materialize(warehouse, server, f"{GITHUB} or key:processing/pr_ai_detection").success
+        assert materialize(warehouse, server, "key:github/members", days=None).success
+        yield World(server, warehouse)
+
+
+def survey_verdicts(warehouse: WarehouseResource) -> tuple[dict[int, Any], list[Any]]:
+    """Build the marts the survey feeds; then analytics.pull_requests' AI verdicts by pr_id, and the survey
+    rows of analytics.ai_usage_daily."""
+    marts = "key:analytics/pull_requests or key:analytics/ai_usage_daily or key:analytics/team_members"
+    assert materialize(warehouse, None, marts, SlackResource(), days=None).success
+    with warehouse.connect() as conn:
+        prs = {
+            row.pr_id: row
+            for row in conn.execute(
+                text(
+                    "SELECT pr_id, is_ai_assisted, llm_is_ai_assisted, effective_is_ai_assisted, "
+                    "effective_ai_tools, survey_ai_answer FROM analytics.pull_requests"
+                )
+            )
+        }
+        usage = list(conn.execute(text("SELECT * FROM analytics.ai_usage_daily WHERE source = 'survey'")))
+    return prs, usage
 
 
 @contextmanager

@@ -9,7 +9,6 @@ import datetime as dt
 import threading
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 import pytest
 from sqlalchemy import text
@@ -21,44 +20,26 @@ from dexxy_sandbox.slack import SlackConfig
 from resources.slack import SlackResource
 from resources.warehouse import WarehouseResource
 from sensors.slack_interactivity import UNSTORED_FIELDS
-from tests.conftest import fresh_database
-from tests.sandbox_fixtures import running_sandbox
 from tests.slack_fixtures import (
     DAYS,
-    GITHUB,
     SURVEYS,
+    World,
     answering,
     click,
     materialize,
     receiver,
     slack_resource,
+    staged_world,
+    survey_verdicts,
 )
 
 SLACK_VARIABLES = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_API_URL", "DEXXY_SURVEY_OPT_OUT")
 
 
-@dataclass(frozen=True)
-class World:
-    server: SandboxServer
-    warehouse: WarehouseResource
-
-
 @pytest.fixture(scope="module")
 def world(server_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    """One sandbox and one warehouse with the days' pull requests staged (the slow part, done once)."""
-    with (
-        fresh_database(server_url) as url,
-        pytest.MonkeyPatch.context() as env,
-        running_sandbox(engineers=8, repos=2, days=12) as server,
-    ):
-        env.setenv("DEXXY_HOME", str(tmp_path_factory.mktemp("home")))
-        env.setenv("DEXXY_START_DATE", "2026-01-01")
-        for variable in SLACK_VARIABLES:
-            env.delenv(variable, raising=False)
-        warehouse = WarehouseResource(database_url=url)
-        assert materialize(warehouse, server, f"{GITHUB} or key:processing/pr_ai_detection").success
-        assert materialize(warehouse, server, "key:github/members", days=None).success
-        yield World(server, warehouse)
+    with staged_world(server_url, tmp_path_factory.mktemp("home"), SLACK_VARIABLES) as staged:
+        yield staged
 
 
 @pytest.fixture
@@ -229,19 +210,7 @@ def test_survey_answers_come_first_in_effective_is_ai_assisted_and_feed_ai_usage
     with receiver(warehouse) as url:
         assert click(url, against.slack_user_id, f"{against.pr_id}:none").status_code == 200
         assert click(url, most.slack_user_id, f"{most.pr_id}:most", tools=("cursor",)).status_code == 200
-    marts = "key:analytics/pull_requests or key:analytics/ai_usage_daily or key:analytics/team_members"
-    assert materialize(warehouse, None, marts, SlackResource(), days=None).success
-    with warehouse.connect() as conn:
-        prs = {
-            row.pr_id: row
-            for row in conn.execute(
-                text(
-                    "SELECT pr_id, is_ai_assisted, llm_is_ai_assisted, effective_is_ai_assisted, "
-                    "effective_ai_tools, survey_ai_answer FROM analytics.pull_requests"
-                )
-            )
-        }
-        usage = list(conn.execute(text("SELECT * FROM analytics.ai_usage_daily WHERE source = 'survey'")))
+    prs, usage = survey_verdicts(warehouse)
     assert (prs[against.pr_id].effective_is_ai_assisted, prs[against.pr_id].effective_ai_tools) == (False, [])
     assert (prs[most.pr_id].effective_is_ai_assisted, prs[most.pr_id].effective_ai_tools) == (
         True,

@@ -1,4 +1,4 @@
--- The Slack PR survey as BI reads it: a view, so an answer shows the moment the receiver stores it.
+-- The PR survey (Slack or a GitHub comment) as BI reads it: a view, so an answer shows the moment the receiver stores it.
 {{ config(materialized='view') }}
 SELECT
     d.pr_id,
@@ -14,5 +14,7 @@ SELECT
     d.answered_at,
     d.answer,
     d.tools,
-    round((extract(epoch FROM d.answered_at - d.sent_at) / 3600)::numeric, 2) AS latency_hours
+    round((extract(epoch FROM d.answered_at - d.sent_at) / 3600)::numeric, 2) AS latency_hours,
+    d.channel,
+    d.answer_source
 FROM {{ source('ops', 'pr_survey_deliveries') }} AS d

@@ -13,6 +13,7 @@ import click
 from rich.console import Console
 
 from dexxy_assets.analytics.weekly_charts import latest_chart_paths
+from dexxy_assets.cli.bench_pass import PULL_REQUEST_ASSETS
 from dexxy_assets.cli.demo_summary import load_summary, print_chart_paths, print_summary
 from dexxy_assets.cli.run_command import execute_range
 from resources.warehouse import resolve_database_url, warehouse_engine
@@ -23,7 +24,15 @@ DEMO_ENGINEERS = 12
 DEMO_REPOS = 4
 DEMO_HISTORY_DAYS = 120
 SURVEY_DAYS = 3  # the Slack survey asks about pull requests merged in the last 72 hours
-SURVEY_REFRESH = "key:slack/pr_surveys or key:analytics/pull_requests or key:analytics/ai_usage_daily"
+# the pull requests again too: the /ai replies to the survey's GitHub comments arrive as synced comments
+SURVEY_REFRESH = " or ".join(
+    (
+        PULL_REQUEST_ASSETS,
+        "key:slack/pr_surveys",
+        "key:analytics/pull_requests",
+        "key:analytics/ai_usage_daily",
+    )
+)
 
 
 def sandbox_environment(server: object) -> dict[str, str]:
@@ -72,6 +81,7 @@ def demo(days: int, seed: int) -> None:
                 "SLACK_API_URL": server.slack_api_url,
                 "SLACK_BOT_TOKEN": bot_token,
                 "SLACK_SIGNING_SECRET": signing_secret,
+                "DEXXY_SURVEY_GITHUB_COMMENT": "true",  # people without Slack: asked on the pull request
             }
         )
         console.print(f"sandbox serving a synthetic org at {server.url}; Slack answers go to {receiver}")

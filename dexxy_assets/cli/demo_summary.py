@@ -25,6 +25,8 @@ _COUNTS = text(
            (SELECT coalesce(sum(prs_opened), 0) FROM analytics.jira_linkage_weekly) AS prs_opened,
            (SELECT count(*) FILTER (WHERE sent_at IS NOT NULL) FROM analytics.pr_surveys) AS surveys_sent,
            (SELECT count(*) FILTER (WHERE sent_at IS NULL) FROM analytics.pr_surveys) AS surveys_unreached,
+           (SELECT count(*) FILTER (WHERE channel = 'github_comment' AND sent_at IS NOT NULL)
+               FROM analytics.pr_surveys) AS surveys_by_comment,
            (SELECT count(*) FILTER (WHERE answer = 'none') FROM analytics.pr_surveys) AS survey_none,
            (SELECT count(*) FILTER (WHERE answer = 'some') FROM analytics.pr_surveys) AS survey_some,
            (SELECT count(*) FILTER (WHERE answer = 'most') FROM analytics.pr_surveys) AS survey_most,
@@ -117,7 +119,8 @@ def print_surveys(console: Console, counts: dict[str, int]) -> None:
         f"Slack survey: [bold]{counts['surveys_sent']}[/bold] asked, [bold]{answered}[/bold] answered "
         f"(none {counts['survey_none']}, some {counts['survey_some']}, most {counts['survey_most']}"
         f"{f'; median {_duration(float(latency))} after asking' if latency is not None else ''}), "
-        f"{counts['surveys_unreached']} not reachable on Slack; "
+        f"{counts.get('surveys_by_comment', 0)} of them by a comment on the pull request, "
+        f"{counts['surveys_unreached']} not reachable; "
         f"{counts['survey_verdicts']} pull requests' AI verdict comes from their author's answer."
     )
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from dataclasses import dataclass, field
 
 import dagster as dg
 from sqlalchemy import Connection, text
@@ -20,8 +21,12 @@ from dexxy_assets import ingestion_asset as ingest
 from dexxy_assets.github.pull_request_staged_asset import PULL_REQUESTS_STAGED_KEY
 from dexxy_assets.problems import ProblemLog
 from dexxy_assets.slack.asset_settings import SETTINGS
-from dexxy_assets.slack.survey_delivery import SurveySender
-from dexxy_assets.slack.survey_targets import merged_window, survey_targets
+from dexxy_assets.slack.survey_comment_replies import read_replies
+from dexxy_assets.slack.survey_delivery import DeliveryReport, SurveySender
+from dexxy_assets.slack.survey_github_comment import GitHubCommentChannel, comment_client
+from dexxy_assets.slack.survey_targets import SurveyTarget, merged_window, survey_targets
+from resources.github import GitHubResource
+from resources.http.usage import ApiUsage
 from resources.slack import SlackResource
 
 SURVEYS_KEY = dg.AssetKey(["slack", "pr_surveys"])
@@ -39,10 +44,16 @@ PROBLEM_INTERACTIONS = {
     "unknown_survey": "survey_answer_unknown_survey",
     "malformed": "survey_answer_malformed",
 }
+# statuses of an /ai reply on a pull request that are a problem (not_author is ignored, and only counted)
+PROBLEM_REPLIES = {
+    "unknown_survey": "survey_reply_unknown_survey",
+    "malformed": "survey_reply_malformed",
+}
 
 _DAYS_SURVEYS = text(
     """
-SELECT (merged_at AT TIME ZONE 'UTC')::date AS day, status, error, repository, pr_number, github_login
+SELECT (merged_at AT TIME ZONE 'UTC')::date AS day, status, error, repository, pr_number, github_login,
+       channel
 FROM ops.pr_survey_deliveries
 WHERE merged_at >= :start AND merged_at < :end
 """
@@ -52,6 +63,15 @@ _DAYS_INTERACTIONS = text(
 SELECT (received_at AT TIME ZONE 'UTC')::date AS day, status, pr_id, slack_user_id
 FROM ops.slack_interactions
 WHERE received_at >= :start AND received_at < :end AND status = ANY(:statuses)
+"""
+)
+# a reply is the run's days' when written in them, else when its pull request merged in them
+_DAYS_REPLIES = text(
+    """
+SELECT (CASE WHEN created_at >= :start AND created_at < :end THEN created_at ELSE merged_at END
+        AT TIME ZONE 'UTC')::date AS day, status, repository, pr_number, author_login, body
+FROM ops.pr_survey_comment_replies
+WHERE (created_at >= :start AND created_at < :end) OR (merged_at >= :start AND merged_at < :end)
 """
 )
 _TOO_OLD = text(
@@ -76,19 +96,24 @@ def _load(run: ingest.IngestionRun) -> ingest.LandingStep:
         targets = (
             survey_targets(conn, *askable, reviewers=slack.reviewers_asked()) if askable is not None else []
         )
-    with slack.client() as client:
-        sender = SurveySender(engine, client)
-        sender.expire_stale_claims()
-        for target in targets:
-            sender.send(target, opted_out)
-        usage = client.reads.usage
-        posts = client.writes.usage.requests
-    report = sender.report
+    slack_on = slack.not_configured_reason() is None
+    report, usage, posts = DeliveryReport(), None, 0
+    if slack_on:
+        with slack.client() as client:
+            sender = SurveySender(engine, client)
+            sender.expire_stale_claims()
+            for target in targets:
+                sender.send(target, opted_out)
+            report, usage, posts = sender.report, client.reads.usage, client.writes.usage.requests
+    comments = _comment_on_pull_requests(run, targets, opted_out, expire=not slack_on)
+    if not slack_on:  # the comments are the survey: theirs are the run's counts
+        report, usage = comments.report, comments.usage
     if report.outcomes:
         run.log.info(f"surveys this run: {dict(report.outcomes)}")
 
     def land(conn: Connection) -> dict[dg.AssetKey, ingest.Landed]:
         rows, statuses, problems = _days_state(conn, window.start, window.end)
+        replies = _days_replies(conn, window.start, window.end, problems)
         return {
             SURVEYS_KEY: ingest.Landed(
                 rows=sum(rows.values()),
@@ -105,12 +130,62 @@ def _load(run: ingest.IngestionRun) -> ingest.LandingStep:
                     "interrupted_sends_expired": report.expired_claims,
                     "chat_post_message_requests": posts,
                     "survey_status": dg.MetadataValue.json(dict(sorted(statuses.items()))),
+                    "github_comments": slack.github_comments(),
+                    "github_comments_sent_in_run": comments.report.outcomes.get("sent", 0),
+                    "github_comment_post_requests": comments.posts,
+                    "github_replies": dg.MetadataValue.json(dict(sorted(replies.items()))),
+                    "github_replies_by_others": replies.get("not_author", 0),
                     "response_rate": _response_rate(statuses),
                 },
             )
         }
 
     return land
+
+
+@dataclass
+class _CommentRun:
+    report: DeliveryReport = field(default_factory=DeliveryReport)
+    posts: int = 0
+    usage: ApiUsage | None = None
+
+
+def _comment_on_pull_requests(
+    run: ingest.IngestionRun, targets: list[SurveyTarget], opted_out: frozenset[str], *, expire: bool
+) -> _CommentRun:
+    """With DEXXY_SURVEY_GITHUB_COMMENT: the survey as a comment for each author Slack could not reach (every
+    author without Slack), then the ``/ai`` replies of the run's days."""
+    slack: SlackResource = run.api
+    done = _CommentRun()
+    if not slack.github_comments():
+        return done
+    github: GitHubResource = run.context.resources.github
+    engine = run.warehouse.engine()
+    with comment_client(github, engine) as client:
+        sender = SurveySender(engine, GitHubCommentChannel(client))
+        if expire:
+            sender.expire_stale_claims()
+        for target in targets:
+            if target.pull_request.role == "author":
+                sender.send(target, opted_out)
+        done.report, done.posts, done.usage = sender.report, client.usage.requests, client.usage
+    replies = read_replies(engine, run.window.start, run.window.end)
+    if replies:
+        run.log.info(f"/ai replies read this run: {dict(replies)}")
+    return done
+
+
+def _days_replies(
+    conn: Connection, start: dt.datetime, end: dt.datetime, problems: ProblemLog
+) -> Counter[str]:
+    """The days' /ai replies by status; the malformed ones and those about no survey are problems."""
+    statuses: Counter[str] = Counter()
+    for row in conn.execute(_DAYS_REPLIES, {"start": start, "end": end}):
+        statuses[row.status] += 1
+        if row.status in PROBLEM_REPLIES:
+            example = f"{row.repository}#{row.pr_number} {row.author_login}: {row.body[:80]}"
+            problems.add(PROBLEM_REPLIES[row.status], row.day, example)
+    return statuses
 
 
 def _response_rate(statuses: Counter[str]) -> float | None:
@@ -131,7 +206,10 @@ def _days_state(
         statuses[row.status] += 1
         if row.status in PROBLEM_STATUSES:
             example = f"{row.repository}#{row.pr_number} {row.github_login}: {row.error}"
-            problems.add(PROBLEM_STATUSES[row.status], row.day, example)
+            kind = PROBLEM_STATUSES[row.status]
+            if (row.channel, row.status) == ("github_comment", "failed"):
+                kind = "survey_github_comment_refused"  # GitHub refused the comment (404, 410, 422)
+            problems.add(kind, row.day, example)
     interactions = conn.execute(
         _DAYS_INTERACTIONS, {"start": start, "end": end, "statuses": list(PROBLEM_INTERACTIONS)}
     )
@@ -155,8 +233,9 @@ def build_survey_asset(partitions: dg.PartitionsDefinition) -> dg.AssetsDefiniti
             settings=SETTINGS,
             load=_load,
             api_resource="slack",
+            other_resources=("github",),  # the survey as a pull request comment writes through it
             partitions=partitions,
             deps=(PULL_REQUESTS_STAGED_KEY,),
-            skip_reason=lambda slack: slack.not_configured_reason(),
+            skip_reason=lambda slack: slack.survey_off_reason(),
         )
     )

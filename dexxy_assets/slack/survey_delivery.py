@@ -12,13 +12,20 @@ happen: the row is claimed (status ``sending``) and committed *before* ``chat.po
   ``internal_error``), the row becomes ``unconfirmed`` and is never sent again: a missing answer costs less
   than asking twice. A process killed between the claim and the record leaves ``sending``; the next run turns
   rows claimed longer than ``STALE_CLAIM`` ago into ``unconfirmed``.
+
+The row is the survey, whichever channel carries it: ``SlackChannel`` here, ``GitHubCommentChannel``
+(survey_github_comment.py) for the people Slack cannot reach. A channel claims only rows in the states its
+``takeover`` names, so a person reached by one channel is never asked by the other.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from sqlalchemy import Engine, text
 
@@ -29,14 +36,16 @@ from resources.slack_survey_message import survey_message
 
 STALE_CLAIM = dt.timedelta(hours=1)  # longer than any send may take (a POST is not retried)
 
+# A row is taken over only in a state its channel may claim (``SurveyChannel.takeover``: "channel:status").
 _CLAIM = text(
     """
 INSERT INTO ops.pr_survey_deliveries
-    (pr_id, person, github_login, member_id, role, repository, pr_number, merged_at, status)
-VALUES (:pr_id, :person, :login, :member_id, :role, :repository, :number, :merged_at, 'sending')
+    (pr_id, person, github_login, member_id, role, repository, pr_number, merged_at, status, channel)
+VALUES (:pr_id, :person, :login, :member_id, :role, :repository, :number, :merged_at, 'sending', :channel)
 ON CONFLICT (pr_id, person) DO UPDATE
-    SET status = 'sending', attempts = ops.pr_survey_deliveries.attempts + 1, claimed_at = now(), error = NULL
-    WHERE ops.pr_survey_deliveries.status IN ('retry', 'no_email', 'no_slack_user')
+    SET status = 'sending', attempts = ops.pr_survey_deliveries.attempts + 1, claimed_at = now(),
+        error = NULL, channel = :channel
+    WHERE ops.pr_survey_deliveries.channel || ':' || ops.pr_survey_deliveries.status = ANY(:takeover)
 RETURNING attempts
 """
 )
@@ -55,7 +64,8 @@ WHERE pr_id = :pr_id AND person = :person
 # before Slack's answer to the post does.
 _RECIPIENT = text(
     """
-UPDATE ops.pr_survey_deliveries SET email = :email, slack_user_id = :user_id, sent_at = now()
+UPDATE ops.pr_survey_deliveries
+SET email = coalesce(:email, email), slack_user_id = coalesce(:user_id, slack_user_id), sent_at = now()
 WHERE pr_id = :pr_id AND person = :person AND status = 'sending'
 """
 )
@@ -77,16 +87,28 @@ class DeliveryReport:
     expired_claims: int = 0
 
 
-class SurveySender:
-    """Sends the surveys of one run on one Slack client; each row's claim and record is its own short
-    transaction, so nothing is held open during a Slack call."""
+class SurveyChannel(Protocol):
+    """How a survey reaches a person: Slack's direct message (``SlackChannel``) or a comment on the pull
+    request (``survey_github_comment.GitHubCommentChannel``)."""
 
-    def __init__(self, engine: Engine, slack: SlackClient) -> None:
+    name: str  # the row's channel
+    takeover: tuple[str, ...]  # "channel:status" of existing rows this channel may claim
+
+    def deliver(self, target: SurveyTarget, sender: SurveySender) -> Outcome:
+        """Post the survey inside ``sender.posting``; raise ``NothingPosted`` / ``MaybePosted`` for a failure
+        whose classification is known."""
+        ...
+
+
+class SurveySender:
+    """Sends the surveys of one run on one channel; each row's claim and record is its own short
+    transaction, so nothing is held open during a call."""
+
+    def __init__(self, engine: Engine, channel: SurveyChannel | SlackClient) -> None:
         self.engine = engine
-        self.slack = slack
+        self.channel = channel if not isinstance(channel, SlackClient) else SlackChannel(channel)
         self.report = DeliveryReport()
-        self._users: dict[str, str | None] = {}  # e-mail → Slack user id, for this run
-        self._posting = False  # inside chat.postMessage: an interruption now may have posted
+        self._posting = False  # inside the post: an interruption now may have posted
 
     def expire_stale_claims(self) -> None:
         with self.engine.begin() as conn:
@@ -103,16 +125,16 @@ class SurveySender:
             return "already_asked"
         self._posting = False
         try:
-            outcome = self._deliver(target)
-        except _MaybePosted as maybe:  # timed out, dropped or 5xx after the POST was sent
+            outcome = self.channel.deliver(target, self)
+        except MaybePosted as maybe:  # timed out, dropped or 5xx after the POST was sent
             self._record(target, "unconfirmed", type(maybe.cause).__name__, maybe.email, maybe.user_id)
             raise maybe.cause from None
         except BaseException as error:
             # an interruption during the POST may have posted; anything before it posted nothing
-            status = "unconfirmed" if self._posting else "retry"
-            cause = error.cause if isinstance(error, _NothingPosted) else error
+            status = "unconfirmed" if self._posting and not isinstance(error, NothingPosted) else "retry"
+            cause = error.cause if isinstance(error, NothingPosted) else error
             self._record(target, status, _code_of(cause))
-            if isinstance(error, _NothingPosted):
+            if isinstance(error, NothingPosted):
                 raise error.cause from None
             raise
         self.report.outcomes[outcome.status] += 1
@@ -135,6 +157,8 @@ class SurveySender:
                     "repository": pr.repository,
                     "number": pr.number,
                     "merged_at": target.merged_at,
+                    "channel": self.channel.name,
+                    "takeover": list(self.channel.takeover),
                 },
             ).first()
         return claimed is not None
@@ -164,29 +188,50 @@ class SurveySender:
                 },
             )
 
-    def _deliver(self, target: SurveyTarget) -> _Outcome:
-        if not target.emails:
-            return _Outcome("no_email", "no e-mail address known for this person")
-        email, user_id = self._slack_user(target.emails)
-        if user_id is None:
-            return _Outcome("no_slack_user", "users_not_found")
+    @contextmanager
+    def posting(
+        self, target: SurveyTarget, email: str | None = None, user_id: str | None = None
+    ) -> Iterator[None]:
+        """Around the one call that may post: the recipient and send time are written first (an answer may
+        arrive before the call returns), and an interruption inside counts as maybe posted."""
         with self.engine.begin() as conn:
             params = {"pr_id": target.pull_request.pr_id, "person": target.person}
             conn.execute(_RECIPIENT, {**params, "email": email, "user_id": user_id})
         self._posting = True
+        yield  # an exception leaves _posting set: the channel says whether nothing was posted (NothingPosted)
+        self._posting = False
+
+
+class SlackChannel:
+    """The survey as a Slack direct message, found by the person's e-mail addresses."""
+
+    name = "slack"
+    # a person without an address or a Slack account is looked up again by later runs; a passing refusal
+    # (this channel's or a comment's) is tried again
+    takeover = ("slack:retry", "slack:no_email", "slack:no_slack_user", "github_comment:retry")
+
+    def __init__(self, slack: SlackClient) -> None:
+        self.slack = slack
+        self._users: dict[str, str | None] = {}  # e-mail → Slack user id, for this run
+
+    def deliver(self, target: SurveyTarget, sender: SurveySender) -> Outcome:
+        if not target.emails:
+            return Outcome("no_email", "no e-mail address known for this person")
+        email, user_id = self._slack_user(target.emails)
+        if user_id is None:
+            return Outcome("no_slack_user", "users_not_found")
         try:
-            posted = self.slack.post_message(survey_message(user_id, target.pull_request))
+            with sender.posting(target, email, user_id):
+                posted = self.slack.post_message(survey_message(user_id, target.pull_request))
         except SlackRefusal as refusal:
             if refusal.outcome_unknown:
-                return _Outcome("unconfirmed", refusal.code, email, user_id)
-            return _Outcome("retry" if refusal.passing else "failed", refusal.code, email, user_id)
+                return Outcome("unconfirmed", refusal.code, email, user_id)
+            return Outcome("retry" if refusal.passing else "failed", refusal.code, email, user_id)
         except (UnreachableError, RateLimitError, AuthError) as error:  # not connected or refused: no post
-            raise _NothingPosted(error) from error
+            raise NothingPosted(error) from error
         except UnavailableError as error:  # timed out, dropped or 5xx after the request was sent
-            raise _MaybePosted(error, email, user_id) from error
-        finally:
-            self._posting = False
-        return _Outcome("sent", None, email, user_id, posted.channel, posted.ts)
+            raise MaybePosted(error, email, user_id) from error
+        return Outcome("sent", None, email, user_id, posted.channel, posted.ts)
 
     def _slack_user(self, emails: tuple[str, ...]) -> tuple[str | None, str | None]:
         for email in emails:
@@ -203,7 +248,7 @@ class SurveySender:
 
 
 @dataclass(frozen=True)
-class _Outcome:
+class Outcome:
     status: str
     error: str | None = None
     email: str | None = None
@@ -212,13 +257,13 @@ class _Outcome:
     ts: str | None = None
 
 
-class _NothingPosted(Exception):
+class NothingPosted(Exception):
     def __init__(self, cause: BaseException) -> None:
         super().__init__(str(cause))
         self.cause = cause
 
 
-class _MaybePosted(Exception):
+class MaybePosted(Exception):
     def __init__(self, cause: BaseException, email: str | None, user_id: str | None) -> None:
         super().__init__(str(cause))
         self.cause, self.email, self.user_id = cause, email, user_id

@@ -37,6 +37,7 @@ from dexxy_sandbox.github_rest.activity import ActivityHandlers
 from dexxy_sandbox.github_rest.activity_payloads import GitHubActivityPayloads
 from dexxy_sandbox.github_rest.app_auth import Credentials, GitHubApp, JwtRejected
 from dexxy_sandbox.github_rest.bad_unicode import BadUnicode
+from dexxy_sandbox.github_rest.comment_posting import CommentPosting
 from dexxy_sandbox.github_rest.handling import (
     DOCS,
     NOT_FOUND,
@@ -249,6 +250,8 @@ class GitHubRestApi:
                 re.sub(r":\w+}", "}", token_path), token_path, self._access_token, "POST", 201, app_jwt=True
             )
         )
+        for template, handler in CommentPosting(self.org, self.activity, self.lookup).routes():
+            routes.append(Route(re.sub(r":\w+}", "}", template), template, handler, "POST", 201))
         if self.graphql is not None:  # answered by `self.graphql`, which spends its own `graphql` budget
             routes.append(Route(GRAPHQL_TEMPLATE, GRAPHQL_TEMPLATE, self._graphql_unreachable, "POST"))
         return routes

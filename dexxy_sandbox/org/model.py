@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from dexxy_sandbox.org.posted_comments import PostedComments
+
 
 @dataclass(frozen=True, slots=True)
 class Account:
@@ -367,6 +369,7 @@ class SyntheticOrg:
     pipeline_deployments_by_repo: dict[str, tuple[str, tuple[Deployment, ...]]] = field(default_factory=dict)
     generators: DetailGenerators | None = field(default=None, repr=False, compare=False)
     issue_book: Any = field(default=None, repr=False, compare=False)  # issue_generator.issue_book builds it
+    posted_comments: PostedComments = field(default_factory=PostedComments, repr=False, compare=False)
     _accounts: dict[str, Account] = field(default_factory=dict, repr=False, compare=False)
     _repos: dict[str, Repository] = field(default_factory=dict, repr=False, compare=False)
     _pull_index: dict[str, dict[int, PullRequest]] = field(default_factory=dict, repr=False, compare=False)
@@ -444,7 +447,8 @@ class SyntheticOrg:
     def issue_comments(self, pr: PullRequest) -> tuple[IssueComment, ...]:
         """The conversation, oldest first (`comments` of them)."""
         make = self._generators().issue_comments
-        return self._detail("issue_comments", pr.repo, pr.number, lambda: make(self, pr))
+        generated = self._detail("issue_comments", pr.repo, pr.number, lambda: make(self, pr))
+        return generated + self.posted_comments.of(pr.repo, pr.number)
 
     def review_comments(self, pr: PullRequest) -> tuple[ReviewComment, ...]:
         """Inline comments and their replies, oldest first (`review_comments` of them)."""
