@@ -10,7 +10,7 @@ import dexxy_sandbox
 
 SANDBOX = Path(dexxy_sandbox.__file__).parent
 PRODUCT_PACKAGES = {"dexxy_assets", "resources", "sensors"}
-SUB_PACKAGES = {"org", "github_rest", "github_graphql", "copilot", "groq", "jira"}
+SUB_PACKAGES = {"org", "github_rest", "github_graphql", "copilot", "groq", "jira", "slack"}
 # used by several services (or by the tests of several), or the entry points that assemble them
 SHARED_MODULES = {
     "__init__.py",
@@ -21,6 +21,7 @@ SHARED_MODULES = {
     "request_log.py",
     "secondary_limits.py",
     "openapi_validation.py",
+    "web_page.py",  # the HTML frame of the consent pages GitHub's and Atlassian's emulators serve
 }
 
 
