@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import dagster as dg
+import httpx
 from pydantic import Field
 
 from resources.environment import env_list, env_value
@@ -141,13 +143,24 @@ class GitHubResource(dg.ConfigurableResource):
         """One policy for every request, the installation-token request included."""
         return RetryPolicy(max_retries=self.max_retries)
 
-    def client(self, etag_cache: EtagCache | None = None) -> GitHubClient:
+    def client(
+        self,
+        etag_cache: EtagCache | None = None,
+        *,
+        sleep: Callable[[float], None] = time.sleep,
+        transport: httpx.BaseTransport | None = None,
+    ) -> GitHubClient:
+        """A client for the configured API. ``sleep`` (how a rate-limit wait or backoff passes) and
+        ``transport`` (what carries the requests) are for tests that shorten waits or inject faults below
+        the client; production leaves both alone."""
         return GitHubClient(
             self.resolved_api_url(),
             self.credentials(),
             timeout_seconds=self.timeout_seconds,
             retry=self.retry_policy(),
             etag_cache=etag_cache,
+            sleep=sleep,
+            transport=transport,
         )
 
 

@@ -57,15 +57,9 @@ class FastRetryGitHub(GitHubResource):
     def retry_policy(self) -> RetryPolicy:
         return FAST_RETRY
 
-    def client(self, etag_cache: EtagCache | None = None) -> GitHubClient:
-        return GitHubClient(
-            self.resolved_api_url(),
-            self.credentials(),
-            timeout_seconds=self.timeout_seconds,
-            retry=self.retry_policy(),
-            etag_cache=etag_cache,
-            sleep=lambda seconds: time.sleep(seconds / 100),
-            transport=self.transport,
+    def client(self, etag_cache: EtagCache | None = None, **_: object) -> GitHubClient:
+        return super().client(
+            etag_cache, sleep=lambda seconds: time.sleep(seconds / 100), transport=self.transport
         )
 
 

@@ -105,6 +105,21 @@ def test_time_scale_shortens_retry_after_but_never_below_a_second(http: httpx.Cl
     assert waits["fast"] == 1  # half a second, rounded up to GitHub's whole seconds
 
 
+def test_time_scale_shortens_a_storm_faults_retry_after_too(http: httpx.Client) -> None:
+    """A storm's Retry-After is a limit's wait: divided by the time scale like every window, and answered
+    in the same words as an enforced limit (one builder for both)."""
+    storm = "storm_every=2,storm_length=1,storm_status=429,storm_retry_after=60"
+    waits = {}
+    for scale in (1, 30, 120):
+        with _server(faults=storm, time_scale=scale) as server:
+            url = _repo_url(server)
+            assert http.get(url).status_code == 200
+            refused = http.get(url)
+            _assert_secondary_limited(refused, 429, REST_DOCS)
+            waits[scale] = int(refused.headers["retry-after"])
+    assert waits == {1: 60, 30: 2, 120: 1}  # half a second rounds up to a whole one
+
+
 def test_the_point_window_restarts_after_a_minute() -> None:
     now = [1000.0]
     limits = SecondaryLimits(SecondaryLimitConfig(rest_points_per_minute=2), clock=lambda: now[0])
