@@ -201,11 +201,25 @@ def _skipped(
     reason: str,
     extra: Mapping[str, str] | None = None,
 ) -> Iterator[dg.MaterializeResult]:
-    """Nothing fetched: each entity says why (not configured, paused, ...), with no rows."""
+    """Nothing fetched: each entity says why (not configured, paused, ...), with no rows. The step's own
+    checks (Copilot's ``copilot_available``) must still answer (Dagster requires every check output of a
+    step that cannot subset): a WARN "not checked", with the reason, never a pass nothing proved."""
     context.log.warning(reason)
     for entity in spec.entities:
         yield dg.MaterializeResult(
-            asset_key=entity.key, metadata={"status": reason, "dagster/row_count": 0, **(extra or {})}
+            asset_key=entity.key,
+            metadata={"status": reason, "dagster/row_count": 0, **(extra or {})},
+            check_results=[
+                dg.AssetCheckResult(
+                    asset_key=check.asset_key,
+                    check_name=check.name,
+                    passed=False,
+                    severity=dg.AssetCheckSeverity.WARN,
+                    metadata={"not_checked": reason},
+                )
+                for check in spec.check_specs
+                if check.asset_key == entity.key
+            ],
         )
 
 
