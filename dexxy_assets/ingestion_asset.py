@@ -230,6 +230,7 @@ def _report(
     out: Landed,
     schema: dg.TableSchema,
 ) -> dg.MaterializeResult:
+    run_wide = {**out.run_wide, **({sync_hooks.NOTE_METADATA: out.note} if out.note else {})}
     if spec.partitions is None:
         return snapshot_report(
             key,
@@ -238,7 +239,7 @@ def _report(
             schema=schema,
             usage=out.usage,
             check_results=out.check_results,
-            **out.run_wide,
+            **run_wide,
         )
     return report_materialization(
         context,
@@ -247,6 +248,6 @@ def _report(
         total_rows=out.rows,
         problems=out.problems,
         per_day=out.per_day_extra,
-        run_wide=ingestion_metadata(schema=schema, usage=out.usage, **out.run_wide),
+        run_wide=ingestion_metadata(schema=schema, usage=out.usage, **run_wide),
         check_results=out.check_results,
     )

@@ -64,6 +64,7 @@ class RunOutcome:
     failures: list[StepFailure] = field(default_factory=list)
     error: str | None = None
     held: dict[str, str] = field(default_factory=dict)  # asset -> why it skipped (a paused source, ...)
+    noted: dict[str, str] = field(default_factory=dict)  # asset -> why it landed nothing (no Copilot, ...)
 
 
 def selected_keys(definitions: dg.Definitions, select: str | None) -> list[dg.AssetKey]:
@@ -211,6 +212,7 @@ def run_assets(
         partitions_done=follower.partitions_done() if follower else 0,
         failures=follower.failures if follower else [],
         held=follower.held if follower else {},
+        noted=follower.noted if follower else {},
         error=_error(outcome.get("error"), follower),
     )
 
