@@ -20,6 +20,7 @@ import httpx
 import pytest
 from sqlalchemy import text
 
+from dexxy_assets.github.pull_request_selection import PULL_REQUEST_ASSETS
 from dexxy_sandbox.faults import FaultConfig
 from dexxy_sandbox.secondary_limits import GRAPHQL_DOCS, REST_DOCS, SecondaryLimitConfig, SecondaryLimits
 from dexxy_sandbox.server import SandboxServer
@@ -302,13 +303,7 @@ def test_while_one_thread_waits_out_a_secondary_limit_the_others_hold_off() -> N
 
 # ----- a whole sync under the limits -----
 
-SYNCED = " or ".join(
-    f"key:github/{name}"
-    for name in (
-        *("pull_requests", "reviews", "commits", "files", "check_runs", "comments"),
-        "pull_requests_staged",
-    )
-)
+SYNCED = PULL_REQUEST_ASSETS
 SYNC_LIMITS = SecondaryLimitConfig(rest_points_per_minute=40, graphql_points_per_minute=1)
 VOLATILE_COLUMNS = ("fetched_at", "staged_at", "loaded_at")  # when a row was written, not what it holds
 
