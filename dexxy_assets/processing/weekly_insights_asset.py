@@ -18,6 +18,7 @@ from dexxy_assets.automation import nightly
 from dexxy_assets.processing import weekly_insights_prompt as prompt
 from dexxy_assets.processing.llm_batch_ledger import WarehouseBatchLedger
 from dexxy_assets.processing.weekly_insights_inputs import is_active, weekly_inputs
+from dexxy_assets.run_wide_metadata import add_run_wide
 from dexxy_assets.table_lineage import publishes
 from resources.bulk_load import Jsonb, upsert
 from resources.groq_llm import GroqLLMResource, JsonRequest, LlmUsage
@@ -152,11 +153,17 @@ def build_weekly_insights_asset(partitions: dg.TimeWindowPartitionsDefinition) -
             "llm.answer_missing": len(to_ask) - len(answered),
         }
         problems = {kind: count for kind, count in problems.items() if count}
+        add_run_wide(  # once, on the newest day: the run's weeks and their headlines
+            context,
+            {
+                "weeks": [week.isoformat() for week in weeks],
+                "headlines": dg.MetadataValue.md(_headlines(rows)),
+            },
+        )
         metadata: dict[str, Any] = {
             "dagster/row_count": len(rows),
             "model": model,
             "prompt_version": version,
-            "weeks": [week.isoformat() for week in weeks],
             "team_weeks": len(inputs),
             "team_weeks_without_activity": len(inputs) - len(active),
             "team_weeks_with_sprints": sum(1 for f in active.values() if f["sprints"]),
@@ -164,7 +171,6 @@ def build_weekly_insights_asset(partitions: dg.TimeWindowPartitionsDefinition) -
             **usage.metadata(model),
             "problems": sum(problems.values()),
             "problems_by_kind": dg.MetadataValue.json(problems),
-            "headlines": dg.MetadataValue.md(_headlines(rows)),
         }
         return dg.MaterializeResult(metadata=metadata)
 
