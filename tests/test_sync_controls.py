@@ -264,6 +264,7 @@ def test_pausing_github_holds_copilot_which_reads_the_same_api(dexxy, warehouse:
     assert "paused (held)" in copilot and "copilot reads the github API and github is paused" in copilot
     refused = dexxy("trigger", "--source", "copilot")
     assert refused.exit_code == 1 and "github is paused (token leak)" in refused.output
+    assert dexxy("resume", "--source", "copilot").output.strip() == f"copilot resumed, but still held: {why}"
 
     assert dexxy("resume", "--source", "github").exit_code == 0
     assert dexxy("pause", "--source", "copilot", "--reason", "no Copilot here").output.strip() == (

@@ -36,6 +36,9 @@ def pause(conn: Connection, source: str, scope: str, *, by: str, reason: str | N
 
 def resume(conn: Connection, source: str, scope: str, *, by: str, reason: str | None = None) -> str:
     resume_scope(conn, source, scope, reason=reason or f"resumed from {by}")
+    hold = state.api_hold(conn, source)
+    if hold:  # its own pause is lifted, the API's is not
+        return f"{describe(source, scope)} resumed, but still held: {hold[1]}"
     return f"{describe(source, scope)} resumed: the next scheduled or triggered run syncs it"
 
 
