@@ -21,6 +21,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
+from dexxy_assets.cli.api_waits import show_api_waits
 from dexxy_assets.cli.planned_events import planned_events_for_range
 from dexxy_assets.cli.pool_wait import pool_waits
 from dexxy_assets.cli.run_follower import RunFollower, StepFailure
@@ -173,15 +174,18 @@ def run_assets(
     follower: RunFollower | None = None
     shown_waits: list[str] = []
     try:
-        with Progress(
-            SpinnerColumn(),
-            TextColumn("[bold]{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=console,
-            transient=True,  # the summary lines printed afterwards are what stays on screen
-        ) as progress:
+        with (
+            show_api_waits(console),
+            Progress(
+                SpinnerColumn(),
+                TextColumn("[bold]{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=console,
+                transient=True,  # the summary lines printed afterwards are what stays on screen
+            ) as progress,
+        ):
             overall = progress.add_task(
                 f"{plan.job_name} {plan.start}..{plan.end}", total=sum(plan.partitions.values())
             )
