@@ -202,11 +202,25 @@ def _skipped(
     reason: str,
     extra: Mapping[str, str] | None = None,
 ) -> Iterator[dg.MaterializeResult]:
-    """Nothing fetched: each entity says why (not configured, paused, ...), with no rows."""
+    """Nothing fetched: each entity says why (not configured, paused, ...), with no rows. The step's own
+    checks (Copilot's ``copilot_available``) must still answer (Dagster requires every check output of a
+    step that cannot subset): a WARN "not checked", with the reason, never a pass nothing proved."""
     context.log.warning(reason)
     for entity in spec.entities:
         yield dg.MaterializeResult(
-            asset_key=entity.key, metadata={"status": reason, "dagster/row_count": 0, **(extra or {})}
+            asset_key=entity.key,
+            metadata={"status": reason, "dagster/row_count": 0, **(extra or {})},
+            check_results=[
+                dg.AssetCheckResult(
+                    asset_key=check.asset_key,
+                    check_name=check.name,
+                    passed=False,
+                    severity=dg.AssetCheckSeverity.WARN,
+                    metadata={"not_checked": reason},
+                )
+                for check in spec.check_specs
+                if check.asset_key == entity.key
+            ],
         )
 
 
@@ -217,6 +231,7 @@ def _report(
     out: Landed,
     schema: dg.TableSchema,
 ) -> dg.MaterializeResult:
+    run_wide = {**out.run_wide, **({sync_hooks.NOTE_METADATA: out.note} if out.note else {})}
     if spec.partitions is None:
         return snapshot_report(
             key,
@@ -225,7 +240,7 @@ def _report(
             schema=schema,
             usage=out.usage,
             check_results=out.check_results,
-            **out.run_wide,
+            **run_wide,
         )
     return report_materialization(
         context,
@@ -234,6 +249,6 @@ def _report(
         total_rows=out.rows,
         problems=out.problems,
         per_day=out.per_day_extra,
-        run_wide=ingestion_metadata(schema=schema, usage=out.usage, **out.run_wide),
+        run_wide=ingestion_metadata(schema=schema, usage=out.usage, **run_wide),
         check_results=out.check_results,
     )

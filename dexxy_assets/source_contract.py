@@ -50,3 +50,6 @@ class Source:
     build: Callable[[dg.TimeWindowPartitionsDefinition], dg.Definitions]
     resources: Callable[[], Mapping[str, Any]]
     marts: tuple[MartSpec, ...] = ()
+    # another source whose API this one reads with the same resource (Copilot: "github"): pausing or
+    # disabling that source holds this one too (dexxy_assets/sync/shared_api.py)
+    reads_api_of: str | None = None

@@ -70,12 +70,35 @@ class Refusal:
         return GRAPHQL_DOCS if self.reason == GRAPHQL else REST_DOCS
 
 
-def secondary_limit_message(request_id: str) -> str:
-    """GitHub's words for a secondary limit (REST and GraphQL alike)."""
-    return (
+@dataclass(frozen=True)
+class SecondaryLimitReply:
+    """GitHub's answer to a request over a secondary limit, however the sandbox decided it (a limit it
+    enforces or a storm fault): the status, the JSON body and the `Retry-After` header."""
+
+    status: int
+    body: dict[str, str]
+    retry_after: int
+
+    @property
+    def retry_after_header(self) -> tuple[bytes, bytes]:
+        return (b"retry-after", str(self.retry_after).encode())
+
+
+def scaled_retry_after(seconds: float, time_scale: float = 1.0) -> int:
+    """A wait of `seconds` when time runs `time_scale` times faster, in GitHub's whole seconds (never 0)."""
+    return max(1, math.ceil(seconds / time_scale))
+
+
+def secondary_limit_reply(
+    status: int, retry_after: int, request_id: str, documentation_url: str = REST_DOCS
+) -> SecondaryLimitReply:
+    """GitHub's secondary-limit answer in its words (REST and GraphQL alike); `retry_after` as sent."""
+    message = (
         "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. "
         f"If you reach out to GitHub Support for help, please include the request ID {request_id}."
     )
+    body = {"message": message, "documentation_url": documentation_url, "status": str(status)}
+    return SecondaryLimitReply(status, body, retry_after)
 
 
 def secondary_points(method: str, graphql_body: bytes | None = None) -> tuple[str, int]:
@@ -153,4 +176,4 @@ class SecondaryLimits:
 
     def _refuse(self, reason: str, seconds: float) -> Refusal:
         self.refused[reason] += 1
-        return Refusal(reason, max(1, math.ceil(seconds)), self.config.status)
+        return Refusal(reason, scaled_retry_after(seconds), self.config.status)

@@ -376,6 +376,7 @@ class SandboxServer:
             graphql=graphql,
             copilot=self.copilot,
             secondary=self.secondary_limits,
+            time_scale=self.time_scale,
         )
         emulators: dict[str, AsgiApp] = {
             GITHUB_PREFIX: self._github,

@@ -7,10 +7,12 @@ token (refreshed with GITHUB_APP_CLIENT_ID + GITHUB_APP_CLIENT_SECRET)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import dagster as dg
+import httpx
 from pydantic import Field
 from sqlalchemy import Engine
 
@@ -180,13 +182,25 @@ class GitHubResource(dg.ConfigurableResource):
         """One policy for every request, the installation-token request included."""
         return RetryPolicy(max_retries=self.max_retries)
 
-    def client(self, etag_cache: EtagCache | None = None, engine: Engine | None = None) -> GitHubClient:
+    def client(
+        self,
+        etag_cache: EtagCache | None = None,
+        engine: Engine | None = None,
+        *,
+        sleep: Callable[[float], None] = time.sleep,
+        transport: httpx.BaseTransport | None = None,
+    ) -> GitHubClient:
+        """A client for the configured API. ``sleep`` (how a rate-limit wait or backoff passes) and
+        ``transport`` (what carries the requests) are for tests that shorten waits or inject faults below
+        the client; production leaves both alone. ``engine``: the warehouse holding a stored connection."""
         return GitHubClient(
             self.resolved_api_url(),
             self.credentials(engine),
             timeout_seconds=self.timeout_seconds,
             retry=self.retry_policy(),
             etag_cache=etag_cache,
+            sleep=sleep,
+            transport=transport,
         )
 
 

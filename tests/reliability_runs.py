@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import dagster as dg
 import httpx
@@ -16,7 +16,6 @@ from dexxy_assets.definitions import defs
 from resources.github import GitHubResource
 from resources.github_client import GitHubClient
 from resources.groq_llm import GroqLLMResource
-from resources.http.etag_cache import EtagCache
 from resources.http.retry_policy import RetryPolicy
 from resources.jira import JiraResource
 from resources.sql_template import render_sql
@@ -57,16 +56,9 @@ class FastRetryGitHub(GitHubResource):
     def retry_policy(self) -> RetryPolicy:
         return FAST_RETRY
 
-    def client(self, etag_cache: EtagCache | None = None) -> GitHubClient:
-        return GitHubClient(
-            self.resolved_api_url(),
-            self.credentials(),
-            timeout_seconds=self.timeout_seconds,
-            retry=self.retry_policy(),
-            etag_cache=etag_cache,
-            sleep=lambda seconds: time.sleep(seconds / 100),
-            transport=self.transport,
-        )
+    def client(self, *args: Any, **kwargs: Any) -> GitHubClient:  # the product's arguments, passed on
+        kwargs |= {"sleep": lambda seconds: time.sleep(seconds / 100), "transport": self.transport}
+        return super().client(*args, **kwargs)
 
 
 class FastRetryJira(JiraResource):

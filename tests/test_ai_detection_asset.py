@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import text
 
 from dexxy_assets.definitions import defs
+from dexxy_assets.github.pull_request_selection import PULL_REQUEST_ASSETS
 from dexxy_assets.processing import ai_detection, ai_detection_asset
 from resources.warehouse import WarehouseResource
 from sensors.stale_code_version import RANGE_END_TAG, RANGE_START_TAG, contiguous_ranges
@@ -19,18 +20,7 @@ from tests.sandbox_fixtures import SANDBOX_UNTIL, running_sandbox
 
 DAYS = [SANDBOX_UNTIL - dt.timedelta(days=n) for n in range(5, 0, -1)]  # five consecutive days
 DETECTION = "key:processing/pr_ai_detection"
-SOURCES = " or ".join(
-    f"key:github/{name}"
-    for name in (
-        "pull_requests",
-        "reviews",
-        "commits",
-        "files",
-        "check_runs",
-        "comments",
-        "pull_requests_staged",
-    )
-)
+SOURCES = PULL_REQUEST_ASSETS
 
 
 @pytest.fixture(scope="module")

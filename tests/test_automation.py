@@ -112,3 +112,37 @@ def test_marts_rebuild_after_an_upstream_materialization_with_a_partial_history(
     assert requested[PR_MART] == {None}
     automation.materialized([PR_MART])
     assert PR_MART not in automation.tick(at("2026-03-10", "12:10"))
+
+
+def _nightly_roots(automation: Automation, cron: str) -> dict[dg.AssetKey, bool]:
+    """Every asset whose automation is `nightly(cron)` → whether it is daily-partitioned."""
+    graph = automation.definitions.resolve_asset_graph()
+    roots = {}
+    for key in graph.get_all_asset_keys():
+        condition = graph.get(key).automation_condition
+        if condition is not None and condition.get_label() == f"nightly at {cron} UTC: yesterday and today":
+            roots[key] = graph.get(key).partitions_def is not None
+    return roots
+
+
+@pytest.mark.parametrize(
+    ("source", "cron", "hour", "before"),
+    [("github", "0 2 * * *", "02:00", "01:59"), ("jira", "0 3 * * *", "03:00", "02:59")],
+)
+def test_at_its_hour_every_nightly_root_requests_the_whole_previous_day_and_today(
+    automation: Automation, source: str, cron: str, hour: str, before: str
+) -> None:
+    """DESIGN §6: "the nightly run covers the whole previous day and today so far", at the source's hour to
+    the minute (GitHub and Copilot 02:00, Jira 03:00 UTC): every daily root asks for both partitions, every
+    snapshot once, nothing asks a minute before."""
+    roots = _nightly_roots(automation, cron)
+    assert {key.path[0] for key in roots} >= {source}
+    assert any(roots.values()) and not all(roots.values())  # daily roots and snapshots alike
+    automation.tick(at("2026-03-11", "00:30"))  # the sensor's previous tick, after midnight
+    early = automation.tick(at("2026-03-11", before))
+    assert not set(early) & set(roots)
+    requested = automation.tick(at("2026-03-11", hour))
+    for key, daily in roots.items():
+        assert requested.get(key) == ({"2026-03-10", "2026-03-11"} if daily else {None}), key
+    other = _nightly_roots(automation, "0 3 * * *" if source == "github" else "0 2 * * *")
+    assert not set(requested) & set(other)  # the other source waits for its own hour

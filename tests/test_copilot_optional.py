@@ -179,3 +179,9 @@ def test_dexxy_run_exits_0_for_an_org_without_copilot(
     assert _count(warehouse, "SELECT count(*) FROM staging.github_repositories") > 0
     unavailable = "SELECT count(*) FROM ops.sync_log WHERE status = 'copilot_unavailable'"
     assert UNAVAILABLE_STATUS == "copilot_unavailable" and _count(warehouse, unavailable) == 3
+    said = [line for line in result.output.splitlines() if line.startswith("not available ")]
+    assert said == [  # the user is told, not only the sync log
+        "not available copilot/seats, copilot/usage_org_daily, copilot/usage_user_daily: Copilot unavailable "
+        f"for {server.org.login} (404 Not Found): the org has no Copilot subscription, or the token cannot "
+        "see it"
+    ], result.output

@@ -13,6 +13,7 @@ from sqlalchemy import text
 from dexxy_assets.github import rest_fetch
 from dexxy_assets.github.fetched import FetchedPullRequest
 from dexxy_assets.github.pull_request_load import load_pull_requests
+from dexxy_assets.github.pull_request_selection import PULL_REQUEST_ASSET_NAMES, PULL_REQUEST_ASSETS
 from resources.github_client import GitHubClient
 from resources.warehouse import WarehouseResource
 from tests.github_runs import github_resource, materialize_range, table_rows
@@ -25,17 +26,7 @@ ANALYTICS_TABLES = {
     "analytics.team_members": "member_id",
 }
 START = SANDBOX_UNTIL - dt.timedelta(days=13)
-PR_ASSET_KEYS = (
-    "pull_requests",
-    "reviews",
-    "commits",
-    "files",
-    "check_runs",
-    "comments",
-    "pull_requests_staged",
-)
-PULL_REQUEST_ASSETS = " or ".join(f"key:github/{name}" for name in PR_ASSET_KEYS)
-PULL_REQUEST_ASSETS_AND_DOWNSTREAM = " or ".join(f"key:github/{name}+" for name in PR_ASSET_KEYS)
+PULL_REQUEST_ASSETS_AND_DOWNSTREAM = " or ".join(f"key:github/{name}+" for name in PULL_REQUEST_ASSET_NAMES)
 
 
 @pytest.fixture(scope="module")

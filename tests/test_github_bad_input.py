@@ -13,13 +13,14 @@ from sqlalchemy import text
 
 from dexxy_assets.github import graphql_fetch
 from dexxy_assets.github.pull_request_load import load_pull_requests
+from dexxy_assets.github.pull_request_selection import PULL_REQUEST_ASSETS
 from dexxy_sandbox.faults import FaultConfig, FaultInjector
 from dexxy_sandbox.github_rest.bad_unicode import chosen_pull_requests
 from resources.github_client import GitHubClient
 from resources.warehouse import WarehouseResource
 from tests.github_runs import SANDBOX_TOKEN, github_resource, materialize_range
 from tests.sandbox_fixtures import SANDBOX_UNTIL, running_sandbox
-from tests.test_github_assets import PULL_REQUEST_ASSETS, _sandbox_pulls_updated_between
+from tests.test_github_assets import _sandbox_pulls_updated_between
 
 START = SANDBOX_UNTIL - dt.timedelta(days=6)
 

@@ -9,10 +9,10 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import text
 
+from dexxy_assets.github.pull_request_selection import PULL_REQUEST_ASSETS
 from resources.warehouse import WarehouseResource
 from tests.github_runs import github_resource, materialize_range
 from tests.sandbox_fixtures import running_sandbox
-from tests.test_github_assets import PULL_REQUEST_ASSETS
 
 
 @pytest.fixture(scope="module")

@@ -17,6 +17,7 @@ from sqlalchemy import text
 
 from dexxy_assets.definitions import defs
 from dexxy_assets.github import file_categories, parser_version, pull_request_staged_asset
+from dexxy_assets.github.pull_request_selection import PULL_REQUEST_ASSETS
 from dexxy_assets.github.pull_request_staged_asset import PULL_REQUESTS_STAGED_KEY
 from dexxy_assets.github.release_staging import RELEASES_STAGING
 from dexxy_assets.github.workflow_run_staging import WORKFLOW_RUNS_STAGING
@@ -24,7 +25,6 @@ from resources.warehouse import WarehouseResource
 from sensors.stale_code_version import RANGE_END_TAG, RANGE_START_TAG
 from tests.github_runs import github_resource, materialize_range, table_rows
 from tests.sandbox_fixtures import SANDBOX_UNTIL, running_sandbox
-from tests.test_github_assets import PULL_REQUEST_ASSETS
 
 DAYS = [SANDBOX_UNTIL - dt.timedelta(days=n) for n in range(4, 0, -1)]  # four consecutive days
 STAGED = "key:github/pull_requests_staged"

@@ -231,3 +231,32 @@ def test_a_weekly_table_keyed_by_week_start_builds_week_by_week(warehouse: Wareh
             materialize(conn, "jira_linkage_weekly", window)
         weeks = conn.execute(text("SELECT * FROM analytics.jira_linkage_weekly ORDER BY week_start")).all()
     assert weeks == full
+
+
+def test_a_range_run_describes_the_mart_once_on_its_newest_day(
+    warehouse: WarehouseResource, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A single-run backfill records one event per day: the column schema, the preview and the window go on
+    the newest day only (a two-year run copied 8 KB into each of 731 events per mart)."""
+    monkeypatch.setenv("DEXXY_START_DATE", "2026-03-02")
+    from dexxy_assets.definitions import defs
+
+    asset = defs().get_assets_def(dg.AssetKey(["analytics", "pr_reviews"]))
+    _land(warehouse)
+    days = ["2026-03-03", "2026-03-04", "2026-03-05"]  # not the first day: its window has no start
+    result = dg.materialize(
+        [asset],
+        resources={"warehouse": warehouse},
+        tags={"dagster/asset_partition_range_start": days[0], "dagster/asset_partition_range_end": days[-1]},
+    )
+    events = result.asset_materializations_for_node(asset.node_def.name)
+    by_day = {event.partition: event.metadata for event in events}
+    assert sorted(by_day) == days
+    described = ("dagster/column_schema", "preview", "table_rows", "window_start", "window_end")
+    newest = by_day[days[-1]]
+    assert all(name in newest for name in described)
+    for day in days[:-1]:
+        assert not [name for name in described if name in by_day[day]], day
+        assert by_day[day]["dagster/row_count"] == newest["dagster/row_count"]  # the rows the run wrote
+    assert newest["window_start"].value == "2026-03-03T00:00:00+00:00"
+    assert newest["window_end"].value == "2026-03-06T00:00:00+00:00"

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import text
 
+from dexxy_assets.github.pull_request_selection import PULL_REQUEST_ASSETS
 from dexxy_sandbox.groq.api import GroqConfig
 from resources.github import GitHubResource
 from resources.groq_llm import GROQ_BATCH_MAX_BYTES, GROQ_BATCH_MAX_LINES, GroqLLMResource, split_batch_lines
@@ -23,18 +24,7 @@ from tests.sandbox_fixtures import SANDBOX_UNTIL, running_sandbox
 groq = pytest.importorskip("groq")
 
 DAYS = (SANDBOX_UNTIL - dt.timedelta(days=3), SANDBOX_UNTIL - dt.timedelta(days=1))
-SOURCES = " or ".join(
-    f"key:github/{name}"
-    for name in (
-        "pull_requests",
-        "reviews",
-        "commits",
-        "files",
-        "check_runs",
-        "comments",
-        "pull_requests_staged",
-    )
-)
+SOURCES = PULL_REQUEST_ASSETS
 SUMMARIES = "key:processing/pr_llm_summaries"
 LINES = 2  # the shrunk lines-per-file limit of these tests
 

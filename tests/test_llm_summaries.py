@@ -11,6 +11,7 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import text
 
+from dexxy_assets.github.pull_request_selection import PULL_REQUEST_ASSETS
 from dexxy_assets.processing import llm_prompt
 from dexxy_sandbox.groq.api import GroqConfig
 from resources.groq_llm import GroqLLMResource, JsonRequest, LlmUsage
@@ -19,18 +20,7 @@ from tests.github_runs import github_resource, materialize_range, table_rows
 from tests.sandbox_fixtures import SANDBOX_UNTIL, running_sandbox
 
 DAYS = (SANDBOX_UNTIL - dt.timedelta(days=3), SANDBOX_UNTIL - dt.timedelta(days=1))
-SOURCES = " or ".join(
-    f"key:github/{name}"
-    for name in (
-        "pull_requests",
-        "reviews",
-        "commits",
-        "files",
-        "check_runs",
-        "comments",
-        "pull_requests_staged",
-    )
-)
+SOURCES = PULL_REQUEST_ASSETS
 SUMMARIES = f"{SOURCES} or key:processing/pr_llm_summaries"
 
 

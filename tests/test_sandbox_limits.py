@@ -20,6 +20,7 @@ import httpx
 import pytest
 from sqlalchemy import text
 
+from dexxy_assets.github.pull_request_selection import PULL_REQUEST_ASSETS
 from dexxy_sandbox.faults import FaultConfig
 from dexxy_sandbox.secondary_limits import GRAPHQL_DOCS, REST_DOCS, SecondaryLimitConfig, SecondaryLimits
 from dexxy_sandbox.server import SandboxServer
@@ -103,6 +104,21 @@ def test_time_scale_shortens_retry_after_but_never_below_a_second(http: httpx.Cl
             waits[name] = int(http.get(url).headers["retry-after"])
     assert 30 < waits["real"] <= 60  # the rest of the minute that started with the first request
     assert waits["fast"] == 1  # half a second, rounded up to GitHub's whole seconds
+
+
+def test_time_scale_shortens_a_storm_faults_retry_after_too(http: httpx.Client) -> None:
+    """A storm's Retry-After is a limit's wait: divided by the time scale like every window, and answered
+    in the same words as an enforced limit (one builder for both)."""
+    storm = "storm_every=2,storm_length=1,storm_status=429,storm_retry_after=60"
+    waits = {}
+    for scale in (1, 30, 120):
+        with _server(faults=storm, time_scale=scale) as server:
+            url = _repo_url(server)
+            assert http.get(url).status_code == 200
+            refused = http.get(url)
+            _assert_secondary_limited(refused, 429, REST_DOCS)
+            waits[scale] = int(refused.headers["retry-after"])
+    assert waits == {1: 60, 30: 2, 120: 1}  # half a second rounds up to a whole one
 
 
 def test_the_point_window_restarts_after_a_minute() -> None:
@@ -287,13 +303,7 @@ def test_while_one_thread_waits_out_a_secondary_limit_the_others_hold_off() -> N
 
 # ----- a whole sync under the limits -----
 
-SYNCED = " or ".join(
-    f"key:github/{name}"
-    for name in (
-        *("pull_requests", "reviews", "commits", "files", "check_runs", "comments"),
-        "pull_requests_staged",
-    )
-)
+SYNCED = PULL_REQUEST_ASSETS
 SYNC_LIMITS = SecondaryLimitConfig(rest_points_per_minute=40, graphql_points_per_minute=1)
 VOLATILE_COLUMNS = ("fetched_at", "staged_at", "loaded_at")  # when a row was written, not what it holds
 

@@ -70,7 +70,9 @@ def tick(warehouse: WarehouseResource, now: dt.datetime = NOW, last: dt.datetime
 def test_pause_resume_and_the_status_table(dexxy, warehouse: WarehouseResource) -> None:  # type: ignore[no-untyped-def]
     paused = dexxy("pause", "--source", "github", "--reason", "token rotation")
     assert paused.exit_code == 0
-    assert paused.output.strip() == "github paused: its runs skip until `dexxy sync resume`"
+    assert paused.output.strip() == (
+        "github paused: its runs skip until `dexxy sync resume`; copilot (the same API) held with it"
+    )
     with warehouse.begin() as conn:
         state.record_success(
             conn, "github", "*", "github/pull_requests", (dt.date(2026, 6, 28), dt.date(2026, 6, 29))
@@ -243,3 +245,44 @@ def test_dexxy_run_says_a_paused_source_was_skipped() -> None:
         "github/reviews: github is paused (audit): not syncing; "
         "`dexxy sync resume --source github` to sync again"
     ]
+
+
+def test_pausing_github_holds_copilot_which_reads_the_same_api(dexxy, warehouse: WarehouseResource) -> None:  # type: ignore[no-untyped-def]
+    """A pause stops the calls to an API: Copilot's are GitHub API calls (same resource, token and pool), so
+    pausing github holds copilot, and `sync status` says why; pausing copilot leaves GitHub syncing."""
+    assert dexxy("pause", "--source", "github", "--reason", "token leak").exit_code == 0
+    why = (
+        "copilot reads the github API and github is paused (token leak): not syncing; "
+        "`dexxy sync resume --source github` to sync again"
+    )
+    with warehouse.begin() as conn:
+        assert state.stopped_reason(conn, "copilot") == why
+        assert state.stopped_reason(conn, "copilot", "acme") == why  # a run narrowed to an organisation too
+        assert ingestion_hooks.hold_back(conn, "copilot", {ingestion_hooks.AUTOMATION_TAG: "true"}) == why
+        assert state.stopped_reason(conn, "jira") is None  # its own API
+    copilot = next(line for line in dexxy("status").output.splitlines() if "copilot" in line)
+    assert "paused (held)" in copilot and "copilot reads the github API and github is paused" in copilot
+    refused = dexxy("trigger", "--source", "copilot")
+    assert refused.exit_code == 1 and "github is paused (token leak)" in refused.output
+    assert dexxy("resume", "--source", "copilot").output.strip() == f"copilot resumed, but still held: {why}"
+
+    assert dexxy("resume", "--source", "github").exit_code == 0
+    assert dexxy("pause", "--source", "copilot", "--reason", "no Copilot here").output.strip() == (
+        "copilot paused: its runs skip until `dexxy sync resume`"
+    )
+    with warehouse.begin() as conn:
+        assert state.stopped_reason(conn, "github") is None  # one way: GitHub keeps syncing
+        assert "copilot is paused (no Copilot here)" in (state.stopped_reason(conn, "copilot") or "")
+    assert "held" not in dexxy("status").output
+
+
+@pytest.mark.usefixtures("sandbox_env")
+def test_dexxy_run_skips_copilot_while_github_is_paused() -> None:
+    assert CliRunner().invoke(cli, ["sync", "pause", "--source", "github"]).exit_code == 0
+    day = SANDBOX_UNTIL.isoformat()
+    args = ["run", "--start", day, "--end", day, "--select", "key:copilot/usage_org_daily"]
+    result = CliRunner().invoke(cli, args, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    skipped = [line for line in result.output.splitlines() if line.startswith("skipped ")]
+    assert len(skipped) == 1 and "copilot/usage_org_daily" in skipped[0], result.output
+    assert "copilot reads the github API and github is paused (paused from the CLI)" in skipped[0]

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import text
 
+from dexxy_assets.github.pull_request_selection import PULL_REQUEST_ASSETS
 from dexxy_assets.sync import state
 from dexxy_assets.sync.admin_actions import schedule
 from dexxy_assets.sync.ingestion_hooks import AUTOMATION_TAG
@@ -26,7 +27,6 @@ from resources.warehouse import WarehouseResource
 from sensors.stale_code_version import RANGE_END_TAG, RANGE_START_TAG
 from tests.github_runs import github_resource, materialize_range, materialize_selection
 from tests.sandbox_fixtures import running_sandbox
-from tests.test_github_assets import PULL_REQUEST_ASSETS
 
 DAYS = (dt.date(2026, 6, 25), dt.date(2026, 6, 29))
 

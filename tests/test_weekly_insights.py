@@ -177,3 +177,23 @@ def test_an_answer_without_the_schemas_shape_is_not_kept() -> None:
     assert prompt.valid_answer({**good, "headline": ""}) is None
     assert prompt.valid_answer({"answer": "free text"}) is None
     assert prompt.valid_answer(None) is None
+
+
+def test_a_range_run_describes_itself_once_on_its_newest_day(figures: WarehouseResource, sandbox) -> None:  # type: ignore[no-untyped-def]
+    """A single-run backfill records an event per day: the weeks, headlines and LLM usage go on the newest
+    day only, each other day keeps its row count and prompt version."""
+    asset = build_weekly_insights_asset(daily_partitions(dt.date(2026, 2, 1)))
+    days = [(W1 + dt.timedelta(days=n)).isoformat() for n in (1, 2, 3)]
+    result = dg.materialize(
+        [asset],
+        resources={"warehouse": figures, "llm": _llm(sandbox, "sandbox")},
+        tags={"dagster/asset_partition_range_start": days[0], "dagster/asset_partition_range_end": days[-1]},
+    )
+    assert result.success
+    events = [e.materialization for e in result.get_asset_materialization_events()]
+    by_day = {event.partition: event.metadata for event in events}
+    assert sorted(by_day) == days
+    run_wide = ("weeks", "headlines", "llm_requests", "cache_hits", "model")
+    assert all(name in by_day[days[-1]] for name in run_wide)
+    for day in days[:-1]:
+        assert sorted(by_day[day]) == ["dagster/row_count", "problems", "prompt_version"], day

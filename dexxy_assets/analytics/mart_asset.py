@@ -16,6 +16,7 @@ from dexxy_assets.analytics.materializations import Window, materialize
 from dexxy_assets.automation import after_any_upstream, after_upstream_partitions, recent_partitions
 from dexxy_assets.model_docs import column_schema
 from dexxy_assets.partitions import resolve_start_date
+from dexxy_assets.run_wide_metadata import add_run_wide
 from dexxy_assets.sql_models import MART_SCHEMA, model_config
 from dexxy_assets.table_lineage import model_dependencies
 from resources.sql_template import render_sql
@@ -95,16 +96,15 @@ def build_mart_asset(
             written = materialize(conn, spec.name, window)
             rows, sample, schema = _describe(conn, table)
         context.log.info(f"{table}: {written} rows written, {rows} in the table")
-        metadata: dict[str, Any] = {
-            "dagster/row_count": written if window else rows,
+        described: dict[str, Any] = {
             "dagster/column_schema": schema,
             "dagster/table_name": table,
             "preview": asset_metadata.preview(sample, spec.preview_columns),
         }
-        if window:
-            metadata["table_rows"] = rows
-            metadata.update(window.variables())
-        return dg.MaterializeResult(metadata=metadata)
+        if not window:
+            return dg.MaterializeResult(metadata={"dagster/row_count": rows, **described})
+        add_run_wide(context, {**described, "table_rows": rows, **window.variables()})  # once, not per day
+        return dg.MaterializeResult(metadata={"dagster/row_count": written})
 
     return mart
 

@@ -21,6 +21,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
+from dexxy_assets.cli.api_waits import show_api_waits
 from dexxy_assets.cli.planned_events import planned_events_for_range
 from dexxy_assets.cli.pool_wait import pool_waits
 from dexxy_assets.cli.run_follower import RunFollower, StepFailure
@@ -64,6 +65,7 @@ class RunOutcome:
     failures: list[StepFailure] = field(default_factory=list)
     error: str | None = None
     held: dict[str, str] = field(default_factory=dict)  # asset -> why it skipped (a paused source, ...)
+    noted: dict[str, str] = field(default_factory=dict)  # asset -> why it landed nothing (no Copilot, ...)
 
 
 def selected_keys(definitions: dg.Definitions, select: str | None) -> list[dg.AssetKey]:
@@ -172,15 +174,18 @@ def run_assets(
     follower: RunFollower | None = None
     shown_waits: list[str] = []
     try:
-        with Progress(
-            SpinnerColumn(),
-            TextColumn("[bold]{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=console,
-            transient=True,  # the summary lines printed afterwards are what stays on screen
-        ) as progress:
+        with (
+            show_api_waits(console),
+            Progress(
+                SpinnerColumn(),
+                TextColumn("[bold]{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=console,
+                transient=True,  # the summary lines printed afterwards are what stays on screen
+            ) as progress,
+        ):
             overall = progress.add_task(
                 f"{plan.job_name} {plan.start}..{plan.end}", total=sum(plan.partitions.values())
             )
@@ -211,6 +216,7 @@ def run_assets(
         partitions_done=follower.partitions_done() if follower else 0,
         failures=follower.failures if follower else [],
         held=follower.held if follower else {},
+        noted=follower.noted if follower else {},
         error=_error(outcome.get("error"), follower),
     )
 

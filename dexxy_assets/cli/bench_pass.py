@@ -20,18 +20,8 @@ from typing import Any
 
 import dagster as dg
 
-PULL_REQUEST_ASSETS = " or ".join(
-    f"key:github/{name}"
-    for name in (
-        "pull_requests",
-        "reviews",
-        "commits",
-        "files",
-        "check_runs",
-        "comments",
-        "pull_requests_staged",
-    )
-)
+from dexxy_assets.github.pull_request_selection import PULL_REQUEST_ASSETS
+
 TOKEN_VARIABLE = "DEXXY_BENCH_GITHUB_TOKEN"
 DATABASE_VARIABLE = "DEXXY_BENCH_DATABASE_URL"  # may hold a password: the environment, never the file
 

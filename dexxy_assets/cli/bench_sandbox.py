@@ -22,6 +22,7 @@ import click
 import httpx
 
 from dexxy_assets.cli.bench_memory import high_water_mark
+from dexxy_assets.cli.child_process import stop_child
 
 # one token per tool and pass, so no step's budget mixes with another's
 TOOL_TOKENS = ("dexxy-graphql", "dexxy-rest", "airbyte", "tap-github")
@@ -159,5 +160,4 @@ def bench_sandbox(
             shown = tuple(o for o in options if o not in ("--request-log", str(log_path)))
             yield BenchSandbox(process, env, log_path, shown)
         finally:
-            process.terminate()
-            process.wait(timeout=10)
+            stop_child(process)

@@ -113,6 +113,8 @@ def run(start: dt.datetime, end: dt.datetime, select: str | None, verbose: bool)
         f"run {outcome.run_id} ({outcome.job_name}) succeeded: {len(outcome.materialized)} assets, "
         f"{outcome.partitions_done} partitions materialized"
     )
-    for reason in dict.fromkeys(outcome.held.values()):  # a paused source's assets ran without syncing
-        skipped = sorted(key for key, why in outcome.held.items() if why == reason)
-        console.print(f"[yellow]skipped[/yellow] {', '.join(skipped)}: {escape(reason)}", highlight=False)
+    # a paused source's assets ran without syncing; an org without Copilot answered "not here"
+    for said, found in (("skipped", outcome.held), ("not available", outcome.noted)):
+        for reason in dict.fromkeys(found.values()):
+            keys = sorted(key for key, why in found.items() if why == reason)
+            console.print(f"[yellow]{said}[/yellow] {', '.join(keys)}: {escape(reason)}", highlight=False)

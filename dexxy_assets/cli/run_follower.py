@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import dagster as dg
 
-from dexxy_assets.sync.ingestion_hooks import HOLD_METADATA
+from dexxy_assets.sync.ingestion_hooks import HOLD_METADATA, NOTE_METADATA
 from sensors.failure_classification import classify_failure, root_cause_message
 
 _FOLLOWED = {
@@ -41,6 +41,7 @@ class RunFollower:
         self.failures: list[StepFailure] = []
         self.run_failure: str | None = None
         self.held: dict[str, str] = {}  # asset -> why the sync control held it back (paused, ...)
+        self.noted: dict[str, str] = {}  # asset -> why it landed nothing (an org without Copilot, ...)
         self.latest: str | None = None
         self.records_read = 0
         self._cursor: str | None = None
@@ -69,9 +70,10 @@ class RunFollower:
             key = event.asset_key.to_user_string()
             self.done[key].add(event.partition)
             self.latest = key
-            hold = event.step_materialization_data.materialization.metadata.get(HOLD_METADATA)
-            if hold is not None:
-                self.held[key] = str(hold.value)
+            metadata = event.step_materialization_data.materialization.metadata
+            for found, name in ((self.held, HOLD_METADATA), (self.noted, NOTE_METADATA)):
+                if name in metadata:
+                    found[key] = str(metadata[name].value)
         elif event.event_type == dg.DagsterEventType.STEP_FAILURE:
             error = event.step_failure_data.error
             if error is not None:

@@ -61,10 +61,11 @@ def status(source: str | None, scope: str | None) -> None:
     with WarehouseResource().connect() as conn:
         rows = state.read(conn, source, scope)
         schedules = state.schedules(conn)
+        held = state.held_sources(conn, _source_names())
     seen = {row.source for row in rows}
     never = [] if scope else [s for s in _source_names() if s not in seen and source in (None, s)]
     console = Console(width=None if sys.stdout.isatty() else 160)
-    console.print(status_table(rows, never, schedules, dt.datetime.now(dt.UTC)))
+    console.print(status_table(rows, never, schedules, dt.datetime.now(dt.UTC), held))
 
 
 @sync.command()

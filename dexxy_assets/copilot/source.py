@@ -29,4 +29,5 @@ COPILOT = Source(
     build=build,
     resources=lambda: {"github": GitHubResource()},
     marts=COPILOT_MARTS,
+    reads_api_of="github",  # `dexxy sync pause --source github` holds Copilot too
 )

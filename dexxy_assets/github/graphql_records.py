@@ -15,6 +15,7 @@ from collections.abc import Collection, Mapping
 from typing import Any
 
 from dexxy_assets.github.accounts import is_bot_account
+from dexxy_assets.github.child_records import account_columns, integer_key, open_child, text_key
 from dexxy_assets.github.file_categories import categorize_file
 from dexxy_assets.github.pull_request_records import (
     CHECK_CONCLUSIONS,
@@ -178,19 +179,14 @@ def parse_pull_request(
 def parse_review(
     node: Any, pr: PullRequestRecord, fetched_at: dt.datetime, problems: ProblemLog
 ) -> ReviewRecord | None:
-    f = FieldReader(node, "review", problems, pr.partition_date)
-    review_id = f.integer("databaseId", required=True)
-    if review_id is None:
-        f.problem("unkeyed", node)
+    opened = open_child(node, "review", pr, problems, integer_key("databaseId"))
+    if opened is None:
         return None
-    reviewer_id, login, account_type = _actor(f, "author", "user")
+    f, review_id = opened
     return ReviewRecord(
         **of_pull_request(pr, fetched_at),
         review_id=review_id,
-        reviewer_id=reviewer_id,
-        reviewer_login=login,
-        reviewer_type=account_type,
-        reviewer_is_bot=is_bot_account(login, account_type),
+        **account_columns("reviewer", _actor(f, "author", "user"), with_type=True),
         state=f.enum(REVIEW_STATES, "state"),
         body=f.text("body"),
         commit_id=f.text("commit", "oid"),
@@ -214,11 +210,10 @@ def parse_commit(
     node: Any, pr: PullRequestRecord, fetched_at: dt.datetime, problems: ProblemLog
 ) -> CommitRecord | None:
     """A ``PullRequestCommit`` node (``{commit {…}}``)."""
-    f = FieldReader(node, "commit", problems, pr.partition_date)
-    sha = f.text("commit", "oid")
-    if not sha:
-        f.problem("unkeyed", node)
+    opened = open_child(node, "commit", pr, problems, text_key("commit", "oid"))
+    if opened is None:
         return None
+    f, sha = opened
     author_login, author_id = _commit_author(f)
     parents = dig(f.payload, "commit", "parents", "totalCount")  # not asked for (a connection per commit)
     return CommitRecord(
@@ -239,11 +234,10 @@ def parse_commit(
 def parse_file(
     node: Any, pr: PullRequestRecord, fetched_at: dt.datetime, problems: ProblemLog
 ) -> FileRecord | None:
-    f = FieldReader(node, "file", problems, pr.partition_date)
-    path = f.text("path")
-    if not path:
-        f.problem("unkeyed", node)
+    opened = open_child(node, "file", pr, problems, text_key("path"))
+    if opened is None:
         return None
+    f, path = opened
     additions, deletions = f.integer("additions"), f.integer("deletions")
     return FileRecord(
         **of_pull_request(pr, fetched_at),
@@ -261,11 +255,10 @@ def parse_check_run(
     node: Any, pr: PullRequestRecord, fetched_at: dt.datetime, problems: ProblemLog
 ) -> CheckRunRecord | None:
     """A check run node, carrying the ``app`` and ``headSha`` the fetcher attached from its suite/commit."""
-    f = FieldReader(node, "check_run", problems, pr.partition_date)
-    check_run_id = f.integer("databaseId", required=True)
-    if check_run_id is None:
-        f.problem("unkeyed", node)
+    opened = open_child(node, "check_run", pr, problems, integer_key("databaseId"))
+    if opened is None:
         return None
+    f, check_run_id = opened
     return CheckRunRecord(
         **of_pull_request(pr, fetched_at),
         check_run_id=check_run_id,
@@ -283,20 +276,16 @@ def parse_comment(
     node: Any, kind: str, pr: PullRequestRecord, fetched_at: dt.datetime, problems: ProblemLog
 ) -> CommentRecord | None:
     """An issue (conversation) or review (inline) comment node; only a review comment has a path and line."""
-    f = FieldReader(node, f"{kind}_comment", problems, pr.partition_date)
-    comment_id = f.integer("databaseId", required=True)
-    if comment_id is None:
-        f.problem("unkeyed", node)
+    opened = open_child(node, f"{kind}_comment", pr, problems, integer_key("databaseId"))
+    if opened is None:
         return None
-    author_id, login, account_type = _actor(f, "author", "user")
+    f, comment_id = opened
     inline = kind == "review"
     return CommentRecord(
         **of_pull_request(pr, fetched_at),
         comment_id=comment_id,
         comment_kind=kind,
-        author_id=author_id,
-        author_login=login,
-        author_is_bot=is_bot_account(login, account_type),
+        **account_columns("author", _actor(f, "author", "user")),
         body=f.text("body"),
         path=f.text("path") if inline else None,
         line=f.integer("line") if inline else None,

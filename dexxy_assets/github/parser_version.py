@@ -14,6 +14,7 @@ from pathlib import Path
 _PRODUCT = Path(__file__).resolve().parent.parent  # dexxy_assets/
 _PARSER_FILES = (
     "github/accounts.py",
+    "github/child_records.py",
     "github/deployment_graphql.py",
     "github/deployment_staging.py",
     "github/fetched.py",

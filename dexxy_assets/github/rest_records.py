@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 from dexxy_assets.github.accounts import is_bot_account
+from dexxy_assets.github.child_records import account_columns, integer_key, open_child, text_key
 from dexxy_assets.github.file_categories import categorize_file
 from dexxy_assets.github.pull_request_records import (
     ACCOUNT_TYPES,
@@ -121,19 +122,14 @@ def parse_pull_request(
 def parse_review(
     payload: Any, pr: PullRequestRecord, fetched_at: dt.datetime, problems: ProblemLog
 ) -> ReviewRecord | None:
-    f = FieldReader(payload, "review", problems, pr.partition_date)
-    review_id = f.integer("id", required=True)
-    if review_id is None:
-        f.problem("unkeyed", payload)
+    opened = open_child(payload, "review", pr, problems, integer_key("id"))
+    if opened is None:
         return None
-    reviewer_id, login, account_type = account(f)
+    f, review_id = opened
     return ReviewRecord(
         **of_pull_request(pr, fetched_at),
         review_id=review_id,
-        reviewer_id=reviewer_id,
-        reviewer_login=login,
-        reviewer_type=account_type,
-        reviewer_is_bot=is_bot_account(login, account_type),
+        **account_columns("reviewer", account(f), with_type=True),
         state=f.enum(REVIEW_STATES, "state"),
         body=f.text("body"),
         commit_id=f.text("commit_id"),
@@ -144,11 +140,10 @@ def parse_review(
 def parse_commit(
     payload: Any, pr: PullRequestRecord, fetched_at: dt.datetime, problems: ProblemLog
 ) -> CommitRecord | None:
-    f = FieldReader(payload, "commit", problems, pr.partition_date)
-    sha = f.text("sha")
-    if not sha:
-        f.problem("unkeyed", payload)
+    opened = open_child(payload, "commit", pr, problems, text_key("sha"))
+    if opened is None:
         return None
+    f, sha = opened
     parents = f.payload.get("parents")
     return CommitRecord(
         **of_pull_request(pr, fetched_at),
@@ -168,11 +163,10 @@ def parse_commit(
 def parse_file(
     payload: Any, pr: PullRequestRecord, fetched_at: dt.datetime, problems: ProblemLog
 ) -> FileRecord | None:
-    f = FieldReader(payload, "file", problems, pr.partition_date)
-    path = f.text("filename")
-    if not path:
-        f.problem("unkeyed", payload)
+    opened = open_child(payload, "file", pr, problems, text_key("filename"))
+    if opened is None:
         return None
+    f, path = opened
     return FileRecord(
         **of_pull_request(pr, fetched_at),
         path=path,
@@ -188,11 +182,10 @@ def parse_file(
 def parse_check_run(
     payload: Any, pr: PullRequestRecord, fetched_at: dt.datetime, problems: ProblemLog
 ) -> CheckRunRecord | None:
-    f = FieldReader(payload, "check_run", problems, pr.partition_date)
-    check_run_id = f.integer("id", required=True)
-    if check_run_id is None:
-        f.problem("unkeyed", payload)
+    opened = open_child(payload, "check_run", pr, problems, integer_key("id"))
+    if opened is None:
         return None
+    f, check_run_id = opened
     return CheckRunRecord(
         **of_pull_request(pr, fetched_at),
         check_run_id=check_run_id,
@@ -210,19 +203,15 @@ def parse_comment(
     payload: Any, kind: str, pr: PullRequestRecord, fetched_at: dt.datetime, problems: ProblemLog
 ) -> CommentRecord | None:
     """An issue (conversation) or review (inline) comment; ``kind`` says which."""
-    f = FieldReader(payload, f"{kind}_comment", problems, pr.partition_date)
-    comment_id = f.integer("id", required=True)
-    if comment_id is None:
-        f.problem("unkeyed", payload)
+    opened = open_child(payload, f"{kind}_comment", pr, problems, integer_key("id"))
+    if opened is None:
         return None
-    author_id, login, account_type = account(f)
+    f, comment_id = opened
     return CommentRecord(
         **of_pull_request(pr, fetched_at),
         comment_id=comment_id,
         comment_kind=kind,
-        author_id=author_id,
-        author_login=login,
-        author_is_bot=is_bot_account(login, account_type),
+        **account_columns("author", account(f)),
         body=f.text("body"),
         path=f.text("path"),
         line=f.integer("line"),

@@ -18,6 +18,7 @@ from dexxy_assets.automation import nightly
 from dexxy_assets.processing import weekly_insights_prompt as prompt
 from dexxy_assets.processing.llm_batch_ledger import WarehouseBatchLedger
 from dexxy_assets.processing.weekly_insights_inputs import is_active, weekly_inputs
+from dexxy_assets.run_wide_metadata import add_run_wide
 from dexxy_assets.table_lineage import publishes
 from resources.bulk_load import Jsonb, upsert
 from resources.groq_llm import GroqLLMResource, JsonRequest, LlmUsage
@@ -152,19 +153,26 @@ def build_weekly_insights_asset(partitions: dg.TimeWindowPartitionsDefinition) -
             "llm.answer_missing": len(to_ask) - len(answered),
         }
         problems = {kind: count for kind, count in problems.items() if count}
+        # what describes the run (its weeks, headlines, LLM usage) once, on the newest day: a range run
+        # records an event per day, and a two-year run copied 8 KB into each of its 731 events
+        add_run_wide(
+            context,
+            {
+                "model": model,
+                "weeks": [week.isoformat() for week in weeks],
+                "team_weeks": len(inputs),
+                "team_weeks_without_activity": len(inputs) - len(active),
+                "team_weeks_with_sprints": sum(1 for f in active.values() if f["sprints"]),
+                "cache_hits": len(active) - len(to_ask),
+                **usage.metadata(model),
+                "problems_by_kind": dg.MetadataValue.json(problems),
+                "headlines": dg.MetadataValue.md(_headlines(rows)),
+            },
+        )
         metadata: dict[str, Any] = {
             "dagster/row_count": len(rows),
-            "model": model,
             "prompt_version": version,
-            "weeks": [week.isoformat() for week in weeks],
-            "team_weeks": len(inputs),
-            "team_weeks_without_activity": len(inputs) - len(active),
-            "team_weeks_with_sprints": sum(1 for f in active.values() if f["sprints"]),
-            "cache_hits": len(active) - len(to_ask),
-            **usage.metadata(model),
             "problems": sum(problems.values()),
-            "problems_by_kind": dg.MetadataValue.json(problems),
-            "headlines": dg.MetadataValue.md(_headlines(rows)),
         }
         return dg.MaterializeResult(metadata=metadata)
 

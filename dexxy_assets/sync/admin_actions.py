@@ -9,6 +9,7 @@ from sqlalchemy import Connection
 
 from dexxy_assets.sync import state
 from dexxy_assets.sync.scope_changes import pause_scope, resume_scope
+from dexxy_assets.sync.shared_api import api_readers
 from dexxy_assets.sync.state import WHOLE
 from dexxy_assets.sync_log import record_event
 
@@ -28,11 +29,16 @@ def describe(source: str, scope: str) -> str:
 
 def pause(conn: Connection, source: str, scope: str, *, by: str, reason: str | None = None) -> str:
     pause_scope(conn, source, scope, reason=reason or f"paused from {by}")
-    return f"{describe(source, scope)} paused: its runs skip until `dexxy sync resume`"
+    readers = api_readers(source) if scope == WHOLE else ()
+    held = f"; {', '.join(readers)} (the same API) held with it" if readers else ""
+    return f"{describe(source, scope)} paused: its runs skip until `dexxy sync resume`{held}"
 
 
 def resume(conn: Connection, source: str, scope: str, *, by: str, reason: str | None = None) -> str:
     resume_scope(conn, source, scope, reason=reason or f"resumed from {by}")
+    hold = state.api_hold(conn, source)
+    if hold:  # its own pause is lifted, the API's is not
+        return f"{describe(source, scope)} resumed, but still held: {hold[1]}"
     return f"{describe(source, scope)} resumed: the next scheduled or triggered run syncs it"
 
 

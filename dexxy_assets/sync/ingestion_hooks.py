@@ -28,6 +28,7 @@ AUTOMATION_TAG = "dagster/from_automation_condition"
 UNKNOWN = "UNKNOWN"
 INTERRUPTED = "INTERRUPTED"  # a run stopped by Ctrl-C or terminated, not a failure of the source
 HOLD_METADATA = "sync_hold"  # on a skipped materialization: why (paused, disabled, stored cadence)
+NOTE_METADATA = "sync_note"  # on a materialization that landed nothing for a reason (an org without Copilot)
 
 
 @runtime_checkable

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, text
+
+from dexxy_assets.sync.shared_api import api_owner
 
 WHOLE = "*"  # the whole source (as a scope) or every entity of a scope (as an entity)
 
@@ -183,7 +186,7 @@ def scope_row(conn: Connection, source: str, scope: str = WHOLE) -> SyncState | 
 
 def stopped_reason(conn: Connection, source: str, scope: str = WHOLE) -> str | None:
     """Why runs of ``source`` (narrowed to ``scope``) must not sync now, or None: the source, or the scope,
-    is paused or disabled."""
+    is paused or disabled, or so is the source whose API it reads (``shared_api``)."""
     for where in dict.fromkeys((WHOLE, scope)):
         row = scope_row(conn, source, where)
         if row is not None and row.status in STOPPED:
@@ -197,7 +200,31 @@ def stopped_reason(conn: Connection, source: str, scope: str = WHOLE) -> str | N
             if row.status == Status.PAUSED:
                 return f"{what} is paused{why}: not syncing; {hint} to sync again"
             return f"{what} is disabled{why}: not syncing; its history is kept"
-    return None
+    hold = api_hold(conn, source)
+    return hold[1] if hold else None
+
+
+def held_sources(conn: Connection, sources: Iterable[str]) -> dict[str, tuple[str, str]]:
+    """Source -> (the status of the source whose API it reads, why it does not sync), for the held ones."""
+    return {source: hold for source in sources if (hold := api_hold(conn, source))}
+
+
+def api_hold(conn: Connection, source: str) -> tuple[str, str] | None:
+    """(status, why) while the source whose API ``source`` reads is paused or disabled, else None."""
+    owner = api_owner(source)
+    row = scope_row(conn, owner) if owner else None
+    if row is None or row.status not in STOPPED:
+        return None
+    why = f" ({row.reason})" if row.reason else ""
+    again = (
+        f"`dexxy sync resume --source {owner}` to sync again"
+        if row.status == Status.PAUSED
+        else "its history is kept"
+    )
+    return (
+        row.status,
+        f"{source} reads the {owner} API and {owner} is {row.status}{why}: not syncing; {again}",
+    )
 
 
 def stopped_scopes(conn: Connection, source: str) -> frozenset[str]:

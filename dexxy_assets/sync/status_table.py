@@ -1,15 +1,16 @@
 """`dexxy sync status` as a table a person reads at a glance: per source, scope and entity its status (in
-colour), how long ago it last succeeded, the window it covered, its cadence and its last error."""
+colour), how long ago it last succeeded, the window it covered, its cadence and its last error; a source
+held because the source whose API it reads is paused says so."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from rich.table import Table
 from rich.text import Text
 
-from dexxy_assets.sync.state import WHOLE, SyncState
+from dexxy_assets.sync.state import STOPPED, WHOLE, SyncState
 
 _STYLES = {
     "pending": "cyan",
@@ -54,9 +55,25 @@ def note(row: SyncState, cadence: str) -> str:
     return cadence if row.entity == WHOLE else ""
 
 
+def _held(owner_status: str) -> Text:
+    return Text(f"{owner_status} (held)", style=_STYLES.get(owner_status, ""))
+
+
+def _held_row(source: str, hold: tuple[str, str]) -> tuple[str | Text, ...]:
+    """The line of a source held by the source whose API it reads (see sync/shared_api.py)."""
+    return (source, "all", "all", _held(hold[0]), "", "", hold[1], "")
+
+
 def status_table(
-    rows: Sequence[SyncState], never_synced: Iterable[str], schedules: dict[str, str], now: dt.datetime
+    rows: Sequence[SyncState],
+    never_synced: Iterable[str],
+    schedules: dict[str, str],
+    now: dt.datetime,
+    held: Mapping[str, tuple[str, str]] | None = None,
 ) -> Table:
+    """``held``: source → (the status of the source whose API it reads, why it does not sync); its
+    whole-source line shows that status, marked ``(held)``, with the reason."""
+    held = held or {}
     table = Table(title="Dexxy sync status", title_justify="left", header_style="bold")
     for column in ("source", "scope", "entity", "status", "last success", "window", "cadence / reason"):
         table.add_column(column, no_wrap=column in ("source", "status", "last success"))
@@ -66,22 +83,34 @@ def status_table(
         if row.last_success_at is not None:
             where = (row.source, row.scope)
             latest[where] = max(latest.get(where, row.last_success_at), row.last_success_at)
+    shown: set[str] = set()  # held sources whose line is in the table
     for row in rows:
+        whole = row.scope == WHOLE and row.entity == WHOLE
+        if row.source in held and row.source not in shown and not whole:
+            table.add_row(*_held_row(row.source, held[row.source]))
+            shown.add(row.source)
         cadence = schedules.get(row.source, "nightly") if row.scope == WHOLE else ""
+        status, reason = Text(row.status, style=_STYLES.get(row.status, "")), note(row, cadence)
+        if whole and row.source in held and row.status not in STOPPED:
+            status, reason = _held(held[row.source][0]), held[row.source][1]
+            shown.add(row.source)
         table.add_row(
             row.source,
             "all" if row.scope == WHOLE else row.scope,
             "all" if row.entity == WHOLE else row.entity,
-            Text(row.status, style=_STYLES.get(row.status, "")),
+            status,
             age(
                 row.last_success_at or (latest.get((row.source, row.scope)) if row.entity == WHOLE else None),
                 now,
             ),
             window(row),
-            note(row, cadence),
+            reason,
             Text(last_error(row), style="red"),
         )
     for source in never_synced:
+        if source in held:
+            table.add_row(*_held_row(source, held[source]))
+            continue
         table.add_row(
             source,
             "all",

@@ -55,7 +55,14 @@ from dexxy_sandbox.github_rest.teams import TeamHandlers
 from dexxy_sandbox.org.model import PullRequest, Repository, SyntheticOrg
 from dexxy_sandbox.rate_limit import RateLimiter, RateWindow, rate_limit_overview
 from dexxy_sandbox.request_log import DROPPED, RequestLog
-from dexxy_sandbox.secondary_limits import Refusal, SecondaryLimits, secondary_limit_message, secondary_points
+from dexxy_sandbox.secondary_limits import (
+    Refusal,
+    SecondaryLimitReply,
+    SecondaryLimits,
+    scaled_retry_after,
+    secondary_limit_reply,
+    secondary_points,
+)
 
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
@@ -63,10 +70,6 @@ Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 
 COMMITS_LIST_CAP = 250  # GET /pulls/{n}/commits never returns more, whatever the PR has
 RATE_LIMIT_DOCS = "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api"
-SECONDARY_DOCS = (
-    "https://docs.github.com/free-pro-team@latest/rest/overview/rate-limits-for-the-rest-api"
-    "#about-secondary-rate-limits"
-)
 DEFAULT_API_VERSION = "2022-11-28"
 _JSON_CONTENT_TYPE = b"application/json; charset=utf-8"
 # what api.github.com sends with an authenticated GET (a private cache may keep it a minute), and its Vary
@@ -190,6 +193,7 @@ class GitHubRestApi:
         graphql: GraphQLEndpoint | None = None,
         copilot: CopilotUsage | None = None,  # copilot: seats and usage reports (copilot/rest.py)
         secondary: SecondaryLimits | None = None,  # GitHub's secondary rate limits (None: not enforced)
+        time_scale: float = 1.0,  # time runs this many times faster: a storm's Retry-After shrinks alike
     ) -> None:
         self.org = org
         self.api_root = api_root.rstrip("/")
@@ -199,6 +203,7 @@ class GitHubRestApi:
         self.graphql = graphql
         self.limiter = limiter
         self.secondary = secondary
+        self.time_scale = time_scale
         self.faults = faults
         self.log = log
         self._seed = seed
@@ -418,19 +423,14 @@ class GitHubRestApi:
         return Reply(403, encode(body), window.headers())
 
     def _fault_reply(self, decision: FaultDecision, token: str, request_id: str) -> Reply:
-        """The answer of a server-error, secondary-limit or storm fault, in GitHub's words."""
-        window = self.limiter.state(token)
+        """The answer of a server-error, secondary-limit or storm fault, in GitHub's words (a limit's
+        Retry-After divided by the time scale, as every limit window is)."""
         if decision.fault is Fault.SERVER_ERROR:
             message = _SERVER_ERRORS.get(decision.status, "Server Error")
             body = {"message": message, "documentation_url": DOCS, "status": str(decision.status)}
             return Reply(decision.status, encode(body), [])
-        message = (
-            "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. "
-            f"If you reach out to GitHub Support for help, please include the request ID {request_id}."
-        )
-        body = {"message": message, "documentation_url": SECONDARY_DOCS, "status": str(decision.status)}
-        retry_after = str(decision.retry_after).encode()
-        return Reply(decision.status, encode(body), [(b"retry-after", retry_after), *window.headers()])
+        retry_after = scaled_retry_after(decision.retry_after, self.time_scale)
+        return self._secondary_reply(secondary_limit_reply(decision.status, retry_after, request_id), token)
 
     @staticmethod
     def _spoil(decision: FaultDecision, reply: Reply) -> Reply:
@@ -537,12 +537,16 @@ class GitHubRestApi:
         return refusal, 0 if refusal else points
 
     def _secondary_limited(self, refusal: Refusal, token: str, request_id: str) -> Reply:
-        """GitHub's secondary-limit answer: 403 or 429, `Retry-After`, the primary budget's headers."""
-        message = secondary_limit_message(request_id)
-        status = str(refusal.status)
-        body = {"message": message, "documentation_url": refusal.documentation_url, "status": status}
-        headers = [(b"retry-after", str(refusal.retry_after).encode()), *self.limiter.state(token).headers()]
-        return Reply(refusal.status, encode(body), headers)
+        """An enforced secondary limit's answer (its Retry-After is already scaled by the limits)."""
+        answer = secondary_limit_reply(
+            refusal.status, refusal.retry_after, request_id, refusal.documentation_url
+        )
+        return self._secondary_reply(answer, token)
+
+    def _secondary_reply(self, answer: SecondaryLimitReply, token: str) -> Reply:
+        """A secondary-limit answer with the primary budget's headers (not what ran out)."""
+        headers = [answer.retry_after_header, *self.limiter.state(token).headers()]
+        return Reply(answer.status, encode(answer.body), headers)
 
     def _points_spent(self, token: str, before: tuple[RateWindow, RateWindow]) -> tuple[int, int]:
         """Primary (REST, GraphQL) points `token` spent since `before` (its windows then)."""
