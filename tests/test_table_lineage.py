@@ -21,6 +21,7 @@ def test_a_mart_depends_on_the_publishers_of_what_its_model_reads() -> None:
         "github/deployments_staged",
         "processing/pr_ai_detection",
         "processing/pr_llm_summaries",
+        "slack/pr_surveys",  # the author's survey answer comes first in effective_is_ai_assisted
     }
     # team_members reads Jira users through an inlined staging model, and GitHub commit e-mails
     assert _parents("analytics/team_members") == {
