@@ -140,8 +140,8 @@ def stage_discussions(conn: Connection, days: list[dt.date], _context: Any = Non
             comments.append(row)
     upsert_newest(conn, "staging.github_discussions", discussions, "discussion_node_id")
     upsert_newest(conn, "staging.github_discussion_comments", comments, "comment_node_id")
-    for flag in deleted:
-        conn.execute(text(_FLAG_DELETED), flag)
+    if deleted:  # one executemany, not a statement per deleted discussion
+        conn.execute(text(_FLAG_DELETED), deleted)
     run_wide = {"comments": len(comments), "deleted_flagged": len(deleted)}
     return Landed(rows=len(discussions), per_day=per_day, problems=problems, run_wide=run_wide)
 
