@@ -9,37 +9,42 @@ it ``is_deleted`` and keeps the earliest time a sync saw it gone, so the discuss
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from typing import Any
 
 import dagster as dg
 from sqlalchemy import Connection, text
 
-from dexxy_assets.github.asset_settings import SETTINGS
 from dexxy_assets.github.issue_assets import DISCUSSION_COMMENTS_KEY, DISCUSSIONS_KEY
-from dexxy_assets.github.issue_staging import account, upsert_newest
-from dexxy_assets.github.parser_version import parser_version
+from dexxy_assets.github.issue_staging import account
+from dexxy_assets.github.payload_staging import (
+    PayloadStaging,
+    StagedTable,
+    build_payload_staged_asset,
+    stage_payloads,
+)
 from dexxy_assets.ingestion_asset import Landed
 from dexxy_assets.payload_fields import FieldReader, dig
 from dexxy_assets.problems import ProblemLog
-from dexxy_assets.staging_asset import build_staging_asset
-from resources.bulk_load import lock_partitions
 
 DISCUSSIONS_STAGED_KEY = dg.AssetKey(["github", "discussions_staged"])
 STATE_REASONS = frozenset({"resolved", "outdated", "duplicate", "reopened"})
-_RAW_DISCUSSIONS = (
-    "SELECT partition_date, repo_full_name, discussion_node_id, fetched_at, payload_format, payload "
-    "FROM raw.github_discussions WHERE partition_date = ANY(:days) ORDER BY partition_date, partition_row"
+DELETED = "deleted"  # the payload_format of a raw row that says a sync found the discussion gone
+# every deleted discussion of the days flagged at once, with the earliest time a sync saw it gone; the count
+# is of deleted raw rows
+_FLAG_DELETED = """
+WITH gone AS (
+    SELECT discussion_node_id, min(fetched_at) AS seen, count(*) AS seen_times
+    FROM raw.github_discussions
+    WHERE partition_date = ANY(:days) AND payload_format = :deleted
+    GROUP BY discussion_node_id
+), flagged AS (
+    UPDATE staging.github_discussions AS staged
+    SET is_deleted = true, deleted_seen_at = LEAST(coalesce(staged.deleted_seen_at, gone.seen), gone.seen)
+    FROM gone
+    WHERE staged.discussion_node_id = gone.discussion_node_id
 )
-_RAW_COMMENTS = (
-    "SELECT partition_date, repo_full_name, discussion_node_id, fetched_at, payload "
-    "FROM raw.github_discussion_comments WHERE partition_date = ANY(:days) "
-    "ORDER BY partition_date, partition_row"
-)
-_FLAG_DELETED = (
-    "UPDATE staging.github_discussions SET is_deleted = true, "
-    "deleted_seen_at = LEAST(coalesce(deleted_seen_at, :seen), :seen) WHERE discussion_node_id = :node_id"
-)
+SELECT CAST(coalesce(sum(seen_times), 0) AS integer) FROM gone
+"""
 
 
 def discussion_row(
@@ -114,53 +119,60 @@ def discussion_comment_row(
     }
 
 
+def _discussion(raw: Any, problems: ProblemLog) -> dict[str, Any] | None:
+    if raw.payload_format == DELETED:  # flags the staged version (``_flag_deleted``)
+        return None
+    return discussion_row(raw.payload, raw.repo_full_name, raw.partition_date, raw.fetched_at, problems)
+
+
+def _discussion_comment(raw: Any, problems: ProblemLog) -> dict[str, Any] | None:
+    return discussion_comment_row(
+        raw.payload, raw.repo_full_name, raw.discussion_node_id, raw.partition_date, raw.fetched_at, problems
+    )
+
+
+def _flag_deleted(conn: Connection, days: list[dt.date]) -> dict[str, int]:
+    """Flag the discussions whose ``deleted`` raw rows these days hold, in one statement."""
+    seen = conn.execute(text(_FLAG_DELETED), {"days": days, "deleted": DELETED}).scalar_one()
+    return {"deleted_flagged": seen}
+
+
+DISCUSSIONS_STAGING = PayloadStaging(
+    key=DISCUSSIONS_STAGED_KEY,
+    deps=(DISCUSSIONS_KEY, DISCUSSION_COMMENTS_KEY),
+    tables=(
+        StagedTable(
+            name="discussions",
+            raw_table="raw.github_discussions",
+            raw_columns=("repo_full_name", "fetched_at", "payload_format", "payload"),
+            staging_table="staging.github_discussions",
+            key="discussion_node_id",
+            parse=_discussion,
+        ),
+        StagedTable(
+            name="comments",
+            raw_table="raw.github_discussion_comments",
+            raw_columns=("repo_full_name", "discussion_node_id", "fetched_at", "payload"),
+            staging_table="staging.github_discussion_comments",
+            key="comment_node_id",
+            parse=_discussion_comment,
+        ),
+    ),
+    parser_files=(
+        "github/discussion_staging.py",
+        "github/issue_staging.py",
+        "github/accounts.py",
+        "github/graphql_records.py",
+    ),
+    description="Discussions and their comments parsed from raw into staging (newest version wins; a "
+    "deleted discussion keeps its last seen version, flagged); re-staged from raw after a parser change.",
+    finish=_flag_deleted,
+)
+
+
 def stage_discussions(conn: Connection, days: list[dt.date], _context: Any = None) -> Landed:
-    lock_partitions(conn, "raw.github_discussions", days)
-    problems, per_day = ProblemLog(), Counter[dt.date]()
-    discussions, deleted = [], []
-    for raw in conn.execute(text(_RAW_DISCUSSIONS), {"days": days}):
-        if raw.payload_format == "deleted":
-            deleted.append({"node_id": raw.discussion_node_id, "seen": raw.fetched_at})
-            continue
-        row = discussion_row(raw.payload, raw.repo_full_name, raw.partition_date, raw.fetched_at, problems)
-        if row is not None:
-            discussions.append(row)
-            per_day[raw.partition_date] += 1
-    comments = []
-    for raw in conn.execute(text(_RAW_COMMENTS), {"days": days}):
-        row = discussion_comment_row(
-            raw.payload,
-            raw.repo_full_name,
-            raw.discussion_node_id,
-            raw.partition_date,
-            raw.fetched_at,
-            problems,
-        )
-        if row is not None:
-            comments.append(row)
-    upsert_newest(conn, "staging.github_discussions", discussions, "discussion_node_id")
-    upsert_newest(conn, "staging.github_discussion_comments", comments, "comment_node_id")
-    if deleted:  # one executemany, not a statement per deleted discussion
-        conn.execute(text(_FLAG_DELETED), deleted)
-    run_wide = {"comments": len(comments), "deleted_flagged": len(deleted)}
-    return Landed(rows=len(discussions), per_day=per_day, problems=problems, run_wide=run_wide)
+    return stage_payloads(conn, days, DISCUSSIONS_STAGING)
 
 
 def build_discussion_staged_asset(partitions: dg.PartitionsDefinition) -> dg.AssetsDefinition:
-    return build_staging_asset(
-        SETTINGS,
-        partitions,
-        key=DISCUSSIONS_STAGED_KEY,
-        tables=["staging.github_discussions", "staging.github_discussion_comments"],
-        deps=[DISCUSSIONS_KEY, DISCUSSION_COMMENTS_KEY],
-        description="Discussions and their comments parsed from raw into staging (newest version wins; a "
-        "deleted discussion keeps its last seen version, flagged); re-staged from raw after a parser change.",
-        parser_version=parser_version(
-            "github/discussion_staging.py",
-            "github/issue_staging.py",
-            "github/accounts.py",
-            "payload_fields.py",
-            "problems.py",
-        ),
-        stage=stage_discussions,
-    )
+    return build_payload_staged_asset(DISCUSSIONS_STAGING, partitions)

@@ -11,35 +11,28 @@ are kept as they came and counted.
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from typing import Any
 
 import dagster as dg
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
 from dexxy_assets.github.accounts import is_bot_account
-from dexxy_assets.github.asset_settings import SETTINGS
 from dexxy_assets.github.graphql_records import actor_login
 from dexxy_assets.github.issue_assets import ISSUE_COMMENTS_KEY, ISSUES_KEY
-from dexxy_assets.github.parser_version import parser_version
+from dexxy_assets.github.payload_staging import (
+    PayloadStaging,
+    StagedTable,
+    build_payload_staged_asset,
+    stage_payloads,
+)
 from dexxy_assets.ingestion_asset import Landed
 from dexxy_assets.payload_fields import FieldReader, dig, parse_timestamp
 from dexxy_assets.problems import ProblemLog
-from dexxy_assets.staging_asset import build_staging_asset
-from resources.bulk_load import lock_partitions, upsert
 
 ISSUES_STAGED_KEY = dg.AssetKey(["github", "issues_staged"])
 STATES = frozenset({"open", "closed"})
 STATE_REASONS = frozenset({"completed", "not_planned", "reopened", "duplicate"})
 GHOST = "ghost"
-_RAW_ISSUES = (
-    "SELECT partition_date, repo_full_name, fetched_at, payload_format, payload, timeline "
-    "FROM raw.github_issues WHERE partition_date = ANY(:days) ORDER BY partition_date, partition_row"
-)
-_RAW_COMMENTS = (
-    "SELECT partition_date, repo_full_name, issue_number, fetched_at, payload_format, payload "
-    "FROM raw.github_issue_comments WHERE partition_date = ANY(:days) ORDER BY partition_date, partition_row"
-)
 
 
 def account(f: FieldReader, field: str, graphql: bool) -> tuple[str | None, bool]:
@@ -181,63 +174,61 @@ def issue_comment_row(
     }
 
 
-def upsert_newest(conn: Connection, table: str, rows: list[dict[str, Any]], key: str) -> None:
-    """Merge parsed rows by ``key``; a row replaces only an older version (``updated_at``, ``fetched_at``)."""
-    if rows:
-        upsert(conn, table, list(rows[0]), rows, [key], ["updated_at", "fetched_at"])
+def _issue(raw: Any, problems: ProblemLog) -> dict[str, Any] | None:
+    return issue_row(
+        raw.payload_format,
+        raw.payload,
+        raw.timeline,
+        raw.repo_full_name,
+        raw.partition_date,
+        raw.fetched_at,
+        problems,
+    )
+
+
+def _issue_comment(raw: Any, problems: ProblemLog) -> dict[str, Any] | None:
+    return issue_comment_row(
+        raw.payload_format,
+        raw.payload,
+        raw.repo_full_name,
+        raw.issue_number,
+        raw.partition_date,
+        raw.fetched_at,
+        problems,
+    )
+
+
+ISSUES_STAGING = PayloadStaging(
+    key=ISSUES_STAGED_KEY,
+    deps=(ISSUES_KEY, ISSUE_COMMENTS_KEY),
+    tables=(
+        StagedTable(
+            name="issues",
+            raw_table="raw.github_issues",
+            raw_columns=("repo_full_name", "fetched_at", "payload_format", "payload", "timeline"),
+            staging_table="staging.github_issues",
+            key="issue_node_id",
+            parse=_issue,
+        ),
+        StagedTable(
+            name="comments",
+            raw_table="raw.github_issue_comments",
+            raw_columns=("repo_full_name", "issue_number", "fetched_at", "payload_format", "payload"),
+            staging_table="staging.github_issue_comments",
+            key="comment_id",
+            parse=_issue_comment,
+        ),
+    ),
+    parser_files=("github/issue_staging.py", "github/accounts.py", "github/graphql_records.py"),
+    description="Issues and their comments parsed from raw into staging (newest version wins; one row "
+    "per issue by node id, so a transferred issue is not duplicated); re-staged from raw after a parser "
+    "change.",
+)
 
 
 def stage_issues(conn: Connection, days: list[dt.date], _context: Any = None) -> Landed:
-    lock_partitions(conn, "raw.github_issues", days)
-    problems, per_day = ProblemLog(), Counter[dt.date]()
-    issues = []
-    for raw in conn.execute(text(_RAW_ISSUES), {"days": days}):
-        row = issue_row(
-            raw.payload_format,
-            raw.payload,
-            raw.timeline,
-            raw.repo_full_name,
-            raw.partition_date,
-            raw.fetched_at,
-            problems,
-        )
-        if row is not None:
-            issues.append(row)
-            per_day[raw.partition_date] += 1
-    comments = []
-    for raw in conn.execute(text(_RAW_COMMENTS), {"days": days}):
-        row = issue_comment_row(
-            raw.payload_format,
-            raw.payload,
-            raw.repo_full_name,
-            raw.issue_number,
-            raw.partition_date,
-            raw.fetched_at,
-            problems,
-        )
-        if row is not None:
-            comments.append(row)
-    upsert_newest(conn, "staging.github_issues", issues, "issue_node_id")
-    upsert_newest(conn, "staging.github_issue_comments", comments, "comment_id")
-    return Landed(rows=len(issues), per_day=per_day, problems=problems, run_wide={"comments": len(comments)})
+    return stage_payloads(conn, days, ISSUES_STAGING)
 
 
 def build_issue_staged_asset(partitions: dg.PartitionsDefinition) -> dg.AssetsDefinition:
-    return build_staging_asset(
-        SETTINGS,
-        partitions,
-        key=ISSUES_STAGED_KEY,
-        tables=["staging.github_issues", "staging.github_issue_comments"],
-        deps=[ISSUES_KEY, ISSUE_COMMENTS_KEY],
-        description="Issues and their comments parsed from raw into staging (newest version wins; one row "
-        "per issue by node id, so a transferred issue is not duplicated); re-staged from raw after a parser "
-        "change.",
-        parser_version=parser_version(
-            "github/issue_staging.py",
-            "github/accounts.py",
-            "github/graphql_records.py",
-            "payload_fields.py",
-            "problems.py",
-        ),
-        stage=stage_issues,
-    )
+    return build_payload_staged_asset(ISSUES_STAGING, partitions)
