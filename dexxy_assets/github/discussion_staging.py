@@ -119,16 +119,18 @@ def discussion_comment_row(
     }
 
 
-def _discussion(raw: Any, problems: ProblemLog) -> dict[str, Any] | None:
-    if raw.payload_format == DELETED:  # flags the staged version (``_flag_deleted``)
+def _listed_discussion(
+    payload_format: str,
+    payload: Any,
+    repo: str,
+    partition: dt.date,
+    fetched_at: dt.datetime,
+    problems: ProblemLog,
+) -> dict[str, Any] | None:
+    """A discussion's row; none for a ``deleted`` raw row: it flags the staged one (``_flag_deleted``)."""
+    if payload_format == DELETED:
         return None
-    return discussion_row(raw.payload, raw.repo_full_name, raw.partition_date, raw.fetched_at, problems)
-
-
-def _discussion_comment(raw: Any, problems: ProblemLog) -> dict[str, Any] | None:
-    return discussion_comment_row(
-        raw.payload, raw.repo_full_name, raw.discussion_node_id, raw.partition_date, raw.fetched_at, problems
-    )
+    return discussion_row(payload, repo, partition, fetched_at, problems)
 
 
 def _flag_deleted(conn: Connection, days: list[dt.date]) -> dict[str, int]:
@@ -142,20 +144,20 @@ DISCUSSIONS_STAGING = PayloadStaging(
     deps=(DISCUSSIONS_KEY, DISCUSSION_COMMENTS_KEY),
     tables=(
         StagedTable(
-            name="discussions",
-            raw_table="raw.github_discussions",
-            raw_columns=("repo_full_name", "fetched_at", "payload_format", "payload"),
-            staging_table="staging.github_discussions",
-            key="discussion_node_id",
-            parse=_discussion,
+            "discussions",
+            "raw.github_discussions",
+            "staging.github_discussions",
+            "discussion_node_id",
+            _listed_discussion,
+            ("payload_format", "payload", "repo_full_name", "partition_date", "fetched_at"),
         ),
         StagedTable(
-            name="comments",
-            raw_table="raw.github_discussion_comments",
-            raw_columns=("repo_full_name", "discussion_node_id", "fetched_at", "payload"),
-            staging_table="staging.github_discussion_comments",
-            key="comment_node_id",
-            parse=_discussion_comment,
+            "comments",
+            "raw.github_discussion_comments",
+            "staging.github_discussion_comments",
+            "comment_node_id",
+            discussion_comment_row,
+            ("payload", "repo_full_name", "discussion_node_id", "partition_date", "fetched_at"),
         ),
     ),
     parser_files=(

@@ -174,49 +174,25 @@ def issue_comment_row(
     }
 
 
-def _issue(raw: Any, problems: ProblemLog) -> dict[str, Any] | None:
-    return issue_row(
-        raw.payload_format,
-        raw.payload,
-        raw.timeline,
-        raw.repo_full_name,
-        raw.partition_date,
-        raw.fetched_at,
-        problems,
-    )
-
-
-def _issue_comment(raw: Any, problems: ProblemLog) -> dict[str, Any] | None:
-    return issue_comment_row(
-        raw.payload_format,
-        raw.payload,
-        raw.repo_full_name,
-        raw.issue_number,
-        raw.partition_date,
-        raw.fetched_at,
-        problems,
-    )
-
-
 ISSUES_STAGING = PayloadStaging(
     key=ISSUES_STAGED_KEY,
     deps=(ISSUES_KEY, ISSUE_COMMENTS_KEY),
     tables=(
         StagedTable(
-            name="issues",
-            raw_table="raw.github_issues",
-            raw_columns=("repo_full_name", "fetched_at", "payload_format", "payload", "timeline"),
-            staging_table="staging.github_issues",
-            key="issue_node_id",
-            parse=_issue,
+            "issues",
+            "raw.github_issues",
+            "staging.github_issues",
+            "issue_node_id",
+            issue_row,
+            ("payload_format", "payload", "timeline", "repo_full_name", "partition_date", "fetched_at"),
         ),
         StagedTable(
-            name="comments",
-            raw_table="raw.github_issue_comments",
-            raw_columns=("repo_full_name", "issue_number", "fetched_at", "payload_format", "payload"),
-            staging_table="staging.github_issue_comments",
-            key="comment_id",
-            parse=_issue_comment,
+            "comments",
+            "raw.github_issue_comments",
+            "staging.github_issue_comments",
+            "comment_id",
+            issue_comment_row,
+            ("payload_format", "payload", "repo_full_name", "issue_number", "partition_date", "fetched_at"),
         ),
     ),
     parser_files=("github/issue_staging.py", "github/accounts.py", "github/graphql_records.py"),

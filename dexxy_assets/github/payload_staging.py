@@ -31,8 +31,8 @@ from resources.bulk_load import lock_partitions, upsert
 from resources.sql_template import render_sql
 
 Row = dict[str, Any]
-# (a raw row: its selected columns as attributes, problems) -> a typed row, or None (counted, or not staged)
-RawParser = Callable[[Any, ProblemLog], Row | None]
+# (the raw columns a ``StagedTable`` names, in its order, then problems) -> a typed row, or None (counted)
+RowParser = Callable[..., Row | None]
 # what a step does once every table is merged (in the same transaction): counts shown in the metadata
 Finish = Callable[[Connection, list[dt.date]], dict[str, int]]
 
@@ -51,14 +51,15 @@ VERSION_COLUMNS = ("updated_at", "fetched_at")
 
 @dataclass(frozen=True)
 class StagedTable:
-    """One staging table filled from one raw table: each raw row parsed by ``parse``, merged by ``key``."""
+    """One staging table filled from one raw table: each raw row parsed by ``parse(*its args, problems)``,
+    merged by ``key``."""
 
     name: str  # its count in the metadata (the step's first table counts as the step's rows)
     raw_table: str
-    raw_columns: tuple[str, ...]  # what ``parse`` reads (``partition_date`` is always selected)
     staging_table: str
     key: str
-    parse: RawParser
+    parse: RowParser
+    args: tuple[str, ...]  # the raw columns ``parse`` takes, in its order
 
 
 @dataclass(frozen=True)
@@ -113,14 +114,13 @@ def stage_table(
     conn: Connection, days: list[dt.date], table: StagedTable, problems: ProblemLog, per_day: Counter[dt.date]
 ) -> int:
     """Parse ``table``'s raw rows of ``days`` and merge them; count the staged rows per partition day."""
-    columns = ["partition_date", *(c for c in table.raw_columns if c != "partition_date")]
-    sql = text(render_sql(_RAW, table=table.raw_table, columns=columns))
+    sql = text(render_sql(_RAW, table=table.raw_table, columns=["partition_date", *table.args]))
 
     def parsed() -> Iterator[Row]:
-        for raw in conn.execute(sql, {"days": list(days)}, execution_options=_STREAMED):
-            row = table.parse(raw, problems)
+        for day, *args in conn.execute(sql, {"days": list(days)}, execution_options=_STREAMED):
+            row = table.parse(*args, problems)
             if row is not None:
-                per_day[raw.partition_date] += 1
+                per_day[day] += 1
                 yield row
 
     return upsert_batches(conn, table.staging_table, parsed(), table.key)

@@ -19,7 +19,7 @@ from dexxy_assets.problems import ProblemLog
 
 # (payload, repo_full_name, partition day, fetched_at, problems) -> a typed row, or None (counted)
 RowParser = Callable[[Any, str, dt.date, dt.datetime, ProblemLog], dict[str, Any] | None]
-_RAW_COLUMNS = ("repo_full_name", "fetched_at", "payload")
+_ARGS = ("payload", "repo_full_name", "partition_date", "fetched_at")
 
 
 @dataclass(frozen=True)
@@ -37,13 +37,8 @@ class RecordStaging:
 
     @property
     def step(self) -> PayloadStaging:
-        parse = self.parse
-
-        def parse_raw(raw: Any, problems: ProblemLog) -> dict[str, Any] | None:
-            return parse(raw.payload, raw.repo_full_name, raw.partition_date, raw.fetched_at, problems)
-
         table = StagedTable(
-            self.staging_table, self.raw_table, _RAW_COLUMNS, self.staging_table, self.id_column, parse_raw
+            self.staging_table, self.raw_table, self.staging_table, self.id_column, self.parse, _ARGS
         )
         return PayloadStaging(
             key=self.key,
