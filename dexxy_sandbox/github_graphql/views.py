@@ -215,21 +215,29 @@ class TimelineItems(Connection):
 
 # ----- shared state -----
 class LruCache:
-    """A small thread-safe LRU for search results and sorted lists (the org never changes)."""
+    """A small thread-safe LRU for search results and sorted lists, emptied when the org changes (its
+    `revision`: a comment posted moves a pull request in the `UPDATED_AT` orders and `updated:` searches)."""
 
-    def __init__(self, size: int = 128) -> None:
+    def __init__(self, size: int = 128, revision: Callable[[], int] = lambda: 0) -> None:
         self.size = size
+        self.revision = revision
+        self._built_at = revision()
         self._data: OrderedDict[Any, Any] = OrderedDict()
         self._lock = threading.Lock()
 
     def get(self, key: Any, build: Callable[[], Any]) -> Any:
+        now = self.revision()  # read before building: a change while building is seen by the next call
         with self._lock:
+            if now != self._built_at:
+                self._data.clear()
+                self._built_at = now
             if key in self._data:
                 self._data.move_to_end(key)
                 return self._data[key]
         value = build()
         with self._lock:
-            self._data[key] = value
+            if now == self._built_at:
+                self._data[key] = value
             while len(self._data) > self.size:
                 self._data.popitem(last=False)
         return value
@@ -244,13 +252,14 @@ class GraphData:
     web_root: str
     payloads: GitHubPayloads = field(init=False)
     cache: LruCache = field(default_factory=LruCache)
-    _nodes: dict[str, Any] | None = None
+    _nodes: tuple[int, dict[str, Any]] | None = None  # (org revision, index)
     # the `vanish_rate` fault: (repo, number) of a pull request deleted since the search index saw it
     vanished: Callable[[str, int], bool] = lambda repo, number: False
 
     def __post_init__(self) -> None:
         self.web_root = self.web_root.rstrip("/")
         self.payloads = GitHubPayloads(self.org, self.api_root, self.web_root)
+        self.cache.revision = lambda: self.org.revision
 
     @property
     def viewer(self) -> Account:
@@ -288,8 +297,9 @@ class GraphData:
         return f"{url}&s={size}" if size else url
 
     def node_index(self) -> dict[str, Any]:
-        """Objects by global id, for `node(id:)` (built on first use)."""
-        if self._nodes is None:
+        """Objects by global id, for `node(id:)` (built on first use and again when the org changed)."""
+        revision = self.org.revision  # read before building: a change while building rebuilds next time
+        if self._nodes is None or self._nodes[0] != revision:
             index: dict[str, Any] = {self.org.node_id: self.org}
             for account in (*self.org.engineers, *self.org.bots, *self.org.system_accounts):
                 if not account.deleted:
@@ -303,8 +313,8 @@ class GraphData:
             from dexxy_sandbox.github_graphql.issues import node_entries  # issues.py builds on this module
 
             index.update(node_entries(self))  # issues and discussions (a deleted discussion: absent)
-            self._nodes = index
-        return self._nodes
+            self._nodes = (revision, index)
+        return self._nodes[1]
 
     def labels(self, pr: PullRequest) -> list[LabelView]:
         if not pr.labels:
