@@ -106,39 +106,40 @@ def _changed_project(tmp_path: Path, edit: tuple[str, str]) -> Path:
     return project
 
 
-def test_a_model_change_reaches_the_view_without_a_migration(database_url: str, tmp_path: Path) -> None:
-    """A new column in the model only: the view is replaced in place; an unchanged model replaces nothing."""
-    added = _changed_project(tmp_path, ("    d.answer_source\n", "    d.answer_source,\n    d.attempts\n"))
+def _installed(database_url: str, project: Path) -> tuple[list[bool], str, str, list[str], bool]:
+    """On a migrated warehouse: install_view of the shipped model, then twice of ``project``'s; the stored and
+    the compiled definition, the columns, and whether the BI role reads the view."""
     engine = create_engine(database_url, poolclass=NullPool)
     try:
         apply_migrations(engine)
         with engine.begin() as conn:
-            assert install_view(conn, "pr_surveys") is False  # already the model's: left alone
-            assert install_view(conn, "pr_surveys", added) is True
+            installs = [install_view(conn, "pr_surveys"), install_view(conn, "pr_surveys", project)]
+            installs.append(install_view(conn, "pr_surveys", project))
             stored = conn.execute(_DEFINITION, {"view": "analytics.pr_surveys"}).scalar_one()
-            assert stored == _model_as_postgres_stores_it(conn, "pr_surveys", added)
-            assert install_view(conn, "pr_surveys", added) is False
-            columns = [row[0] for row in conn.execute(_COLUMNS)]
-    finally:
-        engine.dispose()
-    assert columns[-2:] == ["answer_source", "attempts"]
-
-
-def test_a_model_that_drops_a_column_recreates_the_view_for_bi(database_url: str, tmp_path: Path) -> None:
-    """PostgreSQL cannot drop a view column in place: the view is created again and the BI role keeps it."""
-    dropped = _changed_project(tmp_path, ("    d.tools,\n", ""))
-    engine = create_engine(database_url, poolclass=NullPool)
-    try:
-        apply_migrations(engine)
-        with engine.begin() as conn:
-            assert install_view(conn, "pr_surveys", dropped) is True
-            stored = conn.execute(_DEFINITION, {"view": "analytics.pr_surveys"}).scalar_one()
-            assert stored == _model_as_postgres_stores_it(conn, "pr_surveys", dropped)
+            compiled = _model_as_postgres_stores_it(conn, "pr_surveys", project)
             columns = [row[0] for row in conn.execute(_COLUMNS)]
             bi_reads = conn.execute(
                 text("SELECT has_table_privilege('dexxy_bi', 'analytics.pr_surveys', 'SELECT')")
             ).scalar()
     finally:
         engine.dispose()
+    return installs, stored, compiled, columns, bool(bi_reads)
+
+
+def test_a_model_change_reaches_the_view_without_a_migration(database_url: str, tmp_path: Path) -> None:
+    """A new column in the model only: the view is replaced in place; an unchanged model replaces nothing."""
+    added = _changed_project(tmp_path, ("    d.answer_source\n", "    d.answer_source,\n    d.attempts\n"))
+    installs, stored, compiled, columns, _ = _installed(database_url, added)
+    assert installs == [False, True, False]  # the shipped model's view is left alone; the change, once
+    assert stored == compiled
+    assert columns[-2:] == ["answer_source", "attempts"]
+
+
+def test_a_model_that_drops_a_column_recreates_the_view_for_bi(database_url: str, tmp_path: Path) -> None:
+    """PostgreSQL cannot drop a view column in place: the view is created again and the BI role keeps it."""
+    dropped = _changed_project(tmp_path, ("    d.tools,\n", ""))
+    installs, stored, compiled, columns, bi_reads = _installed(database_url, dropped)
+    assert installs == [False, True, False]
+    assert stored == compiled
     assert "tools" not in columns and "answer" in columns
     assert bi_reads

@@ -8,8 +8,6 @@ with the PR whose URLs and ids it needs. `Connection` is one page of a list, sli
 from __future__ import annotations
 
 import datetime as dt
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,6 +24,7 @@ from dexxy_sandbox.github_graphql.timeline import TimelineEvent
 from dexxy_sandbox.github_rest.payloads import GitHubPayloads
 from dexxy_sandbox.org.github_ids import stable_sha
 from dexxy_sandbox.org.model import Account, Commit, PullRequest, Repository, Review, SyntheticOrg
+from dexxy_sandbox.org.revisions import PerRevision
 from dexxy_sandbox.rate_limit import RateWindow
 
 WEB_FLOW = ("GitHub", "noreply@github.com", "web-flow")
@@ -214,35 +213,6 @@ class TimelineItems(Connection):
 
 
 # ----- shared state -----
-class LruCache:
-    """A small thread-safe LRU for search results and sorted lists, emptied when the org changes (its
-    `revision`: a comment posted moves a pull request in the `UPDATED_AT` orders and `updated:` searches)."""
-
-    def __init__(self, size: int = 128, revision: Callable[[], int] = lambda: 0) -> None:
-        self.size = size
-        self.revision = revision
-        self._built_at = revision()
-        self._data: OrderedDict[Any, Any] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: Any, build: Callable[[], Any]) -> Any:
-        now = self.revision()  # read before building: a change while building is seen by the next call
-        with self._lock:
-            if now != self._built_at:
-                self._data.clear()
-                self._built_at = now
-            if key in self._data:
-                self._data.move_to_end(key)
-                return self._data[key]
-        value = build()
-        with self._lock:
-            if now == self._built_at:
-                self._data[key] = value
-            while len(self._data) > self.size:
-                self._data.popitem(last=False)
-        return value
-
-
 @dataclass
 class GraphData:
     """Per-server state shared by all requests: the org, its links and caches."""
@@ -251,7 +221,9 @@ class GraphData:
     api_root: str
     web_root: str
     payloads: GitHubPayloads = field(init=False)
-    cache: LruCache = field(default_factory=LruCache)
+    # search results and sorted lists, rebuilt when the org changes (a comment posted moves a pull request in
+    # the `UPDATED_AT` orders and `updated:` searches)
+    cache: PerRevision[Any] = field(init=False)
     _nodes: tuple[int, dict[str, Any]] | None = None  # (org revision, index)
     # the `vanish_rate` fault: (repo, number) of a pull request deleted since the search index saw it
     vanished: Callable[[str, int], bool] = lambda repo, number: False
@@ -259,7 +231,7 @@ class GraphData:
     def __post_init__(self) -> None:
         self.web_root = self.web_root.rstrip("/")
         self.payloads = GitHubPayloads(self.org, self.api_root, self.web_root)
-        self.cache.revision = lambda: self.org.revision
+        self.cache = PerRevision(lambda: self.org.revision, size=128)
 
     @property
     def viewer(self) -> Account:
