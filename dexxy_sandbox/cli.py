@@ -122,6 +122,15 @@ FAULTS_HELP = (
     "`dexxy webhooks serve`); signed with SLACK_SIGNING_SECRET from the environment, else the sandbox's. "
     "Unset: nobody answers.",
 )
+@click.option(
+    "--simulated-replies/--no-simulated-replies",
+    default=True,
+    show_default=True,
+    help="A pull request's author answers the PR survey's GitHub comment (DEXXY_SURVEY_GITHUB_COMMENT) "
+    "with an `/ai none|some|most [tool]` reply, 90 s later, for most pull requests; --no-simulated-replies: "
+    "nobody replies, so a survey stays unanswered until you reply. The Slack answers follow "
+    "--slack-interactivity-url only.",
+)
 def serve(
     seed: int,
     engineers: int,
@@ -140,6 +149,7 @@ def serve(
     time_scale: float,
     request_log: str | None,
     slack_interactivity_url: str | None,
+    simulated_replies: bool,
 ) -> None:
     """Serve a synthetic GitHub organisation until Ctrl-C; the env lines go to stdout, the rest to stderr."""
     server = SandboxServer(
@@ -162,6 +172,7 @@ def serve(
             interactivity_url=slack_interactivity_url,
             signing_secret=os.environ.get("SLACK_SIGNING_SECRET") or RespondentConfig.signing_secret,
         ),
+        simulated_replies=simulated_replies,
     )
     org = server.org
     pulls = sum(len(org.pulls(repo.name)) for repo in org.repositories)
@@ -172,7 +183,8 @@ def serve(
             f"{len(org.repositories)} repos, {pulls} pull requests "
             f"from {org.start} to {org.as_of:%Y-%m-%d %H:%M} UTC; "
             f"faults: {faults.describe()}; copilot: {server.copilot_unavailable_status or 'on'}; "
-            f"secondary limits: {'on' if secondary_limits else 'off'}; time scale: {time_scale:g}",
+            f"secondary limits: {'on' if secondary_limits else 'off'}; time scale: {time_scale:g}; "
+            f"simulated replies: {'on' if simulated_replies else 'off'}",
             err=True,
         )
         click.echo("# Paste these into .env (Ctrl-C stops the sandbox):", err=True)

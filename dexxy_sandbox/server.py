@@ -109,13 +109,16 @@ class SandboxServer:
         request_log_path: str | os.PathLike[str] | None = None,
         slack: SlackConfig | None = None,
         slack_respondent: RespondentConfig | None = None,
+        simulated_replies: bool = True,
     ) -> None:
         """`clock` (epoch seconds) is what JWTs and installation tokens are checked against; tests that fake
         time for a client pass the same clock here. `copilot_unavailable_status` (404, 403 or 422) makes an
         org without Copilot; `app_token_failures` fails that many installation-token requests first.
         `secondary_limits` enforces GitHub's secondary rate limits (True: its documented budgets, or a
         `SecondaryLimitConfig`); `time_scale` makes time run that many times faster for the rate limits (every
-        window and Retry-After divided by it); `request_log_path` appends one JSON line per request there."""
+        window and Retry-After divided by it); `request_log_path` appends one JSON line per request there.
+        `simulated_replies=False`: no pull request author answers the survey's GitHub comment with an `/ai`
+        reply (the Slack answers are `slack_respondent`'s: none without its `interactivity_url`)."""
         if not tokens:
             raise ValueError("at least one token is needed")
         self.seed = seed
@@ -131,6 +134,7 @@ class SandboxServer:
         self._extra_mounts: dict[str, AsgiApp] = {}
         self.host = host
         self.org = org or generate_org(seed=seed, engineers=engineers, repos=repos, days=days, until=until)
+        self.org.posted_comments.auto_reply = simulated_replies
         if time_scale <= 0:
             raise ValueError("time_scale must be > 0")
         self.time_scale = time_scale

@@ -12,9 +12,12 @@ OAuth requests go through ``{JIRA_OAUTH_API_ROOT}/ex/jira/{cloudId}``; basic aut
 from __future__ import annotations
 
 import re
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import dagster as dg
+import httpx
 from pydantic import Field
 from sqlalchemy import Engine
 
@@ -165,8 +168,18 @@ class JiraResource(dg.ConfigurableResource):
             return None
         return info.cloud_id
 
-    def client(self, engine: Engine | None = None, etag_cache: EtagCache | None = None) -> JiraClient:
-        """A client for the configured site. ``engine``: the warehouse, needed by the OAuth app mode only."""
+    def client(
+        self,
+        engine: Engine | None = None,
+        etag_cache: EtagCache | None = None,
+        *,
+        sleep: Callable[[float], None] = time.sleep,
+        transport: httpx.BaseTransport | None = None,
+    ) -> JiraClient:
+        """A client for the configured site. ``engine``: the warehouse, needed by the OAuth app mode only.
+        ``sleep`` (how a backoff passes) and ``transport`` (what carries the site's requests) are for tests
+        that shorten waits or inject faults below the client, as ``GitHubResource.client``'s; production
+        leaves both alone. The OAuth modes' one call to find the site's cloud id keeps its own transport."""
         mode = self.auth_mode()
         base_url = self.resolved_base_url()
         credentials: Credentials
@@ -199,6 +212,7 @@ class JiraResource(dg.ConfigurableResource):
                     auth_variables=variables,
                     retry=self.retry_policy(),
                     timeout_seconds=self.timeout_seconds,
+                    sleep=sleep,
                 )
             base_url = f"{self.resolved_oauth_api_root()}/ex/jira/{cloud_id}"
             adapter = JiraAdapter(
@@ -210,4 +224,6 @@ class JiraResource(dg.ConfigurableResource):
             timeout_seconds=self.timeout_seconds,
             retry=self.retry_policy(),
             etag_cache=etag_cache,
+            sleep=sleep,
+            transport=transport,
         )

@@ -1,7 +1,10 @@
 """Versioned, idempotent warehouse migrations.
 
 Each ``resources/migrations/NNNN_name.sql`` file is applied once, in order, inside one transaction that
-holds an advisory lock, so concurrent Dagster processes starting at the same time cannot race.
+holds an advisory lock, so concurrent Dagster processes starting at the same time cannot race. Then, in that
+same transaction, every ``analytics`` view is made its model's (``dbt_like_sql/marts/*.sql`` with
+``materialized='view'``, comments from ``schema.yml``): a view's SQL lives in its model only, never in a
+migration (0080 and 0081 created ``analytics.pr_surveys`` before this; applied migrations are not edited).
 """
 
 from __future__ import annotations
@@ -12,6 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, text
+
+from dexxy_assets.analytics.materializations import apply_comments
+from dexxy_assets.analytics.model_views import install_view, view_models
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 _FILE_PATTERN = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
@@ -43,7 +49,9 @@ def available_migrations(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
 
 
 def apply_migrations(engine: Engine, directory: Path = MIGRATIONS_DIR) -> list[Migration]:
-    """Apply pending migrations; return the ones applied now (empty when up to date)."""
+    """Apply pending migrations, then install the view models; return the migrations applied now (empty when
+    up to date). A partial set of migrations (another ``directory``, as a test of an old schema uses) may lack
+    the tables the views read, so the views come only with the product's own set."""
     applied_now: list[Migration] = []
     with engine.begin() as conn:
         conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
@@ -69,7 +77,16 @@ def apply_migrations(engine: Engine, directory: Path = MIGRATIONS_DIR) -> list[M
                 {"v": migration.version, "n": migration.name, "c": migration.checksum},
             )
             applied_now.append(migration)
+        if directory == MIGRATIONS_DIR:
+            _install_views(conn)
     return applied_now
+
+
+def _install_views(conn: Connection) -> None:
+    """Every view model as its view, with its documented comments (only what differs is written)."""
+    for name in view_models():
+        install_view(conn, name)
+        apply_comments(conn, name)
 
 
 def _execute_script(conn: Connection, sql: str) -> None:

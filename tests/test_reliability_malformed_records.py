@@ -13,7 +13,7 @@ import datetime as dt
 import json
 import threading
 from collections.abc import Callable, Iterator
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import dagster as dg
 import httpx
@@ -72,16 +72,8 @@ class CorruptedJira(FastRetryJira):
 
     transport: ClassVar[CorruptingTransport | None] = None
 
-    def client(self, engine=None, etag_cache=None) -> JiraClient:  # type: ignore[no-untyped-def]
-        made = super().client(engine, etag_cache)
-        return JiraClient(
-            made.api_url,
-            made.adapter,
-            timeout_seconds=self.timeout_seconds,
-            retry=self.retry_policy(),
-            etag_cache=etag_cache,
-            transport=self.transport,
-        )
+    def client(self, *args: Any, **kwargs: Any) -> JiraClient:  # the product's arguments, passed on
+        return super().client(*args, **kwargs, transport=self.transport)
 
 
 @pytest.fixture(scope="module")

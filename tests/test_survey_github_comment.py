@@ -106,6 +106,13 @@ def _key(row: Any) -> tuple[str, int]:
     return (row.repo_full_name.split("/", 1)[1], row.pr_number)
 
 
+def _sync_commented(warehouse: WarehouseResource, server: SandboxServer) -> None:
+    """The GitHub sync of the days the comments were written: as on GitHub, a comment makes its pull request
+    updated then (today, not the sandbox's fixed days), so that day's partition lists it with its replies."""
+    days = sorted(c.updated_at.date() for c in server.org.posted_comments.all())
+    assert materialize(warehouse, server, GITHUB, days=(days[0], days[-1])).success
+
+
 def _metadata(result: Any) -> Any:
     return result.get_asset_materialization_events()[-1].materialization.metadata
 
@@ -240,7 +247,7 @@ def test_the_authors_reply_is_the_answer_and_others_replies_are_ignored(fresh: W
     reply(org, *_key(malformed), malformed.author, "/ai perhaps")
     reply(org, *_key(never_asked), never_asked.author, "/ai some")
     reply(org, *_key(malformed), malformed.author, "I used /ai none of the time")  # not a command
-    assert materialize(warehouse, server, GITHUB).success  # the sync stages the replies
+    _sync_commented(warehouse, server)  # the sync stages the replies
     result = materialize(warehouse, server, SURVEYS, settings)
     assert result.success
     rows = {row.pr_id: row for row in _rows(warehouse)}
@@ -305,7 +312,7 @@ def test_the_simulated_authors_answer_over_rest_and_graphql(fresh: World) -> Non
     for ids in ({c["id"] for c in listed}, {n["databaseId"] for n in nodes}):
         assert {ours, replies[0].id} <= ids  # the survey's comment and the author's reply
     assert next(c for c in listed if c["id"] == ours)["user"]["login"] == CI_BOT
-    assert materialize(warehouse, server, GITHUB).success
+    _sync_commented(warehouse, server)
     assert materialize(warehouse, server, SURVEYS, comments_only()).success
     answered = {(row.pr_id, row.answer) for row in _rows(warehouse) if row.answer}
     by_key = {_key(row): pr_id for pr_id, row in merged.items()}

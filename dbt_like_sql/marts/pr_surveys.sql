@@ -1,4 +1,5 @@
 -- The PR survey (Slack or a GitHub comment) as BI reads it: a view, so an answer shows the moment the receiver stores it.
+-- The only text of the view: the migration runner installs it from here (dexxy_assets/analytics/model_views.py).
 {{ config(materialized='view') }}
 SELECT
     d.pr_id,

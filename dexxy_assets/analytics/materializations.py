@@ -27,6 +27,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection, text
 
+from dexxy_assets.analytics.model_views import install_view
 from dexxy_assets.model_docs import model_docs
 from dexxy_assets.sql_models import (
     MART_SCHEMA,
@@ -66,7 +67,6 @@ _INSERT_BUILT = """
 INSERT INTO {{ table | ident }} ({{ columns | ident_list }})
 SELECT {{ columns | ident_list }} FROM {{ build | ident }}
 """
-_VIEW = "CREATE OR REPLACE VIEW {{ table | ident }} AS\n{{ model }}"
 _COUNT = "SELECT count(*) FROM {{ table | ident }}"
 _COMMENT_RELATION = "COMMENT ON {{ kind }} {{ relation | ident }} IS :comment"
 _COMMENT_COLUMN = "COMMENT ON COLUMN {{ relation | ident }}.{{ column | ident }} IS :comment"
@@ -108,8 +108,7 @@ def materialize(conn: Connection, name: str, window: Window | None = None, proje
     conn.execute(text("SET LOCAL TIME ZONE 'UTC'"))  # date_trunc and date casts in the models mean UTC
     lock_partitions(conn, table, ["whole table"])
     if settings.materialized == "view":
-        model = render_model(name, project=project)
-        conn.execute(text(render_sql(_VIEW, table=table, model=model)))
+        install_view(conn, name, project)  # as the migration runner does at install (model_views)
         written = conn.execute(text(render_sql(_COUNT, table=table))).scalar_one()
     elif settings.materialized == "incremental" and window is not None:
         written = _replace_window(conn, name, settings, window, project)

@@ -8,8 +8,6 @@ with the PR whose URLs and ids it needs. `Connection` is one page of a list, sli
 from __future__ import annotations
 
 import datetime as dt
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,6 +24,7 @@ from dexxy_sandbox.github_graphql.timeline import TimelineEvent
 from dexxy_sandbox.github_rest.payloads import GitHubPayloads
 from dexxy_sandbox.org.github_ids import stable_sha
 from dexxy_sandbox.org.model import Account, Commit, PullRequest, Repository, Review, SyntheticOrg
+from dexxy_sandbox.org.revisions import PerRevision
 from dexxy_sandbox.rate_limit import RateWindow
 
 WEB_FLOW = ("GitHub", "noreply@github.com", "web-flow")
@@ -214,27 +213,6 @@ class TimelineItems(Connection):
 
 
 # ----- shared state -----
-class LruCache:
-    """A small thread-safe LRU for search results and sorted lists (the org never changes)."""
-
-    def __init__(self, size: int = 128) -> None:
-        self.size = size
-        self._data: OrderedDict[Any, Any] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: Any, build: Callable[[], Any]) -> Any:
-        with self._lock:
-            if key in self._data:
-                self._data.move_to_end(key)
-                return self._data[key]
-        value = build()
-        with self._lock:
-            self._data[key] = value
-            while len(self._data) > self.size:
-                self._data.popitem(last=False)
-        return value
-
-
 @dataclass
 class GraphData:
     """Per-server state shared by all requests: the org, its links and caches."""
@@ -243,14 +221,17 @@ class GraphData:
     api_root: str
     web_root: str
     payloads: GitHubPayloads = field(init=False)
-    cache: LruCache = field(default_factory=LruCache)
-    _nodes: dict[str, Any] | None = None
+    # search results and sorted lists, rebuilt when the org changes (a comment posted moves a pull request in
+    # the `UPDATED_AT` orders and `updated:` searches)
+    cache: PerRevision[Any] = field(init=False)
+    _nodes: tuple[int, dict[str, Any]] | None = None  # (org revision, index)
     # the `vanish_rate` fault: (repo, number) of a pull request deleted since the search index saw it
     vanished: Callable[[str, int], bool] = lambda repo, number: False
 
     def __post_init__(self) -> None:
         self.web_root = self.web_root.rstrip("/")
         self.payloads = GitHubPayloads(self.org, self.api_root, self.web_root)
+        self.cache = PerRevision(lambda: self.org.revision, size=128)
 
     @property
     def viewer(self) -> Account:
@@ -288,8 +269,9 @@ class GraphData:
         return f"{url}&s={size}" if size else url
 
     def node_index(self) -> dict[str, Any]:
-        """Objects by global id, for `node(id:)` (built on first use)."""
-        if self._nodes is None:
+        """Objects by global id, for `node(id:)` (built on first use and again when the org changed)."""
+        revision = self.org.revision  # read before building: a change while building rebuilds next time
+        if self._nodes is None or self._nodes[0] != revision:
             index: dict[str, Any] = {self.org.node_id: self.org}
             for account in (*self.org.engineers, *self.org.bots, *self.org.system_accounts):
                 if not account.deleted:
@@ -303,8 +285,8 @@ class GraphData:
             from dexxy_sandbox.github_graphql.issues import node_entries  # issues.py builds on this module
 
             index.update(node_entries(self))  # issues and discussions (a deleted discussion: absent)
-            self._nodes = index
-        return self._nodes
+            self._nodes = (revision, index)
+        return self._nodes[1]
 
     def labels(self, pr: PullRequest) -> list[LabelView]:
         if not pr.labels:

@@ -26,7 +26,16 @@ from dexxy_sandbox.github_rest.pagination import PageRequest
 from dexxy_sandbox.github_rest.payloads import Json
 from dexxy_sandbox.org.file_generator import FILES_LIST_CAP
 from dexxy_sandbox.org.git_graph import COMPARE_COMMITS_CAP, Position, RepositoryGraph
-from dexxy_sandbox.org.model import ChangedFile, CheckRun, CommentStamp, PullRequest, Repository, SyntheticOrg
+from dexxy_sandbox.org.model import (
+    ChangedFile,
+    CheckRun,
+    CommentStamp,
+    IssueComment,
+    PullRequest,
+    Repository,
+    SyntheticOrg,
+)
+from dexxy_sandbox.org.revisions import PerRevision
 
 COMPARE_FILES_CAP = 300
 Handler = Callable[[RestRequest], Json | Listing]
@@ -42,7 +51,9 @@ class ActivityHandlers:
         self.payloads = payloads
         self.lookup = lookup
         self.api_root = api_root.rstrip("/")
-        self._stamps: dict[tuple[str, str], list[tuple[CommentStamp, PullRequest]]] = {}
+        self._stamps: PerRevision[list[tuple[CommentStamp | IssueComment, PullRequest]]] = PerRevision(
+            lambda: org.revision
+        )
 
     def routes(self) -> list[tuple[str, tuple[str, ...], Handler]]:
         """(canonical template, aliases, handler); more specific paths first."""
@@ -109,25 +120,29 @@ class ActivityHandlers:
             self._paging(repo, f"/issues/{pr.number}/events"),
         )
 
-    def _repo_stamps(self, repo: Repository, kind: str) -> list[tuple[CommentStamp, PullRequest]]:
-        """Every comment stamp of the repository, by id (cheap: the text is generated per page)."""
-        key = (repo.name, kind)
-        cached = self._stamps.get(key)
-        if cached is None:
+    def _repo_stamps(
+        self, repo: Repository, kind: str
+    ) -> list[tuple[CommentStamp | IssueComment, PullRequest]]:
+        """Every comment stamp of the repository, by id (cheap: the text is generated per page); the
+        conversation's also holds the comments posted to its pull requests (`org.posted_comments`)."""
+
+        def build() -> list[tuple[CommentStamp | IssueComment, PullRequest]]:
             pulls = self.org.pulls(repo.name)
+            found: list[tuple[CommentStamp | IssueComment, PullRequest]]
             if kind == "issue":
-                cached = [(s, pr) for pr in pulls for s in pr.issue_comment_stamps]
+                found = [(s, pr) for pr in pulls for s in pr.issue_comment_stamps]
+                found += [(c, pr) for pr in pulls for c in self.org.posted_comments.of(pr.repo, pr.number)]
             else:
-                cached = [(s, pr) for pr in pulls for s in pr.review_comment_stamps]
-            cached.sort(key=lambda item: item[0].id)
-            self._stamps[key] = cached
-        return cached
+                found = [(s, pr) for pr in pulls for s in pr.review_comment_stamps]
+            return sorted(found, key=lambda item: item[0].id)
+
+        return self._stamps.get((repo.name, kind), build)
 
     def _repo_comments(self, request: RestRequest, kind: str, sorts: tuple[str, ...]) -> Listing:
         repo = self.lookup.repo(request.params)
         stamps = _ordered(self._repo_stamps(repo, kind), request.query, sorts, stamp=lambda item: item[0])
 
-        def render(item: tuple[CommentStamp, PullRequest]) -> Json:
+        def render(item: tuple[CommentStamp | IssueComment, PullRequest]) -> Json:
             if kind == "issue":
                 return self.payloads.issue_comment(self._issue_comment(*item))
             return self.payloads.review_comment(self._review_comment(*item))
@@ -142,10 +157,10 @@ class ActivityHandlers:
     def repo_review_comments(self, request: RestRequest) -> Listing:
         return self._repo_comments(request, "review", ("created", "updated", "created_at"))
 
-    def _issue_comment(self, stamp: CommentStamp, pr: PullRequest) -> Any:
+    def _issue_comment(self, stamp: CommentStamp | IssueComment, pr: PullRequest) -> Any:
         return next(c for c in self.org.issue_comments(pr) if c.id == stamp.id)
 
-    def _review_comment(self, stamp: CommentStamp, pr: PullRequest) -> Any:
+    def _review_comment(self, stamp: CommentStamp | IssueComment, pr: PullRequest) -> Any:
         return next(c for c in self.org.review_comments(pr) if c.id == stamp.id)
 
     def issue_comment(self, request: RestRequest) -> Json:

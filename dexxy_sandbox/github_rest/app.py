@@ -53,6 +53,7 @@ from dexxy_sandbox.github_rest.pagination import PageRequest, link_header
 from dexxy_sandbox.github_rest.payloads import GitHubPayloads, Json
 from dexxy_sandbox.github_rest.teams import TeamHandlers
 from dexxy_sandbox.org.model import PullRequest, Repository, SyntheticOrg
+from dexxy_sandbox.org.revisions import PerRevision
 from dexxy_sandbox.rate_limit import RateLimiter, RateWindow, rate_limit_overview
 from dexxy_sandbox.request_log import DROPPED, RequestLog
 from dexxy_sandbox.secondary_limits import (
@@ -209,7 +210,7 @@ class GitHubRestApi:
         self._seed = seed
         self._request_count = 0
         self.lookup = OrgLookup(org, lambda repo, number: self.faults.vanished(repo, number))
-        self._sorted: dict[tuple[str, str, str, str], list[PullRequest]] = {}
+        self._sorted: PerRevision[list[PullRequest]] = PerRevision(lambda: org.revision)
         members = org.members()
         self._token_owner_id = members[0].id if members else org.id
         self.copilot = copilot or CopilotUsage(org)  # copilot
@@ -339,10 +340,9 @@ class GitHubRestApi:
         return Listing(pulls, self.payloads.pull_simple, f"{self.api_root}/repositories/{repo.id}/pulls")
 
     def _sorted_pulls(self, repo: str, state: str, sort: str, direction: str) -> list[PullRequest]:
-        """Filtered and sorted once per (repo, state, sort, direction): the org never changes."""
-        key = (repo, state, sort, direction)
-        cached = self._sorted.get(key)
-        if cached is None:
+        """Filtered and sorted once per (repo, state, sort, direction) and org revision."""
+
+        def build() -> list[PullRequest]:
             pulls = [p for p in self.org.pulls(repo) if state == "all" or p.state == state]
             if sort == "long-running":
                 month_ago = self.org.as_of - dt.timedelta(days=30)
@@ -353,9 +353,9 @@ class GitHubRestApi:
                 "updated": lambda p: (p.updated_at, p.number),
                 "popularity": lambda p: (p.comments, p.number),
             }
-            cached = sorted(pulls, key=sort_keys[sort], reverse=direction == "desc")
-            self._sorted[key] = cached
-        return cached
+            return sorted(pulls, key=sort_keys[sort], reverse=direction == "desc")
+
+        return self._sorted.get((repo, state, sort, direction), build)
 
     def _pull(self, request: RestRequest) -> Json:
         _, pr = self._pull_request(request.params)

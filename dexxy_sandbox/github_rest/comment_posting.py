@@ -1,12 +1,17 @@
 """`POST /repos/{owner}/{repo}/issues/{issue_number}/comments` on a pull request: GitHub's "Create an issue
 comment" (request `{"body": ...}`, answer 201 with the `issue-comment`). The comment is kept
-(`org.posted_comments`) and then listed by REST (`/issues/{n}/comments`) and GraphQL (`PullRequest.comments`).
-The sandbox's token belongs to an app, so the comment's author is its bot (`github-actions[bot]`).
+(`org.posted_comments`) and then listed by REST (`/issues/{n}/comments`, the repository's
+`/issues/comments` with `since`, and `/issues/comments/{id}`) and GraphQL (`PullRequest.comments`); as on
+GitHub, the pull request counts it (`comments`) and its `updated_at` becomes the comment's time (REST's pull
+request and issue, GraphQL's `updatedAt`, the `since` / `sort=updated` / `UPDATED_AT` listings and search
+all follow). The sandbox's token belongs to an app, so the comment's author is its bot
+(`github-actions[bot]`).
 
 The simulated people answer a comment that mentions the pull request's author and asks for an `/ai`
 reply: the author replies (a comment of theirs, 90 seconds later) with `/ai none|some|most [tool]`, chosen
-from a hash of the pull request so every run of a seed answers the same; a share never answers. Tests switch
-the respondent off (`PostedComments.auto_reply = False`) and write replies themselves with `reply`."""
+from a hash of the pull request so every run of a seed answers the same; a share never answers.
+`dexxy sandbox serve --no-simulated-replies` (`SandboxServer(simulated_replies=False)`) switches the
+respondent off (`PostedComments.auto_reply = False`); tests then write replies themselves with `reply`."""
 
 from __future__ import annotations
 
@@ -64,7 +69,6 @@ def reply(
 ) -> IssueComment:
     """A conversation comment by `author` on the pull request, kept and listed from now on."""
     stamp = at or dt.datetime.now(dt.UTC).replace(microsecond=0)
-    posted = org.posted_comments
-    comment = IssueComment(posted.next_id(), repo, number, author, body, stamp, stamp)
-    posted.add(repo, number, comment)
+    comment = IssueComment(org.posted_comments.next_id(), repo, number, author, body, stamp, stamp)
+    org.add_comment(comment)
     return comment

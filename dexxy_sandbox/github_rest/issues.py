@@ -30,6 +30,7 @@ from dexxy_sandbox.github_rest.payloads import Json
 from dexxy_sandbox.org.issue_generator import issue_book
 from dexxy_sandbox.org.issue_model import Issue, IssueBook
 from dexxy_sandbox.org.model import IssueComment, PullRequest, Repository, SyntheticOrg
+from dexxy_sandbox.org.revisions import PerRevision
 
 Handler = Callable[[RestRequest], Json | Listing]
 
@@ -65,7 +66,7 @@ class IssueHandlers:
         self.activity = activity
         self.lookup = lookup
         self.api_root = api_root.rstrip("/")
-        self._sorted: dict[tuple[str, str, str, str], list[Any]] = {}
+        self._sorted: PerRevision[list[Any]] = PerRevision(lambda: org.revision)
 
     @property
     def book(self) -> IssueBook:
@@ -107,9 +108,7 @@ class IssueHandlers:
         return self.payloads.issue(item) if isinstance(item, Issue) else self.payloads.pull_as_issue(item)
 
     def _sorted_items(self, repo: Repository, state: str, sort: str, direction: str) -> list[Any]:
-        key = (repo.name, state, sort, direction)
-        cached = self._sorted.get(key)
-        if cached is None:
+        def build() -> list[Any]:
             items: list[Any] = [*self.book.issues(repo.name), *self.org.pulls(repo.name)]
             items = [item for item in items if state == "all" or item.state == state]
             order: dict[str, Callable[[Any], Any]] = {
@@ -117,9 +116,9 @@ class IssueHandlers:
                 "updated": lambda item: (item.updated_at, item.number),
                 "comments": lambda item: (_comment_count(item), item.number),
             }
-            cached = sorted(items, key=order[sort], reverse=direction == "desc")
-            self._sorted[key] = cached
-        return cached
+            return sorted(items, key=order[sort], reverse=direction == "desc")
+
+        return self._sorted.get((repo.name, state, sort, direction), build)
 
     # ----- one issue -----
     def _issue(self, request: RestRequest, suffix: str = "") -> tuple[Repository, Issue | PullRequest]:

@@ -6,6 +6,7 @@ compare what the product loaded against them (for instance `PullRequest.ai_tools
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import threading
@@ -443,6 +444,28 @@ class SyntheticOrg:
         """The PR's changed files: as many as `changed_files`, adding up to `additions` and `deletions`."""
         make = self._generators().files
         return self._detail("files", pr.repo, pr.number, lambda: make(self, pr))
+
+    def add_comment(self, comment: IssueComment) -> PullRequest:
+        """A conversation comment written to a pull request now: kept, listed after the generated ones, and,
+        as on GitHub, the pull request (and so its issue) counts it and is updated at the comment's time."""
+        with self._detail_lock:
+            pr = self.pull(comment.repo, comment.number)
+            if pr is None:
+                raise KeyError(f"no pull request {comment.repo}#{comment.number}")
+            touched = dataclasses.replace(
+                pr, updated_at=max(pr.updated_at, comment.updated_at), comments=pr.comments + 1
+            )
+            pulls = self.pulls_by_repo[pr.repo]
+            self.pulls_by_repo[pr.repo] = tuple(touched if p is pr else p for p in pulls)
+            self._pull_index[pr.repo.lower()][pr.number] = touched
+            self.posted_comments.add(pr.repo, pr.number, comment)  # last: it bumps the revision
+            return touched
+
+    @property
+    def revision(self) -> int:
+        """Changes whenever the org does after generation (a comment posted or the posted ones cleared):
+        lists and indexes derived from it are built again (``org/revisions.py``)."""
+        return self.posted_comments.revision
 
     def issue_comments(self, pr: PullRequest) -> tuple[IssueComment, ...]:
         """The conversation, oldest first (`comments` of them)."""

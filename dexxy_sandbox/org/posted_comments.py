@@ -1,7 +1,8 @@
 """Conversation comments written to the sandbox (`POST /repos/{o}/{r}/issues/{n}/comments`) after the org
 was generated: kept per pull request, in order, and listed after the generated ones by
-`SyntheticOrg.issue_comments`, so REST's listings and GraphQL's `PullRequest.comments` show them as
-GitHub would."""
+`SyntheticOrg.issue_comments`, so REST's listings (the pull request's and the repository's) and GraphQL's
+`PullRequest.comments` show them as GitHub would. `SyntheticOrg.add_comment` writes one and updates the pull
+request as GitHub does; each change bumps `revision`, which rebuilds what was derived from the org."""
 
 from __future__ import annotations
 
@@ -19,7 +20,9 @@ class PostedComments:
         self._lock = threading.Lock()
         self._by_pull: dict[tuple[str, int], list[Any]] = {}
         self._ids = itertools.count(FIRST_POSTED_ID)
-        # the simulated author answers a survey comment (github_rest/comment_posting.py)
+        self.revision = 0
+        # the simulated author answers a survey comment (github_rest/comment_posting.py); off with
+        # `dexxy sandbox serve --no-simulated-replies` (SandboxServer(simulated_replies=False))
         self.auto_reply = True
         self.never_answer_share = 0.2
 
@@ -30,6 +33,7 @@ class PostedComments:
     def add(self, repo: str, number: int, comment: Any) -> None:
         with self._lock:
             self._by_pull.setdefault((repo.lower(), number), []).append(comment)
+            self.revision += 1
 
     def of(self, repo: str, number: int) -> tuple[Any, ...]:
         with self._lock:
@@ -37,7 +41,8 @@ class PostedComments:
 
     def clear(self) -> None:
         with self._lock:
-            self._by_pull.clear()
+            self._by_pull.clear()  # the pull requests keep the updated_at and count the comments gave them
+            self.revision += 1
 
     def all(self) -> list[Any]:
         with self._lock:
