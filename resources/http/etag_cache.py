@@ -116,8 +116,13 @@ class EtagCache:
         if self._db is None:
             return 0
         with self._lock:
-            saved = upsert(
-                conn, "ops.http_cache", ["url", "etag", "body", "next_url"], self._dirty_rows(), ["url"]
+            saved = upsert(  # streamed: the rows come from SQLite, so no chunk of bodies is gathered here
+                conn,
+                "ops.http_cache",
+                ["url", "etag", "body", "next_url"],
+                self._dirty_rows(),
+                ["url"],
+                streamed=True,
             )
             self._db.execute("UPDATE entries SET dirty = 0 WHERE dirty = 1")
         return saved
@@ -125,12 +130,12 @@ class EtagCache:
     def _dirty_rows(self) -> Iterator[dict[str, Any]]:
         """Each unsaved entry; its body goes to COPY as JSON text, which PostgreSQL parses into jsonb."""
         assert self._db is not None
-        cursor = self._db.execute("SELECT url, etag, body, next_url FROM entries WHERE dirty = 1")
-        while rows := cursor.fetchmany(_LOAD_BATCH):
-            for url, etag, body, next_url in rows:
-                yield {
-                    "url": url,
-                    "etag": etag,
-                    "body": body.decode("utf-8") if isinstance(body, bytes) else body,
-                    "next_url": next_url,
-                }
+        for url, etag, body, next_url in self._db.execute(  # a row at a time, as COPY takes them
+            "SELECT url, etag, body, next_url FROM entries WHERE dirty = 1"
+        ):
+            yield {
+                "url": url,
+                "etag": etag,
+                "body": body.decode("utf-8") if isinstance(body, bytes) else body,
+                "next_url": next_url,
+            }
