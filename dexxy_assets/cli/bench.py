@@ -32,10 +32,12 @@ from dexxy_assets.cli.bench_peers import ENTITIES, PEERS, PeerRun, install, run_
 from dexxy_assets.cli.bench_report import Section, append, document
 from dexxy_assets.cli.bench_sandbox import BenchSandbox, Spent, bench_sandbox
 from dexxy_assets.cli.bench_warehouse import (
+    BulkRate,
     PostgresBackends,
     bulk_load_rate,
     fresh_bench_database,
     landed_counts,
+    toast_compression,
 )
 from dexxy_assets.cli.long_history_bench import HistoryResult, run_long_history
 from dexxy_assets.cli.webhook_bench import (
@@ -137,7 +139,8 @@ def run_dexxy_pass(
 @dataclass
 class ModeResult:
     passes: list[DexxyPass]
-    bulk: dict[str, tuple[int, float]]  # raw table → (rows, seconds) of the COPY path alone
+    bulk: dict[str, BulkRate]  # raw table → its COPY path alone
+    toast_compression: str  # what the bench database compresses large values with
     counts: dict[str, Counter[str]]  # what the warehouse holds after both passes
 
 
@@ -278,7 +281,19 @@ def measure_mode(
     full = run_dexxy_pass(sandbox, mode, "full", database_url, start, start, today - dt.timedelta(days=1))
     console.print(f"bench: {mode}: incremental day {today} ...")
     incremental = run_dexxy_pass(sandbox, mode, "incremental", database_url, start, today, today)
-    return ModeResult([full, incremental], bulk_load_rate(database_url), landed_counts(database_url))
+    return ModeResult(
+        [full, incremental],
+        bulk_load_rate(database_url),
+        toast_compression(database_url),
+        landed_counts(database_url),
+    )
+
+
+def _bulk_cells(rate: BulkRate) -> list[str]:
+    sizes = [f"{rate.rows:,}", f"{rate.megabytes:,.1f}", f"{rate.seconds:.2f}"]
+    if not rate.seconds:
+        return [*sizes, "n/a", "n/a"]
+    return [*sizes, f"{rate.rows / rate.seconds:,.0f}", f"{rate.megabytes / rate.seconds:,.1f}"]
 
 
 def _mib(value: float) -> str:
@@ -318,7 +333,7 @@ def sync_sections(
     )
     bulk = Section(
         "Warehouse bulk load alone (Dexxy's COPY path)",
-        ["mode: table", "rows", "seconds", "rows / s", "target"],
+        ["mode: table", "rows", "MB", "seconds", "rows / s", "MB / s", "target"],
     )
     for mode, result in results.items():
         for p in result.passes:
@@ -347,19 +362,18 @@ def sync_sections(
                 f"{p.overhead_per_partition:.3f}",
                 f"{p.seconds - p.run_seconds:.1f}",
             )
-        rows = sum(n for n, _ in result.bulk.values())
-        seconds = sum(t for _, t in result.bulk.values())
-        rate = rows / seconds if seconds else 0.0
-        verdict = "met" if rate >= BULK_TARGET_ROWS_PER_SECOND else "missed"
+        rows = sum(rate.rows for rate in result.bulk.values())
+        megabytes = sum(rate.megabytes for rate in result.bulk.values())
+        seconds = sum(rate.seconds for rate in result.bulk.values())
+        verdict = "met" if rows >= BULK_TARGET_ROWS_PER_SECOND * seconds else "missed"
         bulk.add(
             f"{mode}: all",
-            f"{rows:,}",
-            f"{seconds:.2f}",
-            f"{rate:,.0f}",
+            *_bulk_cells(BulkRate(rows, megabytes, seconds)),
             f"≥ {BULK_TARGET_ROWS_PER_SECOND:,} ({verdict})",
         )
-        for table, (n, t) in result.bulk.items():
-            bulk.add(f"{mode}: raw.{table}", f"{n:,}", f"{t:.2f}", f"{n / t:,.0f}" if t else "n/a", "")
+        for table, rate in result.bulk.items():
+            bulk.add(f"{mode}: raw.{table}", *_bulk_cells(rate), "")
+        bulk.notes.append(f"{mode}: large values compressed with {result.toast_compression} (migration 0095)")
     memory.add("sandbox (whole bench)", "", "", "", _mib(sandbox_mib))
     sync.notes.append(
         "Requests and points are counted by the sandbox for each pass's own token (a 304 is free); "

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
-from resources.bulk_load import Jsonb, copy_rows
+from resources.bulk_load import Jsonb, copy_rows, encode_row
 from resources.sql_template import render_sql
 from resources.warehouse import resolve_database_url
 
@@ -102,12 +102,20 @@ def _sample(conn: Connection, table: str) -> tuple[list[str], list[dict[str, Any
     return names, rows
 
 
-def bulk_load_rate(database_url: str) -> dict[str, tuple[int, float]]:
-    """Per raw table, (rows, seconds) of Dexxy's COPY path alone: the landed raw rows, read back
-    (repeated up to BULK_MIN_ROWS per table), written again into temporary copies of their tables (the
-    time covers encoding and COPY, not the read)."""
+class BulkRate(NamedTuple):
+    """One raw table's COPY alone: rows and the bytes of their COPY text, and the seconds they took."""
+
+    rows: int
+    megabytes: float
+    seconds: float
+
+
+def bulk_load_rate(database_url: str) -> dict[str, BulkRate]:
+    """Per raw table, Dexxy's COPY path alone: the landed raw rows, read back (repeated up to BULK_MIN_ROWS
+    per table), written again into temporary copies of their tables (the time covers encoding and COPY, not
+    the read). REST payloads are 4-20 KB, so their rate is bound by bytes: the MB are measured too."""
     engine = create_engine(database_url, poolclass=NullPool)
-    measured: dict[str, tuple[int, float]] = {}
+    measured: dict[str, BulkRate] = {}
     with engine.connect() as conn:
         for table in conn.execute(_RAW_TABLES).scalars().all():
             names, rows = _sample(conn, table)
@@ -119,10 +127,20 @@ def bulk_load_rate(database_url: str) -> dict[str, tuple[int, float]]:
                     "CREATE TEMP TABLE {{ temp | ident }} (LIKE raw.{{ t | ident }})", temp=temp, t=table
                 )
             )
-            repeated = rows * max(1, -(-BULK_MIN_ROWS // len(rows)))
+            repeats = max(1, -(-BULK_MIN_ROWS // len(rows)))
+            megabytes = repeats * sum(len(encode_row(row, names).encode()) for row in rows) / 1e6
             started = time.perf_counter()
-            written = copy_rows(conn, temp, names, repeated, streamed=True)
-            measured[table] = (written, time.perf_counter() - started)
+            written = copy_rows(conn, temp, names, rows * repeats, streamed=True)
+            measured[table] = BulkRate(written, megabytes, time.perf_counter() - started)
         conn.rollback()
     engine.dispose()
     return measured
+
+
+def toast_compression(database_url: str) -> str:
+    """What a new session of the database compresses large values with: lz4 or pglz (migration 0095)."""
+    engine = create_engine(database_url, poolclass=NullPool)
+    with engine.connect() as conn:
+        method = str(conn.execute(text("SHOW default_toast_compression")).scalar())
+    engine.dispose()
+    return method
