@@ -36,6 +36,12 @@ _RAW_CHILDREN = """
 SELECT {{ columns | ident_list }} FROM {{ table | ident }}
 WHERE partition_date = ANY(:days) ORDER BY partition_date, partition_row
 """
+_RAW_DAY_COUNTS = text(
+    "SELECT partition_date, count(*) FROM raw.github_pull_requests WHERE partition_date = ANY(:days) "
+    "GROUP BY partition_date ORDER BY partition_date"
+)
+# pull requests staged per group of days: their keys are what the children need (``day_groups``)
+GROUP_PULL_REQUESTS = 5_000
 _DELETE_STALE_CHILDREN = """
 DELETE FROM {{ table | ident }} AS child
 USING staging.github_pull_requests AS pr
@@ -86,9 +92,34 @@ def _draft_events(events: Any, payload_format: str) -> list[tuple[str, dt.dateti
 
 def stage_pull_requests(conn: Connection, days: Sequence[dt.date]) -> PullRequestStaging:
     """Parse the raw pull requests of ``days`` and their children, and merge them into staging. Raw is read
-    through a server-side cursor and parsed rows go straight to COPY, so a long backfill is never held."""
+    through a server-side cursor and parsed rows go straight to COPY; the days are staged a group at a time
+    (``day_groups``), so what is held for the children is one group's pull requests, whatever the window."""
     lock_partitions(conn, "raw.github_pull_requests", days)
     result = PullRequestStaging()
+    for group in day_groups(conn, days):
+        _stage_day_group(conn, group, result)
+    return result
+
+
+def day_groups(conn: Connection, days: Sequence[dt.date], most: int | None = None) -> list[list[dt.date]]:
+    """``days`` in order, cut into groups of at most ``most`` (``GROUP_PULL_REQUESTS``) raw pull requests (a
+    day holding more is a group of its own). A child is landed in its pull request's day, so a group holds
+    every child of its pull requests."""
+    counts = dict(conn.execute(_RAW_DAY_COUNTS, {"days": list(days)}).tuples().all())
+    most = most or GROUP_PULL_REQUESTS
+    groups: list[list[dt.date]] = []
+    held = 0
+    for day in sorted(set(days)):
+        count = counts.get(day, 0)
+        if not groups or (held + count > most and held > 0):
+            groups.append([])
+            held = 0
+        groups[-1].append(day)
+        held += count
+    return groups
+
+
+def _stage_day_group(conn: Connection, days: list[dt.date], result: PullRequestStaging) -> None:
     parents: dict[tuple[Any, ...], PullRequestRecord | str | None] = {}
     pr_ids: set[int] = set()
 
@@ -115,7 +146,7 @@ def stage_pull_requests(conn: Connection, days: Sequence[dt.date]) -> PullReques
                 result.per_partition[raw.partition_date] += 1
                 yield row
 
-    result.staged["pull_requests"] = _upsert_rows(
+    result.staged["pull_requests"] += _upsert_rows(
         conn, "staging.github_pull_requests", staged_prs(), ("pr_id",), ("updated_at", "fetched_at")
     )
     for child in CHILDREN:
@@ -139,13 +170,12 @@ def stage_pull_requests(conn: Connection, days: Sequence[dt.date]) -> PullReques
                 if record := parse_child(raw.payload, dict(raw._mapping), parent, raw.fetched_at, problems):
                     yield as_row(record)
 
-        result.staged[child.name] = _upsert_rows(
+        result.staged[child.name] += _upsert_rows(
             conn, child.staging_table, staged_children(), child.staging_key, ("pr_updated_at", "fetched_at")
         )
         conn.execute(
             text(render_sql(_DELETE_STALE_CHILDREN, table=child.staging_table)), {"pr_ids": sorted(pr_ids)}
         )
-    return result
 
 
 def _upsert_rows(
