@@ -73,6 +73,22 @@ def materialize_selection(
     )
 
 
+# the pull-request staging tables and the keys that order them, for comparing two staged states
+PULL_REQUEST_STAGING = {
+    "staging.github_pull_requests": "pr_id",
+    "staging.github_pr_reviews": "review_id",
+    "staging.github_pr_commits": "pr_id,sha",
+    "staging.github_pr_files": "pr_id,path",
+    "staging.github_pr_check_runs": "check_run_id",
+    "staging.github_pr_comments": "comment_kind,comment_id",
+}
+
+
+def staged_pull_requests(warehouse: WarehouseResource) -> dict[str, list[tuple]]:
+    """Every row of every pull-request staging table, ordered."""
+    return {table: table_rows(warehouse, table, order) for table, order in PULL_REQUEST_STAGING.items()}
+
+
 def table_rows(warehouse: WarehouseResource, table: str, order_by: str) -> list[tuple]:
     """Every row of a table, ordered, for comparing two warehouse states."""
     from resources.sql_template import render_sql

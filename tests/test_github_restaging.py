@@ -23,29 +23,17 @@ from dexxy_assets.github.release_staging import RELEASES_STAGING
 from dexxy_assets.github.workflow_run_staging import WORKFLOW_RUNS_STAGING
 from resources.warehouse import WarehouseResource
 from sensors.stale_code_version import RANGE_END_TAG, RANGE_START_TAG
-from tests.github_runs import github_resource, materialize_range, table_rows
+from tests.github_runs import github_resource, materialize_range, staged_pull_requests, table_rows
 from tests.sandbox_fixtures import SANDBOX_UNTIL, running_sandbox
 
 DAYS = [SANDBOX_UNTIL - dt.timedelta(days=n) for n in range(4, 0, -1)]  # four consecutive days
 STAGED = "key:github/pull_requests_staged"
-STAGING = {
-    "staging.github_pull_requests": "pr_id",
-    "staging.github_pr_reviews": "review_id",
-    "staging.github_pr_commits": "pr_id,sha",
-    "staging.github_pr_files": "pr_id,path",
-    "staging.github_pr_check_runs": "check_run_id",
-    "staging.github_pr_comments": "comment_kind,comment_id",
-}
 
 
 @pytest.fixture(scope="module")
 def sandbox() -> Iterator:
     with running_sandbox() as server:
         yield server
-
-
-def _staging(warehouse: WarehouseResource) -> dict[str, list[tuple]]:
-    return {table: table_rows(warehouse, table, order) for table, order in STAGING.items()}
 
 
 def test_a_parser_change_restages_exactly_the_stale_days_with_zero_github_calls(
@@ -61,7 +49,7 @@ def test_a_parser_change_restages_exactly_the_stale_days_with_zero_github_calls(
     assert materialize_range(
         warehouse, github, DAYS[2], DAYS[3], selection=PULL_REQUEST_ASSETS, instance=instance
     ).success
-    before = _staging(warehouse)
+    before = staged_pull_requests(warehouse)
     assert before["staging.github_pull_requests"], "the days hold pull requests"
 
     definitions = defs()
@@ -78,7 +66,7 @@ def test_a_parser_change_restages_exactly_the_stale_days_with_zero_github_calls(
     requests_before = sandbox.request_log.total
     assert materialize_range(warehouse, github, DAYS[0], DAYS[1], selection=STAGED, instance=instance).success
     assert sandbox.request_log.total == requests_before, "re-staging reads raw, never GitHub"
-    assert _staging(warehouse) == before  # same parser output: the same warehouse
+    assert staged_pull_requests(warehouse) == before  # same parser output: the same warehouse
     again = sensor(dg.build_sensor_context(instance=instance, definitions=definitions))
     assert isinstance(again, dg.SkipReason)
 

@@ -14,18 +14,10 @@ from dexxy_assets.github import pull_request_staging
 from dexxy_assets.github.pull_request_selection import PULL_REQUEST_ASSETS
 from dexxy_assets.github.pull_request_staging import day_groups, stage_pull_requests
 from resources.warehouse import WarehouseResource
-from tests.github_runs import github_resource, materialize_range, table_rows
+from tests.github_runs import PULL_REQUEST_STAGING, github_resource, materialize_range, staged_pull_requests
 from tests.sandbox_fixtures import SANDBOX_UNTIL, running_sandbox
 
 DAYS = [SANDBOX_UNTIL - dt.timedelta(days=n) for n in range(4, 0, -1)]
-STAGING = {
-    "staging.github_pull_requests": "pr_id",
-    "staging.github_pr_reviews": "review_id",
-    "staging.github_pr_commits": "pr_id,sha",
-    "staging.github_pr_files": "pr_id,path",
-    "staging.github_pr_check_runs": "check_run_id",
-    "staging.github_pr_comments": "comment_kind,comment_id",
-}
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +32,7 @@ def test_days_staged_a_group_at_a_time_give_the_warehouse_of_one_group(
     assert materialize_range(
         warehouse, github_resource(sandbox), DAYS[0], DAYS[-1], selection=PULL_REQUEST_ASSETS
     ).success
-    staged_at_once = {table: table_rows(warehouse, table, order) for table, order in STAGING.items()}
+    staged_at_once = staged_pull_requests(warehouse)
     assert all(staged_at_once.values()), "every staging table has rows"
     engine = warehouse.engine()
     with engine.connect() as conn:
@@ -63,10 +55,10 @@ def test_days_staged_a_group_at_a_time_give_the_warehouse_of_one_group(
         assert [[day for day in group if day in busy] for group in one_by_one] == [[day] for day in busy]
 
     with engine.begin() as conn:
-        for table in STAGING:
+        for table in PULL_REQUEST_STAGING:
             conn.execute(text(f"DELETE FROM {table}"))  # noqa: S608 - names from the constant above
     monkeypatch.setattr(pull_request_staging, "GROUP_PULL_REQUESTS", 1)
     with engine.begin() as conn:
         staged = stage_pull_requests(conn, DAYS)
     assert staged.staged["pull_requests"] == len(staged_at_once["staging.github_pull_requests"])
-    assert {table: table_rows(warehouse, table, order) for table, order in STAGING.items()} == staged_at_once
+    assert staged_pull_requests(warehouse) == staged_at_once
