@@ -13,6 +13,7 @@ from pathlib import Path
 
 from dexxy_assets.cli.bench import agreement_section
 from dexxy_assets.cli.bench_peers import _airbyte_record, _count, _singer_catalog, _singer_record
+from dexxy_assets.cli.memory_growth_bench import GrowthPoint, growth_sizes, mib_per_doubling
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -95,7 +96,29 @@ def test_bench_appends_a_dated_section_with_every_measure(database_url: str, tmp
     assert {"graphql: all", "rest: all", "graphql: raw.github_pull_requests"} <= set(bulk)
     assert all(_number(row["rows"]) > 0 and _number(row["rows / s"]) > 0 for row in bulk.values())
     assert all(_number(row["MB"]) > 0 and _number(row["MB / s"]) > 0 for row in bulk.values())
+    assert "large values compressed with" in text
+
+    growth = next(v for k, v in tables.items() if k.startswith("Memory as the org grows"))
+    assert [row["org"] for row in growth] == ["1 engineers, 1 repos", "2 engineers, 1 repos"]
+    assert all(_number(row["PRs"]) > 0 and _number(row["peak RSS"]) > 0 for row in growth)
+    assert re.search(r"^growth: [-+][\d.]+ MiB per doubling of pull requests", text, re.M) or (
+        "growth: one org size only" in text
+    )
     assert "appended to" in result.stderr
+
+
+def test_growth_sizes_scale_the_org_down_without_repeats() -> None:
+    assert growth_sizes(200, 30) == [(25, 4), (50, 8), (100, 15)]
+    assert growth_sizes(2, 1) == [(1, 1)]
+    assert growth_sizes(1, 1) == []
+
+
+def test_growth_per_doubling_is_the_slope_over_log2_pull_requests() -> None:
+    flat = [GrowthPoint(1, 1, n, 250.0) for n in (1_000, 2_000, 4_000)]
+    assert mib_per_doubling(flat) == 0.0
+    growing = [GrowthPoint(1, 1, n, rss) for n, rss in ((1_000, 200.0), (2_000, 230.0), (8_000, 290.0))]
+    assert abs((mib_per_doubling(growing) or 0.0) - 30.0) < 1e-9
+    assert mib_per_doubling([GrowthPoint(1, 1, 500, 100.0)]) is None
 
 
 def test_peer_messages_are_counted_per_repository_once(tmp_path: Path) -> None:

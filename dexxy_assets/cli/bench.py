@@ -40,6 +40,7 @@ from dexxy_assets.cli.bench_warehouse import (
     toast_compression,
 )
 from dexxy_assets.cli.long_history_bench import HistoryResult, run_long_history
+from dexxy_assets.cli.memory_growth_bench import GrowthPoint, growth_section, growth_sizes
 from dexxy_assets.cli.webhook_bench import (
     FRESHNESS_TARGET_SECONDS,
     FreshnessResult,
@@ -191,6 +192,12 @@ def _settings_line(ctx: click.Context) -> str:
     help="The sandbox's per-minute (secondary) limit windows and Retry-After, divided by this.",
 )
 @click.option(
+    "--growth/--no-growth",
+    default=True,
+    show_default=True,
+    help="Also run the GraphQL full sync at 1/8, 1/4 and 1/2 of the org: does memory stay flat as it grows?",
+)
+@click.option(
     "--history-days",
     default=1500,
     show_default=True,
@@ -220,6 +227,7 @@ def bench(
     sync: bool,
     peers: bool,
     time_scale: float,
+    growth: bool,
     history_days: int,
     webhook_events: int,
     benchmarks_file: Path,
@@ -245,6 +253,15 @@ def bench(
         sections += sync_sections(results, sandbox_peak, sandbox.options)
         if peer_runs:
             sections += peer_sections(results, peer_runs)
+        if growth and "graphql" in results:
+            full = results["graphql"].passes[0]
+            points = [GrowthPoint(engineers, repos, full.pull_requests, full.peak_rss_mib)]
+            for smaller in growth_sizes(engineers, repos):
+                console.print(
+                    f"bench: growth: {smaller[0]} engineers, {smaller[1]} repos, graphql full sync ..."
+                )
+                points.append(measure_growth_point(smaller, days, seed, time_scale, start, today))
+            sections.append(growth_section(points, days))
     if history_days > 0:
         console.print(f"bench: a {history_days}-day history of one repository through `dexxy run` ...")
         with bench_sandbox(1, 1, history_days + 2, seed) as sandbox:
@@ -294,6 +311,19 @@ def _bulk_cells(rate: BulkRate) -> list[str]:
     if not rate.seconds:
         return [*sizes, "n/a", "n/a"]
     return [*sizes, f"{rate.rows / rate.seconds:,.0f}", f"{rate.megabytes / rate.seconds:,.1f}"]
+
+
+def measure_growth_point(
+    size: tuple[int, int], days: int, seed: int, time_scale: float, start: dt.date, today: dt.date
+) -> GrowthPoint:
+    """The GraphQL full sync of a smaller org (its own sandbox and scratch warehouse): its peak RSS."""
+    engineers, repos = size
+    with bench_sandbox(engineers, repos, days + 1, seed, time_scale) as sandbox:
+        database_url = fresh_bench_database("growth")
+        run = run_dexxy_pass(
+            sandbox, "graphql", "full", database_url, start, start, today - dt.timedelta(days=1)
+        )
+    return GrowthPoint(engineers, repos, run.pull_requests, run.peak_rss_mib)
 
 
 def _mib(value: float) -> str:
