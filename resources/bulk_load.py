@@ -163,7 +163,8 @@ class _LineReader:
 
 
 def _send(cursor: Any, statement: str, chunk: list[str]) -> int:
-    cursor.copy_expert(statement, io.StringIO("".join(chunk)))
+    # as UTF-8 bytes: a StringIO holds 4 bytes a character once one is outside Latin-1 (16 MB for a 4M chunk)
+    cursor.copy_expert(statement, io.BytesIO("".join(chunk).encode()))
     return len(chunk)
 
 
