@@ -26,7 +26,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from dexxy_assets.cli.bench_memory import PeakSampler, process_tree
+from dexxy_assets.cli.bench_memory import run_measured
 from dexxy_assets.cli.bench_pass import DATABASE_VARIABLE, TOKEN_VARIABLE
 from dexxy_assets.cli.bench_peers import ENTITIES, PEERS, PeerRun, install, run_airbyte, run_tap_github
 from dexxy_assets.cli.bench_report import Section, append, document
@@ -109,18 +109,16 @@ def run_dexxy_pass(
         command = [sys.executable, "-m", "dexxy_assets.cli.bench_pass", str(settings_file), str(result_file)]
         started = time.perf_counter()
         with Path(scratch, "output.log").open("w") as log:
-            process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
-            groups = {"dexxy": lambda: process_tree(process.pid), "postgres": backends}
-            with PeakSampler(groups) as sampler:
-                _, status, usage = os.wait4(process.pid, 0)
-            process.returncode = os.waitstatus_to_exitcode(status)
+            child = run_measured(
+                command, {"postgres": backends}, env=env, stdout=log, stderr=subprocess.STDOUT
+            )
         seconds = time.perf_counter() - started
         backends.close()
-        if process.returncode != 0 or not result_file.exists():
+        if child.returncode != 0 or not result_file.exists():
             tail = "\n".join(Path(scratch, "output.log").read_text(errors="replace").splitlines()[-20:])
             raise click.ClickException(f"the {mode} {kind} pass failed:\n{tail}")
         outcome = json.loads(result_file.read_text())
-    postgres = sampler.peaks["postgres"]
+    postgres = child.peaks["postgres"]
     return DexxyPass(
         mode=mode,
         kind=kind,
@@ -131,7 +129,7 @@ def run_dexxy_pass(
         run_seconds=float(outcome["seconds"]),
         step_seconds=float(outcome["step_seconds"]),
         partitions=int(outcome["partitions"]),
-        peak_rss_mib=max(usage.ru_maxrss / 1024, sampler.peaks["dexxy"].peak_sum_mib),
+        peak_rss_mib=child.peak_rss_mib,
         postgres_peak_mib=postgres.peak_sum_mib,
         postgres_single_mib=postgres.peak_single_mib,
     )

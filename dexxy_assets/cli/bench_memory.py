@@ -9,10 +9,13 @@ shared buffers they touched, so their sum over-counts shared memory: it is an up
 
 from __future__ import annotations
 
+import os
+import subprocess
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import psutil
 
@@ -98,3 +101,33 @@ class PeakSampler:
         self._stop.set()
         self._thread.join()
         self._sample()
+
+
+@dataclass(frozen=True)
+class MeasuredChild:
+    returncode: int
+    cpu_seconds: float  # user + system time of the child and the descendants it waited for
+    peak_rss_mib: float  # of the child and its descendants: see ``run_measured``
+    peaks: dict[str, GroupPeak]  # the other groups sampled meanwhile
+
+
+def run_measured(
+    command: list[str], groups: dict[str, Callable[[], list[int]]] | None = None, **popen: Any
+) -> MeasuredChild:
+    """Run ``command`` to its end, sampling its process tree (and ``groups``) for their peak memory.
+
+    The peak is the larger of the tree's summed RSS and its processes' own high-water marks (``VmHWM``),
+    never ``wait4``'s ``ru_maxrss``: Linux keeps that across ``execve``, so a child started by a parent that
+    holds 500 MiB reports 500 MiB however little it uses itself."""
+    process = subprocess.Popen(command, **popen)
+    sampled = {"child": lambda: process_tree(process.pid), **(groups or {})}
+    with PeakSampler(sampled) as sampler:
+        _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    tree = sampler.peaks.pop("child")
+    return MeasuredChild(
+        process.returncode,
+        usage.ru_utime + usage.ru_stime,
+        max(tree.peak_sum_mib, tree.peak_single_mib),
+        sampler.peaks,
+    )

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dexxy_assets.cli.bench_memory import PeakSampler, process_tree
+from dexxy_assets.cli.bench_memory import run_measured
 from dexxy_assets.cli.bench_sandbox import Spent
 
 ENTITIES = ("pull_requests", "reviews", "commits")
@@ -141,13 +141,9 @@ def _run(installed: Installed, args: list[str], workdir: Path, token: str) -> tu
     command = [str(installed.python), str(installed.wrapper), *args]
     started = time.perf_counter()
     with output.open("w") as out, (workdir / "stderr.log").open("w") as err:
-        process = subprocess.Popen(command, cwd=workdir, env=_peer_env(token), stdout=out, stderr=err)
-        with PeakSampler({"peer": lambda: process_tree(process.pid)}) as sampler:
-            _, status, usage = os.wait4(process.pid, 0)
-        process.returncode = os.waitstatus_to_exitcode(status)
+        child = run_measured(command, cwd=workdir, env=_peer_env(token), stdout=out, stderr=err)
     seconds = time.perf_counter() - started
-    peak = max(sampler.peaks["peer"].peak_sum_mib, usage.ru_maxrss / 1024)
-    return output, seconds, peak, process.returncode
+    return output, seconds, child.peak_rss_mib, child.returncode
 
 
 def _tail(workdir: Path) -> str:

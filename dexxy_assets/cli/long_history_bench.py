@@ -20,6 +20,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
+from dexxy_assets.cli.bench_memory import run_measured
 from dexxy_assets.cli.dagster_home import with_async_commit
 
 # Storage only: no run queue or daemon is involved in `dexxy run`. The URL is read from the environment,
@@ -85,7 +86,7 @@ def run_long_history(
     days: int, end: dt.date, sandbox_env: dict[str, str], warehouse_url: str, dagster_url: str
 ) -> HistoryResult:
     """`dexxy run --start END-days+1 --end END` (default selection) in a child process; its peak RSS is
-    the child's own (``wait4``), the event-log figures are read from its fresh instance database."""
+    its process tree's (``run_measured``), the event-log figures are read from its fresh instance database."""
     start = end - dt.timedelta(days=days - 1)
     with tempfile.TemporaryDirectory(prefix="dexxy-bench-") as home:
         Path(home, "dagster.yaml").write_text(_INSTANCE_YAML)
@@ -118,15 +119,13 @@ def run_long_history(
         output = Path(home, "run.log")
         started = time.perf_counter()
         with output.open("w") as log:
-            process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
-            _, status, usage = os.wait4(process.pid, 0)  # the child's own resource usage
+            child = run_measured(command, env=env, stdout=log, stderr=subprocess.STDOUT)
         seconds = time.perf_counter() - started
-        process.returncode = exit_code = os.waitstatus_to_exitcode(status)
+        exit_code = child.returncode
         if exit_code != 0:
             tail = "\n".join(output.read_text(errors="replace").strip().splitlines()[-15:])
             raise RuntimeError(f"the long-history `dexxy run` failed (exit {exit_code}):\n{tail}")
-    cpu = usage.ru_utime + usage.ru_stime
-    return _measure(days, seconds, cpu, usage.ru_maxrss / 1024, warehouse_url, dagster_url)
+    return _measure(days, seconds, child.cpu_seconds, child.peak_rss_mib, warehouse_url, dagster_url)
 
 
 def _measure(
