@@ -1,8 +1,8 @@
 -- Large values (raw payloads above all: a REST pull request is 4-20 KB of JSON) are compressed by TOAST
 -- when they are written, and pglz, PostgreSQL's default, was most of a REST raw load's time. lz4 writes them
--- 1.8x as fast and 20 % smaller (10,000 raw REST pull requests on PostgreSQL 15: 2,500 against 1,400 rows/s,
--- 52 against 65 MB; see BENCHMARKS.md). It becomes the database's default for sessions that start from now
--- on. A server built without lz4 (the embedded one is) or a role that does not own the database keeps
+-- about twice as fast and 20 % smaller (REST raw tables on PostgreSQL 15: 13,534 against 6,566 rows/s, pull
+-- requests 3,445 against 1,307; BENCHMARKS.md, 2026-12-02 04:58 UTC). It becomes the database's default for
+-- sessions that start from now on. A server built without lz4 (the embedded one is) or a role that does not own the database keeps
 -- pglz: nothing else depends on it, so the migration says why and goes on.
 DO $$
 BEGIN
