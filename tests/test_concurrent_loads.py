@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import shutil
 import threading
 from collections.abc import Callable, Iterator
 
@@ -22,8 +21,9 @@ from dexxy_assets.github.fetched import FetchedPullRequest
 from dexxy_assets.github.pull_request_load import load_pull_requests
 from resources.bulk_load import Jsonb, copy_rows, replace_partitions
 from resources.github_client import GitHubClient
-from resources.schema_migrations import MIGRATIONS_DIR, apply_migrations
+from resources.schema_migrations import apply_migrations
 from resources.warehouse import WarehouseResource
+from tests.migration_sets import migrations_before
 from tests.sandbox_fixtures import SANDBOX_TOKEN, SANDBOX_UNTIL, running_sandbox
 
 DAY = dt.date(2026, 5, 10)
@@ -212,11 +212,7 @@ def test_two_pull_request_loads_of_one_day_equal_one_load(warehouse: WarehouseRe
 
 def test_the_key_migration_keeps_the_newest_of_loads_written_twice(database_url: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
     """A warehouse that already holds a partition loaded twice at once (before 0010) gets the key anyway."""
-    before_keys = tmp_path / "migrations"
-    before_keys.mkdir()
-    for migration in sorted(MIGRATIONS_DIR.glob("*.sql")):
-        if migration.name < "0010":
-            shutil.copy(migration, before_keys / migration.name)
+    before_keys = migrations_before("0010", tmp_path / "migrations")
     engine = create_engine(database_url, poolclass=NullPool)
     try:
         apply_migrations(engine, before_keys)

@@ -12,8 +12,9 @@ from sqlalchemy.pool import NullPool
 from dexxy_assets.analytics.model_views import install_view, view_models
 from dexxy_assets.model_docs import model_docs
 from dexxy_assets.sql_models import MODELS_DIR, render_model
-from resources.schema_migrations import MIGRATIONS_DIR, apply_migrations
+from resources.schema_migrations import apply_migrations
 from resources.sql_template import render_sql
+from tests.migration_sets import migrations_before
 
 _COLUMNS = text(
     "SELECT a.attname, col_description(a.attrelid, a.attnum) FROM pg_attribute AS a "
@@ -82,11 +83,7 @@ def test_a_dropped_view_is_installed_again_without_a_pending_migration(database_
 
 def test_a_partial_migration_set_installs_no_views(database_url: str, tmp_path: Path) -> None:
     """A test of an old schema migrates part of the set: the tables the views read may not exist yet."""
-    before_surveys = tmp_path / "migrations"
-    before_surveys.mkdir()
-    for migration in sorted(MIGRATIONS_DIR.glob("*.sql")):
-        if migration.name < "0080":
-            shutil.copy(migration, before_surveys / migration.name)
+    before_surveys = migrations_before("0080", tmp_path / "migrations")
     engine = create_engine(database_url, poolclass=NullPool)
     try:
         apply_migrations(engine, before_surveys)
