@@ -2,10 +2,10 @@
 JIRA_* environment variables when a run starts (never when definitions load), so secrets never land in run
 config or the event log.
 
-Auth, in order of preference: an OAuth 2.0 app (JIRA_OAUTH_CLIENT_ID + JIRA_OAUTH_CLIENT_SECRET, with the
-rotating refresh token seeded by JIRA_OAUTH_REFRESH_TOKEN, which wins when set, else the connection stored by
-`dexxy connect jira`; either kept encrypted in ``ops.connections``), a static OAuth access token
-(JIRA_OAUTH_TOKEN), or basic auth with an API token (JIRA_EMAIL + JIRA_API_TOKEN).
+Auth, in order of preference: the credentials in the environment — an OAuth 2.0 app (JIRA_OAUTH_CLIENT_ID +
+JIRA_OAUTH_CLIENT_SECRET) with the rotating refresh token seeded by JIRA_OAUTH_REFRESH_TOKEN, a static OAuth
+access token (JIRA_OAUTH_TOKEN), basic auth with an API token (JIRA_EMAIL + JIRA_API_TOKEN) — then the app's
+connection stored by `dexxy connect jira`. Refresh tokens are kept encrypted in ``ops.connections``.
 OAuth requests go through ``{JIRA_OAUTH_API_ROOT}/ex/jira/{cloudId}``; basic auth to JIRA_BASE_URL itself.
 """
 
@@ -106,20 +106,27 @@ class JiraResource(dg.ConfigurableResource):
         return JiraScope(keys, tuple(dict.fromkeys(u.strip() for u in users if u.strip())))
 
     def auth_mode(self) -> str:
-        """``oauth`` (an app with rotating refresh tokens), ``oauth_token`` (static bearer) or ``basic``."""
+        """``oauth`` (an app with rotating refresh tokens), ``oauth_token`` (static bearer) or ``basic``.
+
+        Credentials in the environment win, as for GitHub: the OAuth app's seeded refresh token, then a
+        static bearer, then basic; the app's stored connection only when none is set. So `.env` may hold the
+        app's id and secret (for `dexxy connect jira`) beside an API token without switching runs to OAuth."""
         client_id = self._value(self.oauth_client_id, "JIRA_OAUTH_CLIENT_ID")
         client_secret = self._value(self.oauth_client_secret, "JIRA_OAUTH_CLIENT_SECRET")
-        if client_id or client_secret:
-            if not (client_id and client_secret):
-                raise JiraConfigError(
-                    "Jira OAuth needs JIRA_OAUTH_CLIENT_ID and JIRA_OAUTH_CLIENT_SECRET together"
-                )
+        if (client_id or client_secret) and not (client_id and client_secret):
+            raise JiraConfigError(
+                "Jira OAuth needs JIRA_OAUTH_CLIENT_ID and JIRA_OAUTH_CLIENT_SECRET together"
+            )
+        oauth_app = bool(client_id and client_secret)
+        if oauth_app and self._value(self.oauth_refresh_token, "JIRA_OAUTH_REFRESH_TOKEN"):
             return "oauth"
         if self._value(self.oauth_token, "JIRA_OAUTH_TOKEN"):
             return "oauth_token"
         email, token = self._value(self.email, "JIRA_EMAIL"), self._value(self.api_token, "JIRA_API_TOKEN")
         if email and token:
             return "basic"
+        if oauth_app:
+            return "oauth"
         if email or token:
             missing = "JIRA_API_TOKEN" if email else "JIRA_EMAIL"
             raise JiraConfigError(

@@ -225,6 +225,46 @@ def test_a_static_oauth_token_goes_through_the_gateway(
         resource.client()
 
 
+def test_credentials_in_the_environment_win_over_the_stored_connection(
+    server: SandboxServer, warehouse: WarehouseResource, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every line `dexxy sandbox serve` prints, pasted into `.env`, runs on the API token: the OAuth app's id
+    and secret are there for `dexxy connect jira`, and must not make runs need DEXXY_SECRET_KEY."""
+    for name in ("DEXXY_SECRET_KEY", "JIRA_OAUTH_TOKEN", "JIRA_OAUTH_REFRESH_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    lines = [*server.env_lines(), *server.jira.env_lines(server.jira_base_url), *server.oauth_env_lines()]
+    for line in lines:
+        name, _, value = line.partition("=")
+        monkeypatch.setenv(name, value)
+    assert {"JIRA_OAUTH_CLIENT_ID", "JIRA_OAUTH_CLIENT_SECRET", "JIRA_EMAIL", "JIRA_API_TOKEN"} <= {
+        line.partition("=")[0] for line in lines
+    }
+    resource = JiraResource()
+    assert resource.auth_mode() == "basic"
+    with resource.client() as client:  # no warehouse and no key: nothing is stored
+        assert client.api_url == server.jira_base_url
+        assert client.myself()["emailAddress"] == server.jira.site.api_user.email
+
+    monkeypatch.setenv("JIRA_OAUTH_TOKEN", JIRA_OAUTH_TOKEN)
+    assert resource.auth_mode() == "oauth_token"
+    monkeypatch.setenv("JIRA_OAUTH_REFRESH_TOKEN", _grant(server))  # a seeded grant beats both
+    monkeypatch.setenv("JIRA_OAUTH_TOKEN_URL", f"{server.jira_base_url}/oauth/token")
+    monkeypatch.setenv("DEXXY_SECRET_KEY", KEY)
+    assert resource.auth_mode() == "oauth"
+    with resource.client(warehouse.engine()) as client:
+        assert client.api_url.endswith(f"/ex/jira/{server.jira.oauth.cloud_id}")
+    for name in ("JIRA_OAUTH_REFRESH_TOKEN", "JIRA_OAUTH_TOKEN", "JIRA_API_TOKEN", "JIRA_EMAIL"):
+        monkeypatch.delenv(name)
+    assert resource.auth_mode() == "oauth"  # nothing left in the environment: the stored connection
+    with resource.client(warehouse.engine()) as client:
+        assert client.myself()["accountId"] == server.jira.site.api_user.account_id
+    monkeypatch.delenv("JIRA_OAUTH_CLIENT_SECRET")
+    with pytest.raises(
+        ConfigError, match=r"^Jira OAuth needs JIRA_OAUTH_CLIENT_ID and JIRA_OAUTH_CLIENT_SECRET"
+    ):
+        resource.auth_mode()
+
+
 def test_two_processes_rotating_at_once_take_turns(
     server: SandboxServer, warehouse: WarehouseResource, monkeypatch: pytest.MonkeyPatch
 ) -> None:
