@@ -144,6 +144,27 @@ def test_a_fetch_that_fails_midway_leaves_the_previous_day_whole(
     assert _raw(engine) == before
 
 
+def test_a_gathered_copy_chunk_is_held_once_as_utf8(warehouse: WarehouseResource) -> None:
+    """A gathered chunk (rows read from a cursor on the same connection) is held once, as the UTF-8 bytes the
+    server reads: not as lines, a joined str (4 bytes a character with one emoji in it) and its encoding."""
+    line = "\t".join(["o/r", "🙂 " + "review text " * 100]) + "\n"
+    rows = 3_000
+    chunk_bytes = len(line.encode()) * rows
+    with warehouse.engine().begin() as conn:
+        conn.execute(text("CREATE TEMP TABLE gathered (repo text, body text)"))
+        tracemalloc.start()
+        try:
+            written = copy_lines(conn, "gathered", ["repo", "body"], (line for _ in range(rows)))
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+        assert written == rows
+        landed = conn.execute(text("SELECT count(*), min(body), max(body) FROM gathered")).one()
+        assert landed == (rows, line.split("\t")[1][:-1], line.split("\t")[1][:-1])
+    assert 3_000_000 < chunk_bytes < 4_000_000  # one chunk: below _CHUNK_BYTES
+    assert peak < 2.5 * chunk_bytes  # the old list + join + encode held about 9x
+
+
 def test_the_etag_cache_keeps_bodies_out_of_memory(warehouse: WarehouseResource) -> None:
     """20 MB of bodies cached, saved to ops.http_cache and loaded back: Python holds a fraction of it, and a
     body still comes back whole on a 304."""

@@ -21,7 +21,9 @@ from sqlalchemy import Connection, text
 from resources.bulk_load import upsert
 
 _LOAD_BATCH = 5_000  # URLs asked of ops.http_cache per query, and rows moved per batch
-_PAGE_CACHE_KIB = 16 * 1024  # SQLite's page cache: the most of the cache held in memory
+# SQLite's page cache: the most of the cache held in memory; the rest spills to its file. At 16 MiB it was the
+# one buffer still filling between the two largest orgs of `dexxy bench --growth` (memray at the peak).
+_PAGE_CACHE_KIB = 4 * 1024
 _SCHEMA = (
     "CREATE TABLE entries (url TEXT PRIMARY KEY, etag TEXT NOT NULL, body NOT NULL, next_url TEXT, "
     "dirty INTEGER NOT NULL)"
