@@ -94,6 +94,7 @@ def test_bench_appends_a_dated_section_with_every_measure(database_url: str, tmp
         for row in next(v for k, v in tables.items() if k.startswith("Warehouse bulk"))
     }
     assert {"graphql: all", "rest: all", "graphql: raw.github_pull_requests"} <= set(bulk)
+    assert bulk["rest: all, as uncompressed text"]["rows"] == bulk["rest: all"]["rows"]  # the same rows
     assert all(_number(row["rows"]) > 0 and _number(row["rows / s"]) > 0 for row in bulk.values())
     assert all(_number(row["MB"]) > 0 and _number(row["MB / s"]) > 0 for row in bulk.values())
     assert "large values compressed with" in text

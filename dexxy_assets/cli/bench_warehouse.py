@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from collections.abc import Iterable
 from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, create_engine, text
@@ -90,7 +91,7 @@ def landed_counts(database_url: str) -> dict[str, Counter[str]]:
     return counts
 
 
-def _sample(conn: Connection, table: str) -> tuple[list[str], list[dict[str, Any]]]:
+def _sample(conn: Connection, table: str) -> tuple[list[str], set[str], list[dict[str, Any]]]:
     columns = conn.execute(_COLUMNS, {"t": table}).all()
     names = [name for name, _ in columns]
     jsonb = {name for name, kind in columns if kind in ("jsonb", "json")}
@@ -99,7 +100,7 @@ def _sample(conn: Connection, table: str) -> tuple[list[str], list[dict[str, Any
         {k: Jsonb(v) if k in jsonb and v is not None else v for k, v in row.items()}
         for row in conn.execute(text(query), {"n": BULK_SAMPLE_ROWS}).mappings()
     ]
-    return names, rows
+    return names, jsonb, rows
 
 
 class BulkRate(NamedTuple):
@@ -110,31 +111,68 @@ class BulkRate(NamedTuple):
     seconds: float
 
 
-def bulk_load_rate(database_url: str) -> dict[str, BulkRate]:
+def total(rates: Iterable[BulkRate]) -> BulkRate:
+    """Tables loaded one after another, as one load."""
+    rates = list(rates)
+    return BulkRate(
+        sum(r.rows for r in rates), sum(r.megabytes for r in rates), sum(r.seconds for r in rates)
+    )
+
+
+class BulkLoad(NamedTuple):
+    """Per raw table, Dexxy's COPY path; and ``ceiling``: the same rows into plain copies of the tables whose
+    jsonb columns are uncompressed text, the most this server takes of these bytes as sent."""
+
+    tables: dict[str, BulkRate]
+    ceiling: BulkRate
+
+
+_AS_UNCOMPRESSED_TEXT = """
+ALTER TABLE {{ temp | ident }}
+{%- for c in columns %} ALTER COLUMN {{ c | ident }} TYPE text,
+ ALTER COLUMN {{ c | ident }} SET STORAGE EXTERNAL{{ "," if not loop.last }}{% endfor %}
+"""
+
+
+def _temp_copy(conn: Connection, table: str, temp: str, as_text: set[str]) -> str:
+    """An empty temporary copy of a raw table; the ``as_text`` columns become uncompressed text."""
+    conn.exec_driver_sql(
+        render_sql("CREATE TEMP TABLE {{ temp | ident }} (LIKE raw.{{ t | ident }})", temp=temp, t=table)
+    )
+    if as_text:
+        conn.exec_driver_sql(render_sql(_AS_UNCOMPRESSED_TEXT, temp=temp, columns=sorted(as_text)))
+    return temp
+
+
+def _timed_copy(conn: Connection, temp: str, names: list[str], rows: list[dict[str, Any]]) -> float:
+    started = time.perf_counter()
+    copy_rows(conn, temp, names, rows, streamed=True)
+    return time.perf_counter() - started
+
+
+def bulk_load_rate(database_url: str) -> BulkLoad:
     """Per raw table, Dexxy's COPY path alone: the landed raw rows, read back (repeated up to BULK_MIN_ROWS
     per table), written again into temporary copies of their tables (the time covers encoding and COPY, not
-    the read). REST payloads are 4-20 KB, so their rate is bound by bytes: the MB are measured too."""
+    the read). REST payloads are 4-20 KB, so their rate is bound by bytes: the MB are measured, and the same
+    rows are written once more as uncompressed text (no jsonb parsing, no TOAST compression) for the
+    server's ceiling on them."""
     engine = create_engine(database_url, poolclass=NullPool)
     measured: dict[str, BulkRate] = {}
+    as_text: list[BulkRate] = []
     with engine.connect() as conn:
         for table in conn.execute(_RAW_TABLES).scalars().all():
-            names, rows = _sample(conn, table)
+            names, jsonb, rows = _sample(conn, table)
             if not rows:
                 continue
-            temp = f"bench_copy_{table}"
-            conn.exec_driver_sql(
-                render_sql(
-                    "CREATE TEMP TABLE {{ temp | ident }} (LIKE raw.{{ t | ident }})", temp=temp, t=table
-                )
-            )
-            repeats = max(1, -(-BULK_MIN_ROWS // len(rows)))
-            megabytes = repeats * sum(len(encode_row(row, names).encode()) for row in rows) / 1e6
-            started = time.perf_counter()
-            written = copy_rows(conn, temp, names, rows * repeats, streamed=True)
-            measured[table] = BulkRate(written, megabytes, time.perf_counter() - started)
+            rows *= max(1, -(-BULK_MIN_ROWS // len(rows)))
+            megabytes = sum(len(encode_row(row, names).encode()) for row in rows) / 1e6
+            copied = _temp_copy(conn, table, f"bench_copy_{table}", set())
+            measured[table] = BulkRate(len(rows), megabytes, _timed_copy(conn, copied, names, rows))
+            plain = _temp_copy(conn, table, f"bench_text_{table}", jsonb)
+            as_text.append(BulkRate(len(rows), megabytes, _timed_copy(conn, plain, names, rows)))
         conn.rollback()
     engine.dispose()
-    return measured
+    return BulkLoad(measured, total(as_text))
 
 
 def toast_compression(database_url: str) -> str:
