@@ -4,6 +4,7 @@ reads each event once."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import queue
@@ -12,7 +13,9 @@ import subprocess
 import sys
 import threading
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import dagster as dg
 import pytest
@@ -177,20 +180,13 @@ def test_an_interrupted_run_says_it_waits_for_its_pool_then_releases_it(
 ) -> None:
     prepare_dagster_home(database_url)
     monkeypatch.setenv("DAGSTER_HOME", os.environ["DAGSTER_HOME"])
-    with dg.DagsterInstance.get() as instance:
-        storage = instance.event_log_storage
-        storage.set_concurrency_slots("github_api", 1)
-        assert storage.claim_concurrency_slot("github_api", "another-run", "step").is_claimed
-        try:
-            seen = _interrupt_when_blocked(signum)
-            (run,) = instance.get_runs(limit=1)  # the `dagster` database is shared by the session's tests
-            assert run.status == dg.DagsterRunStatus.CANCELED
-            info = storage.get_concurrency_info("github_api")
-            assert run.run_id not in info.pending_run_ids | info.active_run_ids
-            assert info.active_run_ids == {"another-run"}
-        finally:
-            storage.free_concurrency_slots_for_run("another-run")
-            storage.delete_concurrency_limit("github_api")  # back to the instance's default limit
+    with dg.DagsterInstance.get() as instance, _pool_of_one_taken(instance) as storage:
+        seen = _interrupt_when_blocked(signum)
+        (run,) = instance.get_runs(limit=1)  # the `dagster` database is shared by the session's tests
+        assert run.status == dg.DagsterRunStatus.CANCELED
+        info = storage.get_concurrency_info("github_api")
+        assert run.run_id not in info.pending_run_ids | info.active_run_ids
+        assert info.active_run_ids == {"another-run"}
     printed = [line.strip() for line in seen if line.strip()]
     assert printed[-1].startswith(f"interrupted: run {run.run_id} marked canceled")
     assert len(printed) <= 3, printed
@@ -207,22 +203,32 @@ def test_a_killed_run_is_released_by_the_next_command(
 
     prepare_dagster_home(database_url)
     monkeypatch.setenv("DAGSTER_HOME", os.environ["DAGSTER_HOME"])
-    with dg.DagsterInstance.get() as instance:
-        storage = instance.event_log_storage
-        storage.set_concurrency_slots("github_api", 1)
+    with dg.DagsterInstance.get() as instance, _pool_of_one_taken(instance) as storage:
+        _interrupt_when_blocked(signal.SIGKILL, expected_exit=-signal.SIGKILL)
+        (run,) = instance.get_runs(limit=1)
+        assert run.status == dg.DagsterRunStatus.STARTED  # nobody marked it: the process just vanished
+        assert run.run_id in storage.get_concurrency_info("github_api").pending_run_ids
+        assert run.run_id in release_dead_runs(instance)
+        assert instance.get_run_by_id(run.run_id).status == dg.DagsterRunStatus.FAILURE
+        info = storage.get_concurrency_info("github_api")
+        assert run.run_id not in info.pending_run_ids | info.active_run_ids
+
+
+@contextlib.contextmanager
+def _pool_of_one_taken(instance: dg.DagsterInstance) -> Iterator[Any]:
+    """The github_api pool at one slot, held by "another-run"; afterwards, whatever happened, every claim the
+    test made (its own runs' too) is freed and the pool is back at the instance's default. The `dagster`
+    database is shared by the session: a claim left behind would hold every later run's step for ever."""
+    storage = instance.event_log_storage
+    known = {run.run_id for run in instance.get_runs()}
+    storage.set_concurrency_slots("github_api", 1)
+    try:
         assert storage.claim_concurrency_slot("github_api", "another-run", "step").is_claimed
-        try:
-            _interrupt_when_blocked(signal.SIGKILL, expected_exit=-signal.SIGKILL)
-            (run,) = instance.get_runs(limit=1)
-            assert run.status == dg.DagsterRunStatus.STARTED  # nobody marked it: the process just vanished
-            assert run.run_id in storage.get_concurrency_info("github_api").pending_run_ids
-            assert run.run_id in release_dead_runs(instance)
-            assert instance.get_run_by_id(run.run_id).status == dg.DagsterRunStatus.FAILURE
-            info = storage.get_concurrency_info("github_api")
-            assert run.run_id not in info.pending_run_ids | info.active_run_ids
-        finally:
-            storage.free_concurrency_slots_for_run("another-run")
-            storage.delete_concurrency_limit("github_api")
+        yield storage
+    finally:
+        for run_id in {"another-run"} | ({run.run_id for run in instance.get_runs()} - known):
+            storage.free_concurrency_slots_for_run(run_id)
+        storage.delete_concurrency_limit("github_api")
 
 
 def _interrupt_when_blocked(signum: int, expected_exit: int = 130) -> list[str]:
