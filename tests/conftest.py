@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import tempfile
 import uuid
 from collections.abc import Iterator
@@ -18,6 +19,12 @@ from sqlalchemy.pool import NullPool
 
 from resources.embedded_postgres import ensure_embedded_server, stop_embedded_server
 from resources.warehouse import WarehouseResource, normalise_url
+
+# A suite started as a background job of a non-interactive shell (`make test &` in a script) inherits SIGINT
+# ignored, and so would every process it starts: the tests that press Ctrl-C on `dexxy run` or the sandbox
+# would wait for them for ever. A child starts with the default only when this process does not ignore it.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 SPECS_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "specs"
 
