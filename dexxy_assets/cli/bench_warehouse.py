@@ -164,8 +164,9 @@ def bulk_load_rate(database_url: str) -> BulkLoad:
             names, jsonb, rows = _sample(conn, table)
             if not rows:
                 continue
-            rows *= max(1, -(-BULK_MIN_ROWS // len(rows)))
-            megabytes = sum(len(encode_row(row, names).encode()) for row in rows) / 1e6
+            repeats = max(1, -(-BULK_MIN_ROWS // len(rows)))
+            megabytes = repeats * sum(len(encode_row(row, names).encode()) for row in rows) / 1e6
+            rows *= repeats
             copied = _temp_copy(conn, table, f"bench_copy_{table}", set())
             measured[table] = BulkRate(len(rows), megabytes, _timed_copy(conn, copied, names, rows))
             plain = _temp_copy(conn, table, f"bench_text_{table}", jsonb)
